@@ -1,0 +1,20 @@
+/** The extractor table: one entry per input kind, asked in order. */
+import { fileTypeFromBuffer } from 'file-type';
+import { ocrTextExtractor } from './ocrText.js';
+import { type Extractor, InputError } from './types.js';
+
+export const EXTRACTORS: readonly Extractor[] = [ocrTextExtractor];
+
+/** Pick the extractor for a file by sniffing its bytes (never by extension alone). */
+export async function chooseExtractor(path: string, bytes: Uint8Array): Promise<Extractor> {
+  const head = bytes.subarray(0, 4100);
+  const sniffed = await fileTypeFromBuffer(head);
+  const mime = sniffed?.mime ?? null;
+  const extractor = EXTRACTORS.find((e) => e.supports({ path, head, mime }));
+  if (extractor) return extractor;
+  if (mime === 'application/pdf') throw new InputError(path, 'PDF input is not supported yet (the PDF extractor has not landed): convert it to OCR text first');
+  if (mime?.startsWith('image/')) throw new InputError(path, `scanned image (${mime}) is not supported yet (the OCR extractor has not landed)`);
+  throw new InputError(path, mime ? `unsupported file type ${mime}` : 'unsupported file: expected OCR text (.txt, .md, .tsv, .html)');
+}
+
+export { InputError } from './types.js';

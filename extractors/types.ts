@@ -1,0 +1,23 @@
+import type { Block, SourceInfo } from '../schemas/document.js';
+
+/** What an extractor gives the pipeline: the blocks of one file in reading order. */
+export interface Extraction {
+  encoding: string | null;
+  blocks: Block[];
+  warnings: string[];
+}
+
+/** One input kind. `supports` sniffs the bytes and name; `extract` turns them into blocks. */
+export interface Extractor {
+  readonly kind: SourceInfo['kind'];
+  supports(file: { path: string; head: Uint8Array; mime: string | null }): boolean;
+  extract(bytes: Uint8Array, path: string): Promise<Extraction>;
+}
+
+/** An input the pipeline cannot use, with a reason a user can act on. */
+export class InputError extends Error {
+  constructor(readonly file: string, readonly reason: string) {
+    super(`${file}: ${reason}`);
+    this.name = 'InputError';
+  }
+}

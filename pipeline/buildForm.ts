@@ -1,0 +1,515 @@
+/**
+ * Building records: given one form segment, return its contract record(s) and the provenance of
+ * every field. Rows are read in order by a small state machine (header → funds → goals →
+ * indicators → closing rows); the indicator block is aligned by content (indicators.ts).
+ */
+import type { FieldProvenance, FormSegment, Origin, Repair } from '../schemas/document.js';
+import { type FormRecord, type Indicator, type Issue, emptyFunds } from '../schemas/record.js';
+import { prepareRow } from './cells.js';
+import {
+  type AlignedRow, type HeaderColumn, type RowCell, alignRow, labelOnlyRow, resolveLevels,
+} from './indicators.js';
+import { ProvenanceLog } from './provenance.js';
+import { type KeyValue, pairLabels, tokenizeRow } from './tokens.js';
+import { labelKey } from './text.js';
+import {
+  type MoneyUnit, parseMoney, parseRate, parseScore, parseValue,
+} from './values.js';
+import { type FieldLabel, type IndicatorColumn, INDICATOR_COLUMNS, matchLabel } from './vocabulary.js';
+
+export interface BuildContext { file: string; sha256: string; formIndex: number }
+export interface Built { record: FormRecord; provenance: FieldProvenance[] }
+
+type FundsKey = 'initial_budget' | 'adjusted_budget' | 'received' | 'executed' | 'execution_rate' | 'funds_weight' | 'funds_score';
+const FUNDS_KEYS: ReadonlySet<string> = new Set<FundsKey>(['initial_budget', 'adjusted_budget', 'received', 'executed', 'execution_rate', 'funds_weight', 'funds_score']);
+/** The column order of the 年初预算数 … 得分 funds table in every template that prints one. */
+const STANDARD_FUNDS_ORDER: readonly FundsKey[] = ['initial_budget', 'adjusted_budget', 'executed', 'funds_weight', 'execution_rate', 'funds_score'];
+type GoalKey = 'goal_expected' | 'goal_actual' | 'completion_rate';
+const GOAL_KEYS: ReadonlySet<string> = new Set<GoalKey>(['goal_expected', 'goal_actual', 'completion_rate']);
+
+interface Declared<K> { key: K; col: number }
+
+/** Mutable state while one form's rows are read. */
+class FormDraft {
+  readonly record: FormRecord;
+  readonly log: ProvenanceLog;
+  readonly issues: Issue[] = [];
+  amountUnit: MoneyUnit | null = null;
+  fundsHeader: Array<Declared<FundsKey>> = [];
+  goalHeader: Array<Declared<GoalKey>> = [];
+  indicatorHeader: HeaderColumn[] = [];
+  indicatorRows: AlignedRow[] = [];
+  placeholderCount = 0;
+
+  constructor(segment: FormSegment, readonly ctx: BuildContext) {
+    this.log = new ProvenanceLog(ctx.formIndex);
+    this.record = {
+      id: `${ctx.sha256}:${ctx.formIndex}`,
+      source: { file: ctx.file, sha256: ctx.sha256, page: null, form_index: ctx.formIndex },
+      form_type: segment.kind,
+      scope: scopeOf(segment.title ?? ''),
+      year: null, title: segment.title, project_name: null, project_code: null, department: null,
+      implementing_unit: null, filing_unit: null, amount_unit: null, funds: emptyFunds(),
+      goal_expected: null, goal_actual: null, completion_rate: null, indicators: [], total_score: null,
+      grade: null, problems: null, contact: { filler: null, phone: null }, confidence: 1, needs_review: false, issues: [],
+    };
+  }
+
+  issue(field: string, kind: string, detail: string, severity: Issue['severity'] = 'warn'): void {
+    this.issues.push({ field, kind, detail, severity });
+  }
+
+  /** Set a text field once; a later different value is reported, not silently overwritten. */
+  setText(field: 'project_name' | 'project_code' | 'department' | 'implementing_unit' | 'filing_unit' | 'goal_expected' | 'goal_actual' | 'problems' | 'title', text: string | null, origin: Origin | null, repairs: Repair[]): void {
+    if (text === null || text.trim() === '') return;
+    let value = text.trim();
+    const fieldRepairs = [...repairs];
+    if (field === 'project_code' && /\s/.test(value)) {
+      fieldRepairs.push({ rule: 'spaces_removed_from_code', before: value, after: value.replace(/\s/g, ''), confidence: 0.97 });
+      value = value.replace(/\s/g, '');
+    }
+    if (field !== 'goal_expected' && field !== 'goal_actual' && field !== 'problems') value = value.replace(/\n/g, '');
+    const current = this.record[field];
+    if (current !== null && current !== value) {
+      this.issue(field, 'conflict', `printed twice: kept "${current}", also saw "${value}"`, 'info');
+      return;
+    }
+    this.record[field] = value;
+    this.log.add(field, text, origin, fieldRepairs);
+  }
+
+  setMoney(path: 'initial_budget' | 'adjusted_budget' | 'received' | 'executed', fiscal: boolean, cell: RowCell, text: string, repairs: Repair[]): void {
+    if (/^[—\-–/]+$/.test(text.trim())) return;
+    const money = parseMoney(text, this.amountUnit);
+    const field = fiscal ? `funds.fiscal.${path}` : `funds.${path}`;
+    if (!money) { this.issue(field, 'unparsed', `not an amount: "${text}"`); return; }
+    const fieldRepairs = [...repairs];
+    if (money.printedUnit && this.amountUnit && money.printedUnit !== this.amountUnit) {
+      fieldRepairs.push({ rule: 'amount_in_other_unit', before: text, after: `${money.yuan} 元`, confidence: 0.9 });
+      this.issue(field, 'unit_converted', `printed as "${text}" in a ${this.amountUnit} form; read as ${money.printedUnit}`, 'info');
+    }
+    if (fiscal) {
+      if (path === 'received') return; // the contract keeps no fiscal 到位数
+      this.record.funds.fiscal[path] = money.yuan;
+    } else this.record.funds[path] = money.yuan;
+    this.log.add(field, text, cell.origin, fieldRepairs);
+  }
+
+  setRate(field: 'funds.execution_rate' | 'completion_rate', cell: RowCell, text: string, repairs: Repair[]): void {
+    const rate = parseRate(text);
+    if (rate === null) { if (!/^[—\-–/]+$/.test(text.trim())) this.issue(field, 'unparsed', `not a rate: "${text}"`); return; }
+    const fieldRepairs = [...repairs];
+    const junk = parseValue(text).junk;
+    if (junk) fieldRepairs.push({ rule: 'latin_junk_removed', before: text, after: text.replace(junk, ''), confidence: 0.9 });
+    if (!/%/.test(text) && rate !== Number(text)) fieldRepairs.push({ rule: 'bare_number_read_as_percent', before: text, after: `${text}%`, confidence: 0.85 });
+    if (field === 'completion_rate') this.record.completion_rate = rate;
+    else this.record.funds.execution_rate = rate;
+    this.log.add(field, text, cell.origin, fieldRepairs);
+  }
+
+  setNumber(field: 'funds.weight' | 'funds.score' | 'total_score', cell: RowCell, text: string, repairs: Repair[]): void {
+    const n = parseScore(text);
+    if (n === null) return;
+    if (field === 'funds.weight') this.record.funds.weight = n;
+    else if (field === 'funds.score') this.record.funds.score = n;
+    else this.record.total_score = n;
+    this.log.add(field, text, cell.origin, repairs);
+  }
+}
+
+function scopeOf(title: string): FormRecord['scope'] {
+  if (/部门整体/.test(title)) return 'department';
+  if (/区域/.test(title)) return 'region';
+  return 'project';
+}
+
+// ---------------------------------------------------------------- header lines
+
+const HEADER_LINE_FIELDS: ReadonlyArray<[RegExp, (d: FormDraft, value: string, line: number) => void]> = [
+  [/^填报单位\s*[:：]\s*(.+)$/, (d, v, l) => d.setText('filing_unit', v, lineOrigin(l), [])],
+  [/^预算部门(?:\s*[(（]盖章[)）])?\s*[:：]\s*(.+)$/, (d, v, l) => d.setText('filing_unit', v, lineOrigin(l), [])],
+  [/^(?:金额)?单位\s*[:：]\s*(万元|元)\s*$/, (d, v) => { d.amountUnit ??= v as MoneyUnit; }],
+  [/^项目名称\s*[:：]\s*(.+)$/, (d, v, l) => d.setText('project_name', v, lineOrigin(l), [])],
+  [/^主管部门\s*[:：]\s*(.+)$/, (d, v, l) => d.setText('department', v, lineOrigin(l), [])],
+  [/^填报人\s*[:：]\s*(.+)$/, (d, v, l) => { d.record.contact.filler = v.trim(); d.log.add('contact.filler', v, lineOrigin(l), []); }],
+  [/^(?:联系电话|电话)\s*[:：]\s*(.+)$/, (d, v, l) => setPhone(d, v, lineOrigin(l))],
+  // "630001 行政审批部门行政审批局本级": a budget unit's code and name printed above the table
+  [/^(\d{6}\s+\S.*)$/, (d, v, l) => d.setText('filing_unit', v, lineOrigin(l), [])],
+];
+
+/** A phone number is its digits (and dashes); latin OCR junk glued after it is dropped. */
+function setPhone(draft: FormDraft, raw: string, origin: Origin): void {
+  const digits = /[\d][\d\s-]{4,}[\d]/.exec(raw)?.[0].replace(/\s/g, '') ?? null;
+  const repairs: Repair[] = digits && digits !== raw.trim() ? [{ rule: 'phone_junk_removed', before: raw, after: digits, confidence: 0.95 }] : [];
+  draft.record.contact.phone = digits ?? raw.trim();
+  draft.log.add('contact.phone', raw, origin, repairs);
+}
+
+function lineOrigin(line: number): Origin {
+  return { table: null, row: null, col: null, line, page: null, bbox: null };
+}
+
+function readYear(texts: readonly string[]): number | null {
+  for (const text of texts) {
+    const m = /(?:^|[^\d])((?:19|20)\d{2})\s*年度?/.exec(text) ?? /年度\s*[:：]\s*((?:19|20)\d{2})/.exec(text);
+    if (m) return Number(m[1]);
+  }
+  return null;
+}
+
+function readHeaderLines(draft: FormDraft, segment: FormSegment): void {
+  const yearTexts = [segment.title ?? '', ...segment.headerLines.filter((h) => /年度/.test(h.text)).map((h) => h.text)];
+  const year = readYear(yearTexts);
+  if (year !== null) {
+    draft.record.year = year;
+    draft.log.add('year', yearTexts.find((t) => t.includes(String(year))) ?? null, lineOrigin(segment.titleLine ?? 0), []);
+  }
+  for (const { text, line } of segment.headerLines) {
+    const clean = text.replace(/^#+\s*/, '').replace(/\*\*/g, '').trim();
+    for (const [pattern, apply] of HEADER_LINE_FIELDS) {
+      const m = pattern.exec(clean);
+      if (m) { apply(draft, m[1]!, line); break; }
+    }
+  }
+  if (segment.title) draft.log.add('title', segment.title, lineOrigin(segment.titleLine ?? 0), []);
+}
+
+// ---------------------------------------------------------------- label/value rows
+
+const BASIC_FIELDS: Partial<Record<FieldLabel, 'project_name' | 'project_code' | 'department' | 'implementing_unit' | 'filing_unit' | 'problems'>> = {
+  project_name: 'project_name', project_code: 'project_code', department: 'department',
+  implementing_unit: 'implementing_unit', filing_unit: 'filing_unit', problems: 'problems',
+};
+
+function applyPair(draft: FormDraft, pair: KeyValue): void {
+  const basic = BASIC_FIELDS[pair.key];
+  if (basic) { draft.setText(basic, pair.text, pair.value?.origin ?? pair.label.origin, pair.repairs); return; }
+  if (pair.text === null || pair.value === null) return;
+  switch (pair.key) {
+    case 'initial_budget': case 'adjusted_budget': case 'received': case 'executed':
+      draft.setMoney(pair.key, false, pair.value, pair.text, pair.repairs); return;
+    case 'execution_rate': draft.setRate('funds.execution_rate', pair.value, pair.text, pair.repairs); return;
+    case 'completion_rate': draft.setRate('completion_rate', pair.value, pair.text, pair.repairs); return;
+    case 'goal_expected': case 'goal_actual': draft.setText(pair.key, pair.text, pair.value.origin, pair.repairs); return;
+    case 'total_score': draft.setNumber('total_score', pair.value, pair.text, pair.repairs); return;
+    case 'grade': draft.record.grade = pair.text; draft.log.add('grade', pair.text, pair.value.origin, pair.repairs); return;
+    default: return;
+  }
+}
+
+/** Assign a row of amounts to the declared funds columns: by count, by column, or by the standard order. */
+function assignFundsRow(draft: FormDraft, values: readonly RowCell[], fiscal: boolean): void {
+  const declared = draft.fundsHeader;
+  let keys: Array<FundsKey | null>;
+  let repairs: Repair[] = [];
+  if (declared.length > 0 && values.length === declared.length) keys = declared.map((d) => d.key);
+  else if (declared.length > 0 && values.every((v) => declared.some((d) => d.col === v.col))) keys = values.map((v) => declared.find((d) => d.col === v.col)!.key);
+  else if (values.length <= STANDARD_FUNDS_ORDER.length && declared.every((d) => STANDARD_FUNDS_ORDER.includes(d.key))) {
+    keys = STANDARD_FUNDS_ORDER.slice(0, values.length);
+    repairs = [{ rule: 'funds_columns_by_template_order', before: declared.map((d) => d.key).join(','), after: keys.join(','), confidence: 0.85 }];
+  } else {
+    keys = typedAssignment(values, declared.map((d) => d.key));
+    if (keys.some((k) => k === null)) draft.issue('funds', 'ambiguous', `${values.length} amounts for ${declared.length} funds columns; some left unread`);
+  }
+  values.forEach((cell, i) => {
+    const key = keys[i];
+    if (!key) return;
+    const r = [...cell.repairs, ...repairs];
+    if (key === 'execution_rate') { if (!fiscal) draft.setRate('funds.execution_rate', cell, cell.text, r); }
+    else if (key === 'funds_weight') { if (!fiscal) draft.setNumber('funds.weight', cell, cell.text, r); }
+    else if (key === 'funds_score') { if (!fiscal) draft.setNumber('funds.score', cell, cell.text, r); }
+    else draft.setMoney(key, fiscal, cell, cell.text, r);
+  });
+}
+
+/** What kind of funds cell a column expects. */
+function fundsCellFits(key: FundsKey, text: string): boolean {
+  if (/^[—\-–/]+$/.test(text.trim())) return true;
+  if (key === 'execution_rate') return isPercentLike(text);
+  return !isPercentLike(text) && parseMoney(text, null) !== null;
+}
+
+/** In order, give each value the next declared column whose kind fits it (amount, rate, score). */
+function typedAssignment(values: readonly RowCell[], declared: readonly FundsKey[]): Array<FundsKey | null> {
+  let next = 0;
+  return values.map((cell) => {
+    while (next < declared.length && !fundsCellFits(declared[next]!, cell.text)) next++;
+    return next < declared.length ? declared[next++]! : null;
+  });
+}
+
+function isPercentLike(text: string): boolean {
+  return /^\d+(\.\d+)?%[a-zA-Z]*$/.test(text.replace(/\s/g, ''));
+}
+
+/** Read one row outside the indicator block. Returns true when the row opened the indicator block. */
+function readLabelRow(draft: FormDraft, cells: readonly RowCell[]): void {
+  const tokens = tokenizeRow(cells);
+  const { pairs, loose, rowLabels, sections } = pairLabels(tokens);
+  const unit = sections.find((s) => s.unit)?.unit;
+  if (unit) draft.amountUnit = unit;
+
+  const emptyLabels = pairs.filter((p) => p.text === null);
+  const fundsLabels = emptyLabels.filter((p) => FUNDS_KEYS.has(p.key));
+  const goalLabels = emptyLabels.filter((p) => GOAL_KEYS.has(p.key));
+  if (fundsLabels.length >= 2) draft.fundsHeader = dedupe(fundsLabels.map((p) => ({ key: p.key as FundsKey, col: p.label.col })));
+  if (goalLabels.length >= 1 && loose.length === 0) draft.goalHeader = dedupe(goalLabels.map((p) => ({ key: p.key as GoalKey, col: p.label.col })));
+
+  for (const pair of pairs) applyPair(draft, pair);
+
+  const rowLabel = rowLabels[0];
+  if (rowLabel) {
+    const fiscal = rowLabel.key === 'fiscal_row';
+    if (rowLabel.key === 'funds_total_row' || fiscal) {
+      const values = rowLabel.inline && loose.length === 0 ? [{ ...rowLabel.cell, text: rowLabel.inline }] : loose;
+      if (draft.fundsHeader.length > 0) assignFundsRow(draft, values, fiscal);
+      else if (fiscal && values[0]) draft.setMoney('adjusted_budget', true, values[0], values[0].text, values[0].repairs);
+    }
+    // 其他 / 上年结转 rows: a rate printed there belongs to the whole block (the OCR moved it)
+    const stray = loose.find((v) => isPercentLike(v.text));
+    if ((rowLabel.key === 'other_row' || rowLabel.key === 'carryover_row') && stray && draft.record.funds.execution_rate === null && draft.fundsHeader.some((d) => d.key === 'execution_rate')) {
+      draft.setRate('funds.execution_rate', stray, stray.text, [...stray.repairs, { rule: 'rate_moved_from_other_row', before: stray.text, after: stray.text, confidence: 0.85 }]);
+    }
+    return;
+  }
+
+  const hasFundsPair = pairs.some((p) => FUNDS_KEYS.has(p.key) && p.text !== null);
+  if (hasFundsPair) {
+    // 预算数: 34.56 | 到位数: … | 100%: the unlabelled percentage is the 预算执行进度 of the block
+    const stray = loose.find((v) => isPercentLike(v.text));
+    if (stray && draft.record.funds.execution_rate === null) draft.setRate('funds.execution_rate', stray, stray.text, stray.repairs);
+    return;
+  }
+
+  if (pairs.length === 0 && loose.length > 0 && draft.goalHeader.length > 0) {
+    readGoalValues(draft, loose);
+    draft.goalHeader = [];
+    return;
+  }
+  if (pairs.length === 0 && loose.length > 0 && sections.some((s) => labelKey(s.cell.text).endsWith('年度总体目标')) && draft.record.goal_expected === null) {
+    draft.setText('goal_expected', loose[0]!.text, loose[0]!.origin, loose[0]!.repairs);
+  }
+}
+
+function dedupe<K>(items: ReadonlyArray<Declared<K>>): Array<Declared<K>> {
+  const seen = new Set<K>();
+  return items.filter((d) => (seen.has(d.key) ? false : (seen.add(d.key), true)));
+}
+
+/** Values under a goal header: a percentage is the completion rate, texts fill the text columns in order. */
+function readGoalValues(draft: FormDraft, values: readonly RowCell[]): void {
+  const textKeys = draft.goalHeader.filter((d) => d.key !== 'completion_rate').map((d) => d.key);
+  const hasRate = draft.goalHeader.some((d) => d.key === 'completion_rate');
+  let t = 0;
+  for (const cell of values) {
+    const rateLike = isPercentLike(cell.text) || /^\d+(\.\d+)?$/.test(cell.text);
+    if (hasRate && rateLike && (t >= 1 || values.length <= textKeys.length + 1)) {
+      draft.setRate('completion_rate', cell, cell.text, cell.repairs);
+      continue;
+    }
+    const key = textKeys[t++];
+    if (key === 'goal_expected' || key === 'goal_actual') draft.setText(key, cell.text, cell.origin, cell.repairs);
+  }
+}
+
+// ---------------------------------------------------------------- indicators
+
+function indicatorHeaderOf(cells: readonly RowCell[]): HeaderColumn[] | null {
+  const header: HeaderColumn[] = [];
+  for (const cell of cells) {
+    const match = matchLabel(cell.text, INDICATOR_COLUMNS);
+    if (match && !header.some((h) => h.column === match.canonical)) header.push({ column: match.canonical, col: cell.col });
+  }
+  const columns = new Set(header.map((h) => h.column));
+  if (header.length < 3 || !(columns.has('name') || columns.has('level2') || columns.has('target'))) return null;
+  // A garbled 一级指标 label (text of another cell printed over it) still has a level-1 column.
+  if (!columns.has('level1')) header.unshift({ column: 'level1', col: Math.max(0, (header[0]?.col ?? 1) - 1) });
+  if (!columns.has('name')) {
+    const at = header.findIndex((h) => h.column === 'level2');
+    header.splice(at + 1, 0, { column: 'name', col: (header[at]?.col ?? 0) + 1 });
+  }
+  return header;
+}
+
+function isClosingRow(cells: readonly RowCell[]): boolean {
+  return cells.slice(0, 3).some((c) => {
+    const key = labelKey(c.text).replace(/^[一二三四五六七八九十]+、?/, '');
+    return key === '总分' || key === '合计' || key.startsWith('存在问题') || key === '合计得分';
+  });
+}
+
+function readIndicatorRow(draft: FormDraft, cells: readonly RowCell[], placeholders: readonly RowCell[]): void {
+  if (placeholders.length > 0) draft.placeholderCount += placeholders.length;
+  if (cells.length === 0) return;
+  const labelOnly = labelOnlyRow(cells, placeholders.length > 0);
+  if (labelOnly) { draft.indicatorRows.push(labelOnly); return; }
+  draft.indicatorRows.push(alignRow(cells, draft.indicatorHeader));
+}
+
+const NUMERIC_COLUMNS: ReadonlySet<IndicatorColumn> = new Set(['weight', 'score']);
+
+function indicatorField(draft: FormDraft, path: string, cell: RowCell | undefined, extra: Repair[]): { text: string | null; confidence: number } {
+  if (!cell) return { text: null, confidence: 1 };
+  const confidence = draft.log.add(path, cell.text, cell.origin, [...cell.repairs, ...extra]);
+  return { text: cell.text, confidence };
+}
+
+function finishIndicators(draft: FormDraft): void {
+  const resolved = resolveLevels(draft.indicatorRows);
+  const seen = new Map<string, number>();
+  for (const r of resolved) {
+    const i = draft.record.indicators.length;
+    const p = `indicators[${i}]`;
+    const shift: Repair[] = r.row.shifted ? [{ rule: 'column_shift_realigned', before: 'printed column', after: 'content column', confidence: 0.93 }] : [];
+    const name = indicatorField(draft, `${p}.name`, r.row.fields.name, shift);
+    const fingerprint = JSON.stringify([r.level1, r.level2, name.text, ...(['target', 'actual', 'weight', 'score', 'description'] as const).map((k) => r.row.fields[k]?.text ?? null)]);
+    if (seen.has(fingerprint)) {
+      draft.log.entries.splice(draft.log.entries.length - 1, 1);
+      draft.issue(`indicators[${seen.get(fingerprint)}]`, 'duplicate_row', `row "${name.text}" is printed again identically; kept once`, 'info');
+      continue;
+    }
+    seen.set(fingerprint, i);
+    const levelConfidence = r.levelRepairs.reduce((c, x) => c * x.confidence, 0.97);
+    draft.log.add(`${p}.level1`, r.level1Printed, r.row.level1Cell?.origin ?? null, r.levelRepairs.filter((x) => x.rule.includes('level1') || x.rule === 'orphan_label_row'));
+    draft.log.add(`${p}.level2`, r.level2Printed, r.row.level2Cell?.origin ?? null, r.levelRepairs.filter((x) => x.rule.includes('level2') || x.rule === 'orphan_label_row'));
+    const confidences = [name.confidence, levelConfidence];
+    const value = (column: 'target' | 'actual') => {
+      const cell = r.row.fields[column];
+      if (!cell) return null;
+      const parsed = parseValue(cell.text);
+      const repairs = [...shift];
+      if (parsed.junk) repairs.push({ rule: 'latin_junk_removed', before: cell.text, after: cell.text.replace(parsed.junk, ''), confidence: 0.9 });
+      if (/百分/.test(cell.text)) repairs.push({ rule: 'percent_word_to_sign', before: cell.text, after: '%', confidence: 0.99 });
+      confidences.push(indicatorField(draft, `${p}.${column}`, cell, repairs).confidence);
+      return parsed.value;
+    };
+    const number = (column: 'weight' | 'score') => {
+      const cell = r.row.fields[column];
+      if (!cell) return null;
+      confidences.push(indicatorField(draft, `${p}.${column}`, cell, shift).confidence);
+      return parseScore(cell.text);
+    };
+    const text = (column: 'description' | 'deviation_note' | 'basis') => {
+      const cell = r.row.fields[column];
+      if (!cell) return null;
+      indicatorField(draft, `${p}.${column}`, cell, shift);
+      return cell.text;
+    };
+    const indicator: Indicator = {
+      level1: r.level1, level1_weight: r.level1Weight, level2: r.level2, name: name.text ? name.text.replace(/\n/g, '') : null,
+      description: text('description'), target: value('target'), actual: value('actual'),
+      weight: number('weight'), score: number('score'), deviation_note: text('deviation_note'), basis: text('basis'),
+      confidence: 1,
+    };
+    if (!indicator.name) { draft.issue(`${p}.name`, 'missing', 'indicator row without a 三级指标 name'); confidences.push(0.5); }
+    if (draft.record.form_type === 'self_evaluation' && indicator.score === null) {
+      draft.issue(`${p}.score`, 'missing', `no score printed for "${indicator.name ?? '?'}"`);
+      confidences.push(0.6);
+    }
+    if (r.row.dropped.length > 0) draft.issue(p, 'dropped_cells', `cells not placed: ${r.row.dropped.map((c) => `"${c.text}"`).join(', ')}`, 'info');
+    if (indicator.level1 === null) draft.issue(`${p}.level1`, 'missing', 'no first-level label for this row');
+    indicator.confidence = Math.round(Math.min(...confidences) * 1000) / 1000;
+    draft.record.indicators.push(indicator);
+  }
+  if (draft.placeholderCount > 0) draft.issue('indicators', 'placeholder_dropped', `${draft.placeholderCount} template placeholder cells (指标 N:, .....) dropped`, 'info');
+}
+
+function readClosingRow(draft: FormDraft, cells: readonly RowCell[]): void {
+  const first = cells.findIndex((c) => /总分|合计/.test(labelKey(c.text)));
+  if (first >= 0) {
+    const numbers = cells.slice(first + 1).filter((c) => parseScore(c.text) !== null);
+    // 总分 | 分值合计 | 得分合计: with two numbers the second is the score
+    const total = numbers[numbers.length === 2 ? 1 : 0];
+    if (total) draft.setNumber('total_score', total, total.text, total.repairs);
+    return;
+  }
+  readLabelRow(draft, cells);
+}
+
+// ---------------------------------------------------------------- summary tables
+
+const SUMMARY_COLUMNS = {
+  seq: ['序号'],
+  implementing_unit: ['资金使用单位(科室)名称', '资金使用单位', '单位名称', '预算单位'],
+  project_name: ['项目名称'],
+  funds: ['资金', '项目资金', '预算金额', '资金总额', '全年预算数'],
+  score: ['自评得分', '得分'],
+  grade: ['自评等级', '等级'],
+  contact: ['联系人及电话', '联系人'],
+} as const;
+type SummaryColumn = keyof typeof SUMMARY_COLUMNS;
+
+function buildSummaries(segment: FormSegment, ctx: BuildContext): Built[] {
+  const out: Built[] = [];
+  let header: Array<{ column: SummaryColumn; col: number }> = [];
+  const rows = segment.tables.flatMap((t) => t.rows);
+  for (const row of rows) {
+    const { cells } = prepareRow(row);
+    const matched = cells.map((c) => ({ c, m: matchLabel(c.text, SUMMARY_COLUMNS) })).filter((x) => x.m);
+    if (matched.length >= 3) { header = matched.map((x) => ({ column: x.m!.canonical, col: x.c.col })); continue; }
+    if (header.length === 0) continue;
+    const at = (column: SummaryColumn) => {
+      const h = header.find((x) => x.column === column);
+      return h ? cells.find((c) => c.col === h.col) : undefined;
+    };
+    const name = at('project_name');
+    if (!name) continue;
+    const draft = new FormDraft(segment, { ...ctx, formIndex: ctx.formIndex + out.length });
+    readHeaderLines(draft, segment);
+    draft.record.amount_unit = draft.amountUnit;
+    draft.setText('project_name', name.text, name.origin, name.repairs);
+    const unit = at('implementing_unit');
+    if (unit) draft.setText('implementing_unit', unit.text, unit.origin, unit.repairs);
+    const funds = at('funds');
+    if (funds) draft.setMoney('adjusted_budget', false, funds, funds.text, funds.repairs);
+    const score = at('score');
+    if (score) draft.setNumber('total_score', score, score.text, score.repairs);
+    const grade = at('grade');
+    if (grade) { draft.record.grade = grade.text; draft.log.add('grade', grade.text, grade.origin, grade.repairs); }
+    const contact = at('contact');
+    if (contact) {
+      const m = /^(.*?)[\s,，]*([\d-]{5,})$/.exec(contact.text.replace(/\n/g, ' '));
+      draft.record.contact = { filler: (m ? m[1]! : contact.text).trim() || null, phone: m ? m[2]! : null };
+      draft.log.add('contact', contact.text, contact.origin, contact.repairs);
+    }
+    out.push(finish(draft));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- assembly
+
+function finish(draft: FormDraft): Built {
+  draft.record.amount_unit = draft.amountUnit;
+  draft.record.issues = draft.issues;
+  return { record: draft.record, provenance: draft.log.entries };
+}
+
+/** Given one form segment, return its record(s): one for a form, one per row for a summary table. */
+export function buildRecords(segment: FormSegment, ctx: BuildContext): Built[] {
+  if (segment.kind === 'summary') return buildSummaries(segment, ctx);
+  const draft = new FormDraft(segment, ctx);
+  readHeaderLines(draft, segment);
+  let state: 'form' | 'indicators' | 'closing' = 'form';
+  for (const table of segment.tables) {
+    for (const row of table.rows) {
+      const { cells, placeholders } = prepareRow(row);
+      if (cells.length === 0 && placeholders.length === 0) continue;
+      if (state !== 'indicators') {
+        const header = indicatorHeaderOf(cells);
+        if (header) { draft.indicatorHeader = header; state = 'indicators'; continue; }
+      }
+      if (state === 'indicators' && isClosingRow(cells)) state = 'closing';
+      if (state === 'indicators') readIndicatorRow(draft, cells, placeholders);
+      else if (state === 'closing') readClosingRow(draft, cells);
+      else readLabelRow(draft, cells);
+    }
+  }
+  // Only when no 项目名称 cell was printed: "3、保障房易地建设评估费绩效目标表" names the project.
+  if (draft.record.project_name === null && segment.title) {
+    const fromTitle = segment.title.replace(/\s/g, '').replace(/(项目支出绩效自评表|项目绩效自评表|绩效自评表|项目绩效目标表|绩效目标表|自评表)$/, '');
+    if (fromTitle && fromTitle !== segment.title.replace(/\s/g, '')) draft.setText('project_name', fromTitle, lineOrigin(segment.titleLine ?? 0), [{ rule: 'project_name_from_title', before: segment.title, after: fromTitle, confidence: 0.9 }]);
+  }
+  finishIndicators(draft);
+  return [finish(draft)];
+}

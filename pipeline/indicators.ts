@@ -1,0 +1,242 @@
+/**
+ * Indicator rows: align each row's non-empty cells to the columns its header announced, by what
+ * the cells contain (level vocabularies, values, scores, text) and where they sit; then resolve
+ * first/second-level labels across rows (fill-down, labels printed a row off, orphan label rows).
+ */
+import type { Origin, Repair } from '../schemas/document.js';
+import {
+  type IndicatorColumn, type Level1, type Level2, type LevelLabel,
+  impliedLevel1, impliedLevel2, isCompatible, matchLevel1, matchLevel2,
+} from './vocabulary.js';
+import { isValueLike, parseScore } from './values.js';
+
+export interface RowCell { text: string; col: number; origin: Origin; repairs: Repair[] }
+export interface HeaderColumn { column: IndicatorColumn; col: number }
+
+/** Fields a row's cells were assigned to (level labels kept apart). */
+export type RowFields = Partial<Record<Exclude<IndicatorColumn, 'level1' | 'level2'>, RowCell>>;
+
+export interface AlignedRow {
+  level1: LevelLabel<Level1> | null;
+  level2: LevelLabel<Level2> | null;
+  level1Cell: RowCell | null;
+  level2Cell: RowCell | null;
+  fields: RowFields;
+  /** cells the alignment could not place (stray labels, junk) */
+  dropped: RowCell[];
+  /** the alignment moved a cell away from the column its position suggests */
+  shifted: boolean;
+  labelOnly: boolean;
+  hadPlaceholder: boolean;
+}
+
+const NEG = -1e9;
+
+function isDash(text: string): boolean {
+  return /^[/／—\-–]+$/.test(text.replace(/\s/g, ''));
+}
+
+function levelLabelOf(text: string): boolean {
+  return matchLevel1(text) !== null || matchLevel2(text) !== null;
+}
+
+/** How well a cell fits a column, from its content; NEG means it cannot go there. */
+function fit(column: IndicatorColumn, text: string): number {
+  const isLabel = levelLabelOf(text);
+  switch (column) {
+    case 'level1': return matchLevel1(text) ? 3 : NEG;
+    case 'level2': return matchLevel2(text) ? 3 : NEG;
+    case 'name': return isLabel ? -1 : isValueLike(text) ? -4 : 1;
+    case 'target':
+    case 'actual': return isLabel ? -2 : isValueLike(text) || isDash(text) ? 1 : 0.5;
+    case 'weight':
+    case 'score': return parseScore(text) !== null ? 1 : isDash(text) ? 0.5 : -3;
+    default: return isLabel ? -2 : isValueLike(text) && text.length < 8 ? -0.5 : 0.5;
+  }
+}
+
+/** Cost of leaving a column empty: every indicator has a name; other cells may be blank. */
+function skipCost(column: IndicatorColumn): number {
+  return column === 'name' ? -4 : 0;
+}
+
+function dropCost(cell: RowCell): number {
+  return levelLabelOf(cell.text) ? -1.5 : -3;
+}
+
+/**
+ * Align a row's non-empty cells (in order) to the header's columns (in order): a monotone
+ * assignment maximising content fit plus a small bonus for staying in the printed column.
+ */
+export function alignRow(cells: readonly RowCell[], header: readonly HeaderColumn[]): AlignedRow {
+  const n = cells.length;
+  const m = header.length;
+  const best: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(NEG));
+  const move: string[][] = Array.from({ length: n + 1 }, () => new Array<string>(m + 1).fill(''));
+  best[0]![0] = 0;
+  for (let i = 0; i <= n; i++) {
+    for (let j = 0; j <= m; j++) {
+      if (i === 0 && j === 0) continue;
+      let value = NEG;
+      let how = '';
+      if (i > 0 && j > 0) {
+        const f = fit(header[j - 1]!.column, cells[i - 1]!.text);
+        if (f > NEG / 2) {
+          const bonus = cells[i - 1]!.col === header[j - 1]!.col ? 0.3 : 0;
+          const v = best[i - 1]![j - 1]! + f + bonus;
+          if (v > value) { value = v; how = 'assign'; }
+        }
+      }
+      if (j > 0 && best[i]![j - 1]! > NEG / 2) {
+        const v = best[i]![j - 1]! + skipCost(header[j - 1]!.column);
+        if (v > value) { value = v; how = 'skip'; }
+      }
+      if (i > 0 && best[i - 1]![j]! > NEG / 2) {
+        const v = best[i - 1]![j]! + dropCost(cells[i - 1]!);
+        if (v > value) { value = v; how = 'drop'; }
+      }
+      best[i]![j] = value;
+      move[i]![j] = how;
+    }
+  }
+  const row: AlignedRow = { level1: null, level2: null, level1Cell: null, level2Cell: null, fields: {}, dropped: [], shifted: false, labelOnly: false, hadPlaceholder: false };
+  let i = n;
+  let j = m;
+  while (i > 0 || j > 0) {
+    const how = move[i]![j];
+    if (how === 'assign') {
+      const cell = cells[i - 1]!;
+      const { column, col } = header[j - 1]!;
+      if (cell.col !== col) row.shifted = true;
+      if (column === 'level1') { row.level1 = matchLevel1(cell.text); row.level1Cell = cell; }
+      else if (column === 'level2') { row.level2 = matchLevel2(cell.text); row.level2Cell = cell; }
+      else row.fields[column] = cell;
+      i--; j--;
+    } else if (how === 'skip') j--;
+    else { row.dropped.unshift(cells[i - 1]!); i--; }
+  }
+  return row;
+}
+
+/** A row whose every cell is a level label: the caption of a merged cell, printed on its own line. */
+export function labelOnlyRow(cells: readonly RowCell[], hadPlaceholder: boolean): AlignedRow | null {
+  if (cells.length === 0 || cells.length > 2) return null;
+  const row: AlignedRow = { level1: null, level2: null, level1Cell: null, level2Cell: null, fields: {}, dropped: [], shifted: false, labelOnly: true, hadPlaceholder };
+  for (const cell of cells) {
+    const l1 = matchLevel1(cell.text);
+    const l2 = matchLevel2(cell.text);
+    if (l1 && !row.level1 && !row.level2 && (l1.weight !== null || !l2 || cells.length === 2)) { row.level1 = l1; row.level1Cell = cell; }
+    else if (l2 && !row.level2) { row.level2 = l2; row.level2Cell = cell; }
+    else return null;
+  }
+  return row;
+}
+
+export interface ResolvedRow {
+  row: AlignedRow;
+  level1: Level1 | null;
+  level1Weight: number | null;
+  level1Printed: string | null;
+  level2: Level2 | null;
+  level2Printed: string | null;
+  /** how the levels were decided, for provenance */
+  levelRepairs: Repair[];
+}
+
+function repair(rule: string, before: string | null, after: string | null, confidence: number): Repair {
+  return { rule, before: before ?? '', after: after ?? '', confidence };
+}
+
+/** A 成本指标 in the first-level column with no weight, inside an 产出指标 group, is the second-level 成本指标. */
+function demoteCostLabel(row: AlignedRow, contextLevel1: Level1 | null): void {
+  if (row.level1?.canonical === '成本指标' && row.level1.weight === null && !row.level2 && contextLevel1 === '产出指标') {
+    row.level2 = { canonical: '成本指标', printed: row.level1.printed, weight: null, distance: row.level1.distance };
+    row.level2Cell = row.level1Cell;
+    row.level1 = null;
+    row.level1Cell = null;
+  }
+}
+
+/**
+ * Given aligned rows in order, decide each data row's first- and second-level labels:
+ * fill down across merged cells, move a label OCR printed one row early, give an orphan
+ * label row to the row above it, and infer a level from the other where only one fits.
+ */
+export function resolveLevels(rows: readonly AlignedRow[]): ResolvedRow[] {
+  const out: ResolvedRow[] = [];
+  let l1: LevelLabel<Level1> | null = null;
+  let l2: LevelLabel<Level2> | null = null;
+  let pending: LevelLabel<Level1> | null = null;
+  let previousHadOwnLabels = true;
+
+  rows.forEach((row, index) => {
+    demoteCostLabel(row, l1?.canonical ?? null);
+    if (row.labelOnly) {
+      const previous = out[out.length - 1];
+      if (previous && !previousHadOwnLabels && !row.hadPlaceholder) {
+        // The caption of a one-row merged cell printed below its row: it belongs to the row above.
+        const newL1 = row.level1;
+        if (newL1) { previous.level1 = newL1.canonical; previous.level1Weight = newL1.weight; previous.level1Printed = newL1.printed; }
+        if (row.level2) {
+          previous.level2 = row.level2.canonical;
+          previous.level2Printed = row.level2.printed;
+          if (!isCompatible(previous.level1, row.level2.canonical)) previous.level1 = impliedLevel1(row.level2.canonical);
+        } else if (newL1) {
+          previous.level2 = impliedLevel2(newL1.canonical);
+          previous.level2Printed = null;
+        }
+        previous.levelRepairs.push(repair('orphan_label_row', null, [row.level1?.printed, row.level2?.printed].filter(Boolean).join(' / '), 0.75));
+        previousHadOwnLabels = true;
+      }
+      if (row.level1) { l1 = row.level1; l2 = null; }
+      if (row.level2) l2 = row.level2;
+      return;
+    }
+
+    const repairs: Repair[] = [];
+    let ownL1 = row.level1;
+    const ownL2 = row.level2;
+    if (pending && !ownL1) {
+      ownL1 = pending;
+      repairs.push(repair('level1_label_shifted_down', null, pending.printed, 0.75));
+    }
+    pending = null;
+    if (ownL1 && ownL2 && !isCompatible(ownL1.canonical, ownL2.canonical)) {
+      const next = rows.slice(index + 1).find((r) => !r.labelOnly);
+      if (next && !next.level1) {
+        // OCR printed the next group's first-level label one row early.
+        pending = ownL1;
+        repairs.push(repair('level1_label_belongs_to_next_row', ownL1.printed, null, 0.75));
+        ownL1 = null;
+      }
+    }
+    if (ownL1) { l1 = ownL1; l2 = null; }
+    if (ownL2) {
+      l2 = ownL2;
+      if (!isCompatible(l1?.canonical ?? null, ownL2.canonical)) {
+        const implied = impliedLevel1(ownL2.canonical);
+        repairs.push(repair('level1_implied_by_level2', l1?.printed ?? null, implied, 0.8));
+        l1 = implied ? { canonical: implied, printed: '', weight: null, distance: 0 } : null;
+      }
+    }
+    let level2 = l2?.canonical ?? null;
+    let level2Printed = l2?.printed ?? null;
+    if (!level2 && l1) {
+      level2 = impliedLevel2(l1.canonical);
+      if (level2) { repairs.push(repair('level2_implied_by_level1', null, level2, 0.85)); level2Printed = null; }
+    }
+    if (!ownL1 && l1) repairs.push(repair('fill_down_level1', null, l1.printed, 0.97));
+    if (!ownL2 && l2) repairs.push(repair('fill_down_level2', null, l2.printed, 0.97));
+    previousHadOwnLabels = Boolean(row.level1 || row.level2);
+    out.push({
+      row,
+      level1: l1?.canonical ?? null,
+      level1Weight: l1?.weight ?? null,
+      level1Printed: l1?.printed || null,
+      level2,
+      level2Printed,
+      levelRepairs: repairs,
+    });
+  });
+  return out;
+}

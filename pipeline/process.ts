@@ -1,0 +1,81 @@
+/**
+ * One document through the stages. The stage list is literal and ordered; each stage fills one
+ * slot of the document model, and a failing stage leaves a structured issue, not a crash.
+ */
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import { chooseExtractor, InputError } from '../extractors/index.js';
+import { DOCUMENT_MODEL_VERSION, type ZipingDocument } from '../schemas/document.js';
+import { buildRecords } from './buildForm.js';
+import { segmentForms } from './segment.js';
+import { validateRecord } from './validate.js';
+
+export function sha256Of(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function emptyDocument(path: string, bytes: Uint8Array): ZipingDocument {
+  return {
+    version: DOCUMENT_MODEL_VERSION,
+    source: { file: basename(path), path, sha256: sha256Of(bytes), bytes: bytes.byteLength, kind: 'ocr_text', encoding: null },
+    blocks: [], segments: [], otherTables: [], records: [], provenance: [], issues: [], status: 'pending',
+  };
+}
+
+/** Stage 1 — extract: sniff the input, read it and detect its tables. */
+async function extract(doc: ZipingDocument, bytes: Uint8Array): Promise<void> {
+  const extractor = await chooseExtractor(doc.source.path, bytes);
+  doc.source.kind = extractor.kind;
+  const extraction = await extractor.extract(bytes, doc.source.path);
+  doc.source.encoding = extraction.encoding;
+  doc.blocks = extraction.blocks;
+  for (const warning of extraction.warnings) doc.issues.push({ stage: 'extract', message: warning, severity: 'warn' });
+}
+
+/** Stage 2 — segment: forms (title, header lines, tables) apart from other tables. */
+function segment(doc: ZipingDocument): void {
+  const { segments, otherTables } = segmentForms(doc.blocks);
+  doc.segments = segments;
+  doc.otherTables = otherTables;
+}
+
+/** Stage 3 — build and validate: map headers, repair cells, parse values, check arithmetic. */
+function build(doc: ZipingDocument): void {
+  let formIndex = 0;
+  for (const seg of doc.segments) {
+    try {
+      const built = buildRecords(seg, { file: doc.source.file, sha256: doc.source.sha256, formIndex });
+      for (const { record, provenance } of built) {
+        doc.records.push(validateRecord(record, provenance));
+        doc.provenance.push(...provenance);
+        formIndex++;
+      }
+    } catch (error) {
+      doc.issues.push({ stage: 'build', message: `form "${seg.title ?? '(untitled)'}" at line ${seg.titleLine ?? seg.tables[0]?.firstLine ?? '?'}: ${(error as Error).message}`, severity: 'error' });
+    }
+  }
+}
+
+function settleStatus(doc: ZipingDocument): void {
+  const errors = doc.issues.filter((i) => i.severity === 'error').length;
+  if (doc.records.length === 0 && doc.otherTables.length === 0 && errors === 0) {
+    doc.issues.push({ stage: 'segment', message: 'no form or table found in this file', severity: 'warn' });
+  }
+  doc.status = errors > 0 ? (doc.records.length > 0 ? 'partial' : 'failed') : 'success';
+}
+
+/** Run every stage on one file's bytes. Bad input ends as a failed document with a reason. */
+export async function processDocument(path: string, bytes: Uint8Array): Promise<ZipingDocument> {
+  const doc = emptyDocument(path, bytes);
+  try {
+    await extract(doc, bytes);
+    segment(doc);
+    build(doc);
+    settleStatus(doc);
+  } catch (error) {
+    const message = error instanceof InputError ? error.reason : `internal error: ${(error as Error).message}`;
+    doc.issues.push({ stage: 'extract', message, severity: 'error' });
+    doc.status = 'failed';
+  }
+  return doc;
+}

@@ -1,0 +1,107 @@
+/**
+ * Tokenising the label/value rows of a form (header, funds, goals, closing rows): each cell is a
+ * label (with any value OCR glued into the same cell), a section caption, or a value.
+ */
+import type { Repair } from '../schemas/document.js';
+import type { RowCell } from './indicators.js';
+import { labelKey } from './text.js';
+import { type FieldLabel, FIELD_LABELS, matchLabel } from './vocabulary.js';
+import type { MoneyUnit } from './values.js';
+
+export type Token =
+  | { kind: 'label'; key: FieldLabel; cell: RowCell; inline: string | null; distance: number }
+  | { kind: 'section'; cell: RowCell; unit: MoneyUnit | null }
+  | { kind: 'value'; cell: RowCell };
+
+/** Captions of a form's blocks: they name a section, never hold a value. */
+const SECTION_CAPTIONS = [
+  '基本情况', '预算执行情况', '目标完成情况', '年度绩效指标完成情况', '绩效指标', '年度绩效指标', '项目资金',
+  '预算规模及资金用途', '资金支出计划', '年度总体目标', '其他说明',
+];
+
+const LONGEST_LABEL = 18;
+
+function unitIn(text: string): MoneyUnit | null {
+  if (/\(\s*万元\s*\)|（\s*万元\s*）/.test(text)) return '万元';
+  if (/\(\s*元\s*\)|（\s*元\s*）/.test(text)) return '元';
+  return null;
+}
+
+function asSection(cell: RowCell): Token | null {
+  const key = labelKey(cell.text).replace(/^[一二三四五六七八九十]+、?/, '');
+  const bare = key.replace(/\((万元|元|%)\)$/, '');
+  if (SECTION_CAPTIONS.includes(bare)) return { kind: 'section', cell, unit: unitIn(cell.text) };
+  return null;
+}
+
+function asLabel(cell: RowCell, text: string, inline: string | null): Token | null {
+  if (labelKey(text).length > LONGEST_LABEL) return null;
+  const stripped = text.replace(/^[一二三四五六七八九十]+、/, '');
+  const match = matchLabel(stripped, FIELD_LABELS);
+  if (!match) return null;
+  return { kind: 'label', key: match.canonical, cell, inline: inline && inline.trim() !== '' ? inline.trim() : null, distance: match.distance };
+}
+
+/** One cell as a token. A label cell may carry a value after a line break, a colon or a space. */
+export function tokenizeCell(cell: RowCell): Token {
+  const section = asSection(cell);
+  if (section) return section;
+  const whole = asLabel(cell, cell.text, null);
+  if (whole) return whole;
+  const lines = cell.text.split('\n');
+  if (lines.length > 1) {
+    const first = asLabel(cell, lines[0]!, lines.slice(1).join('\n'));
+    if (first) return first;
+    const firstSection = asSection({ ...cell, text: lines[0]! });
+    if (firstSection) return firstSection;
+  }
+  const colon = /^([^:：]{1,18})[:：]\s*(.+)$/s.exec(cell.text);
+  if (colon) {
+    const label = asLabel(cell, colon[1]!, colon[2]!);
+    if (label) return label;
+  }
+  const spaced = /^(\S{2,18}?)\s+([-+]?\d[\d.,]*)$/.exec(cell.text);
+  if (spaced) {
+    const label = asLabel(cell, spaced[1]!, spaced[2]!) ?? asSection({ ...cell, text: spaced[1]! });
+    if (label) return label;
+  }
+  return { kind: 'value', cell };
+}
+
+export function tokenizeRow(cells: readonly RowCell[]): Token[] {
+  return cells.map(tokenizeCell);
+}
+
+/** Row labels name a whole row of amounts (年度资金总额, 其中：财政拨款) rather than one value. */
+export const ROW_LABELS: ReadonlySet<FieldLabel> = new Set(['funds_total_row', 'fiscal_row', 'carryover_row', 'other_row']);
+
+export interface KeyValue { key: FieldLabel; label: RowCell; value: RowCell | null; text: string | null; repairs: Repair[] }
+
+/**
+ * Pair each (non-row) label with its value: the value glued in the label's cell, or the value
+ * cell right after it. When both exist the separate cell wins and the glued text is recorded
+ * as a stray (预算数: 988.6 | 198.71).
+ */
+export function pairLabels(tokens: readonly Token[]): { pairs: KeyValue[]; loose: RowCell[]; rowLabels: Array<Extract<Token, { kind: 'label' }>>; sections: Array<Extract<Token, { kind: 'section' }>> } {
+  const pairs: KeyValue[] = [];
+  const loose: RowCell[] = [];
+  const rowLabels: Array<Extract<Token, { kind: 'label' }>> = [];
+  const sections: Array<Extract<Token, { kind: 'section' }>> = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token.kind === 'value') { loose.push(token.cell); continue; }
+    if (token.kind === 'section') { sections.push(token); continue; }
+    if (ROW_LABELS.has(token.key)) { rowLabels.push(token); continue; }
+    const next = tokens[i + 1];
+    const repairs: Repair[] = token.distance > 0 ? [{ rule: 'fuzzy_label', before: token.cell.text, after: token.key, confidence: 0.95 }] : [];
+    if (next?.kind === 'value') {
+      if (token.inline) repairs.push({ rule: 'stray_text_in_label_dropped', before: token.cell.text, after: next.cell.text, confidence: 0.85 });
+      pairs.push({ key: token.key, label: token.cell, value: next.cell, text: next.cell.text, repairs: [...next.cell.repairs, ...repairs] });
+      i++;
+    } else {
+      if (token.inline) repairs.push({ rule: 'value_split_from_label', before: token.cell.text, after: token.inline, confidence: 0.9 });
+      pairs.push({ key: token.key, label: token.cell, value: token.inline ? token.cell : null, text: token.inline, repairs: [...token.cell.repairs, ...repairs] });
+    }
+  }
+  return { pairs, loose, rowLabels, sections };
+}

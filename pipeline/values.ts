@@ -1,0 +1,107 @@
+/**
+ * Value parsing: target/actual cells into {raw, op, value, unit}; money into 元; rates into fractions.
+ */
+import type { ParsedValue } from '../schemas/record.js';
+import { halfWidthAlnum } from './text.js';
+
+/** Comparison words and signs, longest first so 大于等于 wins over 大于. */
+const OPERATORS: ReadonlyArray<[string, ParsedValue['op']]> = [
+  ['大于等于', '>='], ['小于等于', '<='], ['不低于', '>='], ['不少于', '>='], ['不高于', '<='], ['不超过', '<='],
+  ['不多于', '<='], ['>=', '>='], ['<=', '<='], ['≥', '>='], ['≧', '>='], ['≤', '<='], ['≦', '<='],
+  ['＞', '>'], ['＜', '<'], ['>', '>'], ['<', '<'], ['﹦', '='], ['＝', '='], ['=', '='],
+];
+
+/** Latin units that follow a number in these forms; any other latin tail is OCR junk ("100%zh"). */
+const LATIN_UNITS = /^(km|m|cm|mm|kg|g|t|kw|kwh|mb|gb|tb|m2|m3|㎡|m²|m³|pv|uv)$/i;
+const NUMBER = /^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?/;
+
+export interface ValueParse { value: ParsedValue; junk: string | null }
+
+/** Normalise a unit as printed: 百分比 and % are both %. */
+export function canonicalUnit(unit: string): string | null {
+  const u = unit.replace(/\s/g, '');
+  if (u === '') return null;
+  if (u === '百分比') return '%';
+  return u;
+}
+
+/**
+ * Parse a target or actual value. A leading operator and number give op/value/unit; anything
+ * else is qualitative (value null) and keeps its raw text.
+ */
+export function parseValue(rawText: string): ValueParse {
+  const raw = rawText.trim();
+  let rest = halfWidthAlnum(raw).replace(/\s+/g, '');
+  let op: ParsedValue['op'] = null;
+  for (const [word, sign] of OPERATORS) {
+    if (rest.startsWith(word)) { op = sign; rest = rest.slice(word.length); break; }
+  }
+  const num = NUMBER.exec(rest);
+  if (!num) return { value: { raw, op: null, value: null, unit: null }, junk: null };
+  const value = Number(num[0].replace(/,/g, ''));
+  let unit = rest.slice(num[0].length);
+  let junk: string | null = null;
+  const latinTail = /[a-zA-Z]+$/.exec(unit);
+  if (latinTail && !LATIN_UNITS.test(unit) && !LATIN_UNITS.test(latinTail[0])) {
+    junk = latinTail[0];
+    unit = unit.slice(0, -latinTail[0].length);
+  }
+  return { value: { raw, op, value, unit: canonicalUnit(unit) }, junk };
+}
+
+/** A cell that reads as a measurement or comparison (not free text): ≥95%, 100台, 0.6万元. */
+export function isValueLike(text: string): boolean {
+  const parsed = parseValue(text).value;
+  return parsed.value !== null && (parsed.unit === null || parsed.unit.length <= 8);
+}
+
+/** A bare number, optionally followed by 分 (a weight or a score). */
+export function parseScore(text: string): number | null {
+  const t = halfWidthAlnum(text).replace(/\s/g, '');
+  const m = /^(\d+(\.\d+)?)分?$/.exec(t);
+  return m ? Number(m[1]) : null;
+}
+
+export type MoneyUnit = '万元' | '元';
+const MONEY = /^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?(万元|元|万)?$/;
+
+export interface MoneyParse { yuan: number; printedUnit: MoneyUnit | null }
+
+/** Money normalised to 元. A unit printed in the cell wins over the form's amount unit. */
+export function parseMoney(text: string, formUnit: MoneyUnit | null): MoneyParse | null {
+  const t = halfWidthAlnum(text).replace(/[\s,，]/g, '');
+  const m = MONEY.exec(t);
+  if (!m) return null;
+  const amount = Number(t.replace(/(万元|元|万)$/, ''));
+  const printed: MoneyUnit | null = m[4] === '元' ? '元' : m[4] ? '万元' : null;
+  const unit = printed ?? formUnit ?? '元';
+  return { yuan: roundMoney(unit === '万元' ? amount * 10000 : amount), printedUnit: printed };
+}
+
+/** Keep money exact to the fen: 34.56 万元 is 345600 元, not 345599.99999. */
+export function roundMoney(yuan: number): number {
+  return Math.round(yuan * 100) / 100;
+}
+
+/** A rate as a fraction: "98.62%" → 0.9862; a bare number above 1 is read as percent. */
+export function parseRate(text: string): number | null {
+  const t = halfWidthAlnum(text).replace(/\s/g, '').replace(/[a-zA-Z]+$/, '');
+  const pct = /^(\d+(\.\d+)?)%$/.exec(t);
+  if (pct) return roundRate(Number(pct[1]) / 100);
+  const bare = /^(\d+(\.\d+)?)$/.exec(t);
+  if (!bare) return null;
+  const n = Number(bare[1]);
+  return n > 1 ? roundRate(n / 100) : n;
+}
+
+function roundRate(r: number): number {
+  return Math.round(r * 1e6) / 1e6;
+}
+
+/** A weight printed beside a level-1 label: "(40分)", "50分", "10 分". */
+export function splitLabelWeight(text: string): { label: string; weight: number | null } {
+  const t = text.replace(/\s/g, '');
+  const m = /^(.*?)[(（]?(\d+(\.\d+)?)分[)）]?$/.exec(t);
+  if (m && m[1]) return { label: m[1], weight: Number(m[2]) };
+  return { label: t, weight: null };
+}

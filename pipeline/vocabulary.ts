@@ -1,0 +1,144 @@
+/**
+ * Label vocabularies and the fuzzy matcher that maps printed labels onto canonical names.
+ * Matching is by edit distance on a normalised key, tolerant of OCR splits and truncation;
+ * every match returns its evidence {raw, canonical, distance}.
+ */
+import levenshtein from 'fast-levenshtein';
+import { LEVEL1, LEVEL2 } from '../schemas/record.js';
+import { labelKey, halfWidthAlnum } from './text.js';
+import { splitLabelWeight } from './values.js';
+
+export interface LabelMatch<C extends string> { raw: string; canonical: C; distance: number }
+
+/** Indicator-table columns of the contract and the labels counties print for them. */
+export const INDICATOR_COLUMNS = {
+  level1: ['一级指标'],
+  level2: ['二级指标'],
+  name: ['三级指标', '指标名称'],
+  target: ['年度指标值', '预期指标值', '指标值', '年度目标值', '目标值'],
+  actual: ['实际完成值', '全年实际值', '完成值'],
+  weight: ['分值', '权重'],
+  score: ['得分', '自评得分'],
+  deviation_note: ['偏差原因分析及改进措施', '未完成原因分析'],
+  description: ['绩效指标描述', '指标解释'],
+  basis: ['指标值确定依据', '指标值设定依据'],
+} as const;
+export type IndicatorColumn = keyof typeof INDICATOR_COLUMNS;
+
+/** Labels of the form's header and funds blocks (left: canonical key, right: printed variants). */
+export const FIELD_LABELS = {
+  project_name: ['项目名称'],
+  project_code: ['项目编码', '项目代码'],
+  department: ['主管部门', '主管单位'],
+  implementing_unit: ['实施单位', '实施(主管)单位', '资金使用单位(科室)名称', '资金使用单位'],
+  filing_unit: ['填报单位', '预算部门', '预算部门(盖章)', '编制部门', '预算单位'],
+  project_amount: ['项目金额'],
+  // funds columns
+  initial_budget: ['年初预算数'],
+  adjusted_budget: ['全年预算数', '预算数', '预算安排情况(调整后)', '调整后预算数'],
+  received: ['到位数', '资金到位情况'],
+  executed: ['全年执行数', '执行数', '资金执行情况'],
+  execution_rate: ['执行率', '预算执行进度', '预算执行率'],
+  funds_weight: ['分值'],
+  funds_score: ['得分'],
+  funds_total_row: ['年度资金总额', '项目资金'],
+  fiscal_row: ['其中:财政资金', '其中:当年财政拨款', '其中:财政拨款', '财政资金', '当年财政拨款', '财政拨款'],
+  carryover_row: ['上年结转资金'],
+  other_row: ['其他资金', '其他'],
+  // goals
+  goal_expected: ['年度预期目标', '预期目标', '绩效目标', '年度绩效目标', '年度总体目标'],
+  goal_actual: ['具体完成情况', '实际完成情况', '年度总体目标完成情况'],
+  completion_rate: ['总体完成率'],
+  // closing rows
+  total_score: ['总分', '合计得分'],
+  grade: ['自评等级', '等级'],
+  problems: ['存在问题、原因及下一步整改措施', '存在问题及改进措施', '五、存在问题、原因及下一步整改措施'],
+  filler: ['填报人', '联系人'],
+  phone: ['联系电话', '电话'],
+  contact: ['联系人及电话'],
+  seq: ['序号'],
+  year: ['年度'],
+  amount_unit: ['金额单位', '单位'],
+} as const;
+export type FieldLabel = keyof typeof FIELD_LABELS;
+
+/** Older level names → current canonical names (the printed label stays in provenance). */
+const LEVEL1_ALIASES: Record<string, (typeof LEVEL1)[number]> = { 效果指标: '效益指标' };
+const LEVEL2_ALIASES: Record<string, (typeof LEVEL2)[number]> = {
+  环境效益指标: '生态效益指标', 环境效益: '生态效益指标', 生态效益: '生态效益指标',
+  经济效益: '经济效益指标', 社会效益: '社会效益指标', 可持续影响: '可持续影响指标',
+  // 服务对象满意度 is deliberately absent: it is the commonest third-level *name* in these forms
+};
+
+/** How far a printed label may be from a vocabulary term: one slip per four characters. */
+function allowedDistance(term: string): number {
+  return term.length >= 8 ? 2 : term.length >= 4 ? 1 : 0;
+}
+
+/** Best fuzzy match of a printed label against a vocabulary; truncations of ≥ 60% count. */
+export function matchLabel<C extends string>(raw: string, vocabulary: Record<C, readonly string[]>): LabelMatch<C> | null {
+  const key = labelKey(raw);
+  if (key === '') return null;
+  let best: LabelMatch<C> | null = null;
+  for (const canonical of Object.keys(vocabulary) as C[]) {
+    for (const term of vocabulary[canonical]) {
+      const termKey = labelKey(term);
+      let distance = levenshtein.get(key, termKey);
+      const truncated = termKey.startsWith(key) && key.length >= Math.max(3, Math.ceil(termKey.length * 0.6));
+      if (truncated) distance = Math.min(distance, 1);
+      if (distance <= allowedDistance(termKey) && (!best || distance < best.distance)) {
+        best = { raw, canonical, distance };
+      }
+    }
+  }
+  return best;
+}
+
+export interface LevelLabel<L extends string> { canonical: L; printed: string; weight: number | null; distance: number }
+
+function matchLevel<L extends string>(raw: string, names: readonly L[], aliases: Record<string, L>): LevelLabel<L> | null {
+  const { label, weight } = splitLabelWeight(halfWidthAlnum(raw).replace(/\s/g, ''));
+  const key = labelKey(label);
+  if (key.length < 2) return null;
+  const alias = aliases[key];
+  if (alias) return { canonical: alias, printed: raw, weight, distance: 0 };
+  let best: LevelLabel<L> | null = null;
+  for (const name of names) {
+    const d = levenshtein.get(key, name);
+    if (d <= (name.length >= 4 ? 1 : 0) && (!best || d < best.distance)) best = { canonical: name, printed: raw, weight, distance: d };
+  }
+  return best;
+}
+
+export function matchLevel1(raw: string): LevelLabel<(typeof LEVEL1)[number]> | null {
+  return matchLevel(raw, LEVEL1, LEVEL1_ALIASES);
+}
+export function matchLevel2(raw: string): LevelLabel<(typeof LEVEL2)[number]> | null {
+  return matchLevel(raw, LEVEL2, LEVEL2_ALIASES);
+}
+
+export type Level1 = (typeof LEVEL1)[number];
+export type Level2 = (typeof LEVEL2)[number];
+
+/** Which first-level group a second-level name belongs to; several where templates differ. */
+const PARENTS: Record<Level2, readonly Level1[]> = {
+  数量指标: ['产出指标'], 质量指标: ['产出指标'], 时效指标: ['产出指标'], 成本指标: ['产出指标', '成本指标'],
+  经济效益指标: ['效益指标'], 社会效益指标: ['效益指标'], 生态效益指标: ['效益指标'], 可持续影响指标: ['效益指标'],
+  服务对象满意度指标: ['满意度指标'], 满意度指标: ['满意度指标'], 预算执行率: ['预算执行率指标'],
+  经济成本指标: ['成本指标'], 社会成本指标: ['成本指标'], 生态环境成本指标: ['成本指标'],
+};
+
+export function isCompatible(level1: Level1 | null, level2: Level2 | null): boolean {
+  return level1 === null || level2 === null || PARENTS[level2].includes(level1);
+}
+
+/** The first-level group a second-level name implies, when it implies exactly one. */
+export function impliedLevel1(level2: Level2): Level1 | null {
+  const parents = PARENTS[level2];
+  return parents.length === 1 ? parents[0]! : null;
+}
+
+/** The second-level name a first-level group implies, when it has only one child in every template. */
+export function impliedLevel2(level1: Level1): Level2 | null {
+  return level1 === '预算执行率指标' ? '预算执行率' : null;
+}

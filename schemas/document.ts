@@ -1,0 +1,89 @@
+/**
+ * The internal document model: one object per input file that every stage enriches.
+ * extract fills `blocks`; segment fills `forms`; build fills `records` and `provenance`;
+ * validate fills confidence, issues and `status`. Sinks only read a finished document.
+ */
+import { z } from 'zod';
+import { FormRecord } from './record.js';
+
+export const DOCUMENT_MODEL_VERSION = 1;
+
+/** Where a piece of text came from; page and bbox stay null for OCR text files. */
+export const Origin = z.object({
+  table: z.number().int().nullable(),
+  row: z.number().int().nullable(),
+  col: z.number().int().nullable(),
+  line: z.number().int().nullable(),
+  page: z.number().int().nullable(),
+  bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable(),
+});
+export type Origin = z.infer<typeof Origin>;
+
+export const Cell = z.object({ text: z.string(), origin: Origin });
+export type Cell = z.infer<typeof Cell>;
+
+export const Table = z.object({
+  index: z.number().int(),
+  format: z.enum(['markdown', 'tsv', 'html', 'pdf']),
+  firstLine: z.number().int(),
+  lastLine: z.number().int(),
+  rows: z.array(z.array(Cell)),
+});
+export type Table = z.infer<typeof Table>;
+
+export const Block = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), text: z.string(), line: z.number().int(), page: z.number().int().nullable() }),
+  z.object({ kind: z.literal('table'), table: Table }),
+]);
+export type Block = z.infer<typeof Block>;
+
+/** One applied repair: the evidence the review report and tests explain a value by. */
+export const Repair = z.object({ rule: z.string(), before: z.string(), after: z.string(), confidence: z.number() });
+export type Repair = z.infer<typeof Repair>;
+
+export const FieldProvenance = z.object({
+  form_index: z.number().int(),
+  field: z.string(),
+  raw: z.string().nullable(),
+  origin: Origin.nullable(),
+  repairs: z.array(Repair),
+  confidence: z.number(),
+});
+export type FieldProvenance = z.infer<typeof FieldProvenance>;
+
+export const DocumentIssue = z.object({ stage: z.string(), message: z.string(), severity: z.enum(['info', 'warn', 'error']) });
+export type DocumentIssue = z.infer<typeof DocumentIssue>;
+
+/** A segmented form before it is built into a record: its title, header lines and tables. */
+export const FormSegment = z.object({
+  kind: z.enum(['self_evaluation', 'performance_target', 'summary']),
+  title: z.string().nullable(),
+  titleLine: z.number().int().nullable(),
+  headerLines: z.array(z.object({ text: z.string(), line: z.number().int() })),
+  tables: z.array(Table),
+});
+export type FormSegment = z.infer<typeof FormSegment>;
+
+export const SourceInfo = z.object({
+  file: z.string(),
+  path: z.string(),
+  sha256: z.string(),
+  bytes: z.number().int(),
+  kind: z.enum(['ocr_text', 'pdf', 'image']),
+  encoding: z.string().nullable(),
+});
+export type SourceInfo = z.infer<typeof SourceInfo>;
+
+export const ZipingDocument = z.object({
+  version: z.literal(DOCUMENT_MODEL_VERSION),
+  source: SourceInfo,
+  blocks: z.array(Block),
+  segments: z.array(FormSegment),
+  /** tables that belong to no form (procurement lists, asset tables, a table of contents) */
+  otherTables: z.array(Table),
+  records: z.array(FormRecord),
+  provenance: z.array(FieldProvenance),
+  issues: z.array(DocumentIssue),
+  status: z.enum(['pending', 'success', 'partial', 'failed']),
+});
+export type ZipingDocument = z.infer<typeof ZipingDocument>;
