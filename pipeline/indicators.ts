@@ -44,7 +44,8 @@ function levelLabelOf(text: string): boolean {
 function fit(column: IndicatorColumn, text: string): number {
   const isLabel = levelLabelOf(text);
   switch (column) {
-    case 'level1': return matchLevel1(text) ? 3 : NEG;
+    // a label in both vocabularies (满意度指标, 成本指标) is read as first-level first; demoteCostLabel corrects 成本指标
+    case 'level1': return matchLevel1(text) ? 3.1 : NEG;
     case 'level2': return matchLevel2(text) ? 3 : NEG;
     case 'name': return isLabel ? -1 : isValueLike(text) ? -4 : 1;
     case 'target':
@@ -213,9 +214,9 @@ export function resolveLevels(rows: readonly AlignedRow[]): ResolvedRow[] {
     if (ownL1) { l1 = ownL1; l2 = null; }
     if (ownL2) {
       l2 = ownL2;
-      if (!isCompatible(l1?.canonical ?? null, ownL2.canonical)) {
+      if (!l1 || !isCompatible(l1.canonical, ownL2.canonical)) {
         const implied = impliedLevel1(ownL2.canonical);
-        repairs.push(repair('level1_implied_by_level2', l1?.printed ?? null, implied, 0.8));
+        if (implied || l1) repairs.push(repair('level1_implied_by_level2', l1?.printed ?? null, implied, 0.8));
         l1 = implied ? { canonical: implied, printed: '', weight: null, distance: 0 } : null;
       }
     }

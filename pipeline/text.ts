@@ -7,7 +7,7 @@ import type { Repair } from '../schemas/document.js';
 const CJK = '\\u3400-\\u9fff\\uf900-\\ufaff';
 const CJK_PUNCT = '\\u3000-\\u303f\\uff01-\\uff0f\\uff1a-\\uff20\\u201c\\u201d\\u2018\\u2019';
 /** whitespace between two CJK characters (or a CJK character and a digit) is an OCR artefact */
-const CJK_GAP = new RegExp(`(?<=[${CJK}${CJK_PUNCT}0-9%])[ \\t\\u3000]+(?=[${CJK}${CJK_PUNCT}])|(?<=[${CJK}${CJK_PUNCT}])[ \\t\\u3000]+(?=[0-9%(（])`, 'gu');
+const CJK_GAP = new RegExp(`(?<=[${CJK}${CJK_PUNCT}0-9%)])[ \\t\\u3000]+(?=[${CJK}${CJK_PUNCT}])|(?<=[${CJK}${CJK_PUNCT}])[ \\t\\u3000]+(?=[0-9%(（])`, 'gu');
 
 const LATEX_SYMBOLS: ReadonlyArray<[RegExp, string]> = [
   [/\\geq?(?![a-z])/g, '≥'], [/\\leq?(?![a-z])/g, '≤'], [/\\%/g, '%'], [/\\times/g, '×'],

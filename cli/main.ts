@@ -1,0 +1,103 @@
+/**
+ * The ziping command line: ingest, export, stats. Progress and messages go to stderr,
+ * data to stdout (or --out), so `ziping export … > file` stays clean.
+ */
+import { writeFileSync } from 'node:fs';
+import cliProgress from 'cli-progress';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import pino from 'pino';
+import { type DocumentResult, collectInputs, runBatch } from '../pipeline/batch.js';
+import { toCsv, toJsonl } from '../pipeline/export.js';
+import { loadRecords, openDatabase } from '../pipeline/sinks/sqlite.js';
+
+// `ziping export | head` closes stdout early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => { if (error.code === 'EPIPE') process.exit(0); else throw error; });
+
+const log = pino({ level: process.env.ZIPING_LOG ?? 'warn' }, pino.destination(2));
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected an integer ≥ 1, got "${value}"`);
+  return n;
+}
+
+function line(result: DocumentResult): string {
+  const tail = result.message ? ` — ${result.message}` : '';
+  return `${result.status.padEnd(7)} ${result.file}: ${result.forms} forms, ${result.indicators} indicators, ${result.needsReview} need review${tail}`;
+}
+
+async function ingest(paths: string[], opts: { db: string; concurrency: number; force: boolean; quiet: boolean; json: boolean }): Promise<void> {
+  const files = await collectInputs(paths);
+  if (files.length === 0) { process.stderr.write('ziping: no input files found\n'); process.exitCode = 2; return; }
+  const db = openDatabase(opts.db);
+  const showBar = process.stderr.isTTY && !opts.quiet && !opts.json && files.length > 1;
+  const bar = showBar ? new cliProgress.SingleBar({ format: 'ingest [{bar}] {value}/{total} files | {forms} forms | {failed} failed | ETA {eta}s', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+  let forms = 0;
+  let failed = 0;
+  let done = 0;
+  bar?.start(files.length, 0, { forms, failed });
+  const results = await runBatch(db, files, {
+    concurrency: opts.concurrency, force: opts.force,
+    onDocument: (r) => {
+      forms += r.forms; done++;
+      if (r.status === 'failed') { failed++; process.stderr.write(`ziping: ${r.file}: ${r.message}\n`); }
+      if (opts.json) process.stdout.write(JSON.stringify({ file: r.file, status: r.status, forms: r.forms, indicators: r.indicators, needs_review: r.needsReview, ms: Math.round(r.ms), message: r.message }) + '\n');
+      else if (!process.stderr.isTTY && !opts.quiet && files.length > 20 && done % 100 === 0) process.stderr.write(`ingest: ${done}/${files.length} files, ${forms} forms, ${failed} failed\n`);
+      bar?.update(done, { forms, failed });
+    },
+  });
+  bar?.stop();
+  db.close();
+  if (!opts.json && !opts.quiet) {
+    for (const r of results) process.stdout.write(line(r) + '\n');
+    const total = results.reduce((a, r) => ({ forms: a.forms + r.forms, indicators: a.indicators + r.indicators, review: a.review + r.needsReview }), { forms: 0, indicators: 0, review: 0 });
+    process.stdout.write(`\n${results.length} files (${failed} failed, ${results.filter((r) => r.status === 'skipped').length} unchanged): ${total.forms} forms, ${total.indicators} indicators, ${total.review} forms need review → ${opts.db}\n`);
+  }
+  log.info({ files: files.length, failed }, 'ingest finished');
+  if (failed > 0) process.exitCode = 1;
+}
+
+function exportRecords(opts: { db: string; format: 'jsonl' | 'csv'; out?: string }): void {
+  const db = openDatabase(opts.db);
+  const records = loadRecords(db);
+  db.close();
+  const text = opts.format === 'csv' ? toCsv(records) : toJsonl(records);
+  if (opts.out) writeFileSync(opts.out, text);
+  else process.stdout.write(text);
+}
+
+function stats(opts: { db: string }): void {
+  const db = openDatabase(opts.db);
+  const q = (sql: string) => db.prepare(sql).all() as Array<Record<string, unknown>>;
+  const out = {
+    documents: q('SELECT status, COUNT(*) AS n FROM documents GROUP BY status'),
+    forms: q('SELECT form_type, COUNT(*) AS n, SUM(needs_review) AS needs_review, ROUND(AVG(confidence), 3) AS mean_confidence FROM forms GROUP BY form_type'),
+    indicators: q('SELECT COUNT(*) AS n, SUM(target_value IS NOT NULL) AS numeric_targets FROM indicators'),
+    issues: q('SELECT kind, severity, COUNT(*) AS n FROM form_issues GROUP BY kind, severity ORDER BY n DESC'),
+  };
+  db.close();
+  process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+}
+
+export function buildProgram(): Command {
+  const program = new Command('ziping').description('Turn Chinese budget performance forms (绩效自评表, 绩效目标表) into records in SQLite.').version('0.1.0');
+  program.command('ingest').description('read files or folders of forms into the database')
+    .argument('<paths...>', 'files or folders (searched recursively)')
+    .option('--db <path>', 'SQLite database to write', 'ziping.sqlite')
+    .option('--concurrency <n>', 'documents processed at once', positiveInt, 2)
+    .option('--force', 're-read files already stored unchanged', false)
+    .option('--quiet', 'print nothing but errors', false)
+    .option('--json', 'one JSON line per document on stdout', false)
+    .action(ingest);
+  program.command('export').description('print every stored form as JSON Lines or CSV (one row per indicator)')
+    .option('--db <path>', 'SQLite database to read', 'ziping.sqlite')
+    .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'))
+    .option('--out <file>', 'write to a file instead of stdout')
+    .action(exportRecords);
+  program.command('stats').description('counts of documents, forms, indicators and issues')
+    .option('--db <path>', 'SQLite database to read', 'ziping.sqlite')
+    .action(stats);
+  return program;
+}
+
+await buildProgram().parseAsync(process.argv);

@@ -1,0 +1,125 @@
+/**
+ * The SQLite sink: reads finished documents and stores them. One transaction per document;
+ * a re-run of the same file (same sha256) replaces its rows; corrections are never deleted.
+ * Every value from a document is bound as a parameter.
+ */
+import Database from 'better-sqlite3';
+import type { ZipingDocument } from '../../schemas/document.js';
+import type { FormRecord } from '../../schemas/record.js';
+
+export type Db = Database.Database;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS documents (
+  sha256 TEXT PRIMARY KEY, file TEXT NOT NULL, path TEXT NOT NULL, kind TEXT NOT NULL, encoding TEXT,
+  bytes INTEGER NOT NULL, status TEXT NOT NULL, forms INTEGER NOT NULL, issues_json TEXT NOT NULL,
+  model_version INTEGER NOT NULL, ingested_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS forms (
+  id TEXT PRIMARY KEY, document_sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
+  form_index INTEGER NOT NULL, form_type TEXT NOT NULL, scope TEXT NOT NULL, year INTEGER, title TEXT,
+  project_name TEXT, project_code TEXT, department TEXT, implementing_unit TEXT, filing_unit TEXT, amount_unit TEXT,
+  initial_budget REAL, adjusted_budget REAL, received REAL, executed REAL, execution_rate REAL,
+  funds_weight REAL, funds_score REAL, fiscal_initial_budget REAL, fiscal_adjusted_budget REAL, fiscal_executed REAL,
+  goal_expected TEXT, goal_actual TEXT, completion_rate REAL, total_score REAL, grade TEXT, problems TEXT,
+  contact_filler TEXT, contact_phone TEXT, confidence REAL NOT NULL, needs_review INTEGER NOT NULL,
+  record_json TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS indicators (
+  form_id TEXT NOT NULL REFERENCES forms(id) ON DELETE CASCADE, position INTEGER NOT NULL,
+  level1 TEXT, level1_weight REAL, level2 TEXT, name TEXT, description TEXT,
+  target_raw TEXT, target_op TEXT, target_value REAL, target_unit TEXT,
+  actual_raw TEXT, actual_op TEXT, actual_value REAL, actual_unit TEXT,
+  weight REAL, score REAL, deviation_note TEXT, basis TEXT, confidence REAL NOT NULL,
+  PRIMARY KEY (form_id, position)
+);
+CREATE TABLE IF NOT EXISTS form_issues (
+  form_id TEXT NOT NULL REFERENCES forms(id) ON DELETE CASCADE, field TEXT NOT NULL, kind TEXT NOT NULL,
+  detail TEXT NOT NULL, severity TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tables (
+  document_sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE, table_index INTEGER NOT NULL,
+  format TEXT NOT NULL, first_line INTEGER, last_line INTEGER, form_index INTEGER, cells_json TEXT NOT NULL,
+  PRIMARY KEY (document_sha256, table_index)
+);
+CREATE TABLE IF NOT EXISTS field_provenance (
+  form_id TEXT NOT NULL REFERENCES forms(id) ON DELETE CASCADE, field TEXT NOT NULL, raw TEXT,
+  file TEXT NOT NULL, page INTEGER, table_index INTEGER, row_index INTEGER, col_index INTEGER, line INTEGER, bbox_json TEXT,
+  repairs_json TEXT NOT NULL, confidence REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS corrections (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, form_id TEXT NOT NULL, field TEXT NOT NULL,
+  old_value TEXT, new_value TEXT, reviewer TEXT NOT NULL, comment TEXT, created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS idx_forms_document ON forms(document_sha256);
+CREATE INDEX IF NOT EXISTS idx_provenance_form ON field_provenance(form_id);
+CREATE INDEX IF NOT EXISTS idx_issues_form ON form_issues(form_id);
+`;
+
+/** Open (or create) a database: WAL so readers never block the writer, a busy timeout for concurrent runs. */
+export function openDatabase(path: string): Db {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 10000');
+  db.pragma('foreign_keys = ON');
+  db.exec(SCHEMA);
+  return db;
+}
+
+/** The sha256 of a document already stored, if any (to skip unchanged files on re-runs). */
+export function storedStatus(db: Db, sha256: string): string | null {
+  const row = db.prepare('SELECT status FROM documents WHERE sha256 = ?').get(sha256) as { status: string } | undefined;
+  return row?.status ?? null;
+}
+
+function formRow(sha: string, r: FormRecord): unknown[] {
+  const f = r.funds;
+  return [r.id, sha, r.source.form_index, r.form_type, r.scope, r.year, r.title, r.project_name, r.project_code, r.department,
+    r.implementing_unit, r.filing_unit, r.amount_unit, f.initial_budget, f.adjusted_budget, f.received, f.executed,
+    f.execution_rate, f.weight, f.score, f.fiscal.initial_budget, f.fiscal.adjusted_budget, f.fiscal.executed,
+    r.goal_expected, r.goal_actual, r.completion_rate, r.total_score, r.grade, r.problems, r.contact.filler, r.contact.phone,
+    r.confidence, r.needs_review ? 1 : 0, JSON.stringify(r)];
+}
+
+/** Store one finished document, replacing any earlier rows of the same file, in one transaction. */
+export function saveDocument(db: Db, doc: ZipingDocument): void {
+  const sha = doc.source.sha256;
+  const insertForm = db.prepare(`INSERT INTO forms VALUES (${new Array(34).fill('?').join(',')})`);
+  const insertIndicator = db.prepare(`INSERT INTO indicators VALUES (${new Array(20).fill('?').join(',')})`);
+  const insertIssue = db.prepare('INSERT INTO form_issues VALUES (?,?,?,?,?)');
+  const insertTable = db.prepare('INSERT INTO tables VALUES (?,?,?,?,?,?,?)');
+  const insertProvenance = db.prepare('INSERT INTO field_provenance VALUES (?,?,?,?,?,?,?,?,?,?,?,?)');
+  const tableForm = new Map<number, number>();
+  doc.segments.forEach((segment, i) => segment.tables.forEach((t) => tableForm.set(t.index, i)));
+
+  db.transaction(() => {
+    db.prepare('DELETE FROM documents WHERE sha256 = ?').run(sha);
+    db.prepare('INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)').run(sha, doc.source.file, doc.source.path, doc.source.kind,
+      doc.source.encoding, doc.source.bytes, doc.status, doc.records.length, JSON.stringify(doc.issues), doc.version, new Date().toISOString());
+    for (const record of doc.records) {
+      insertForm.run(...formRow(sha, record));
+      record.indicators.forEach((x, i) => insertIndicator.run(record.id, i, x.level1, x.level1_weight, x.level2, x.name, x.description,
+        x.target?.raw ?? null, x.target?.op ?? null, x.target?.value ?? null, x.target?.unit ?? null,
+        x.actual?.raw ?? null, x.actual?.op ?? null, x.actual?.value ?? null, x.actual?.unit ?? null,
+        x.weight, x.score, x.deviation_note, x.basis, x.confidence));
+      for (const issue of record.issues) insertIssue.run(record.id, issue.field, issue.kind, issue.detail, issue.severity);
+    }
+    const formIds = new Map(doc.records.map((r) => [r.source.form_index, r.id]));
+    for (const p of doc.provenance) {
+      const formId = formIds.get(p.form_index);
+      if (!formId) continue;
+      insertProvenance.run(formId, p.field, p.raw, doc.source.file, p.origin?.page ?? null, p.origin?.table ?? null, p.origin?.row ?? null,
+        p.origin?.col ?? null, p.origin?.line ?? null, p.origin?.bbox ? JSON.stringify(p.origin.bbox) : null, JSON.stringify(p.repairs), p.confidence);
+    }
+    const allTables = [...doc.segments.flatMap((s) => s.tables), ...doc.otherTables];
+    for (const t of allTables) {
+      insertTable.run(sha, t.index, t.format, t.firstLine, t.lastLine, tableForm.get(t.index) ?? null, JSON.stringify(t.rows.map((r) => r.map((c) => c.text))));
+    }
+  })();
+}
+
+/** Records as exported: the stored JSON with reviewer corrections applied on top. */
+export function loadRecords(db: Db): FormRecord[] {
+  const rows = db.prepare('SELECT f.record_json FROM forms f JOIN documents d ON d.sha256 = f.document_sha256 ORDER BY d.file, f.form_index').all() as Array<{ record_json: string }>;
+  return rows.map((r) => JSON.parse(r.record_json) as FormRecord);
+}
