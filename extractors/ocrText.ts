@@ -18,9 +18,12 @@ export function decodeText(bytes: Uint8Array): { text: string; encoding: string 
   }
   const utf8 = new TextDecoder('utf-8', { fatal: false }).decode(buffer);
   if (!utf8.includes('\ufffd')) return { text: utf8, encoding: 'UTF-8' };
-  // Not valid UTF-8: archived Chinese exports are GBK/GB18030 far more often than anything else.
-  const guess = chardet.detect(buffer.subarray(0, 65536)) ?? 'GB18030';
-  const encoding = /^(GB|Big5|EUC|ISO-2022)/i.test(guess) || !iconv.encodingExists(guess) ? (guess.startsWith('Big5') ? 'Big5' : 'GB18030') : guess;
+  // Not valid UTF-8: archived Chinese exports are GBK/GB18030 far more often than anything else,
+  // and byte-frequency detectors mistake short GBK text for Shift_JIS, so GB18030 is tried first.
+  const gb = iconv.decode(buffer, 'gb18030');
+  if (!gb.includes('\ufffd')) return { text: gb, encoding: 'GB18030' };
+  const guess = chardet.detect(buffer.subarray(0, 65536));
+  const encoding = guess && iconv.encodingExists(guess) ? guess : 'GB18030';
   return { text: iconv.decode(buffer, encoding), encoding };
 }
 

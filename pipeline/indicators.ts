@@ -61,8 +61,12 @@ function skipCost(column: IndicatorColumn): number {
   return column === 'name' ? -4 : 0;
 }
 
-function dropCost(cell: RowCell): number {
-  return levelLabelOf(cell.text) ? -1.5 : -3;
+/**
+ * Cost of leaving a cell out. Two level labels in one row mean one is the caption of a merged
+ * cell above; the label nearer the values is this row's, so dropping an earlier cell is cheaper.
+ */
+function dropCost(cell: RowCell, index: number): number {
+  return (levelLabelOf(cell.text) ? -1.5 : -3) - 0.01 * index;
 }
 
 /**
@@ -93,7 +97,7 @@ export function alignRow(cells: readonly RowCell[], header: readonly HeaderColum
         if (v > value) { value = v; how = 'skip'; }
       }
       if (i > 0 && best[i - 1]![j]! > NEG / 2) {
-        const v = best[i - 1]![j]! + dropCost(cells[i - 1]!);
+        const v = best[i - 1]![j]! + dropCost(cells[i - 1]!, i - 1);
         if (v > value) { value = v; how = 'drop'; }
       }
       best[i]![j] = value;

@@ -43,18 +43,27 @@ function isProse(text: string): boolean {
   return bareLine(text).length > 60 && !isHeaderLine(text);
 }
 
-/** Does a table look like part of a form: an indicator header row or a 项目名称 cell? */
+/**
+ * Does a table look like part of a form? An indicator header row, or a 项目名称 cell together with
+ * the funds or goal labels of a form (a procurement list also has 项目名称, but none of those).
+ */
 export function looksLikeForm(table: Table): boolean {
-  return table.rows.some((row) => {
+  let projectName = false;
+  let formLabels = 0;
+  for (const row of table.rows) {
     let indicatorLabels = 0;
     for (const cell of row) {
       const key = labelKey(cell.text);
-      if (key.startsWith('项目名称')) return true;
+      if (key.startsWith('项目名称')) projectName = true;
+      if (FORM_LABEL.test(key)) formLabels++;
       if (matchLabel(cell.text, INDICATOR_COLUMNS)) indicatorLabels++;
     }
-    return indicatorLabels >= 3;
-  });
+    if (indicatorLabels >= 3) return true;
+  }
+  return projectName && formLabels >= 1;
 }
+
+const FORM_LABEL = /^(预算数|全年预算数|年初预算数|执行数|全年执行数|到位数|执行率|年度资金总额|预期目标|年度预期目标|绩效目标|实际完成情况|主管部门|实施单位|项目资金)/;
 
 function kindFromTable(table: Table): FormSegment['kind'] {
   const text = table.rows.flat().map((c) => labelKey(c.text)).join('|');

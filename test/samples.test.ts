@@ -1,0 +1,52 @@
+/**
+ * The bundled samples against their expected records, field by field. Expected files sit beside
+ * each input (`<name>.expected.jsonl`); `UPDATE=1` rewrites them for a person to check against
+ * the source (see samples/NOTES.md) — never in CI.
+ */
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { processDocument } from '../pipeline/process.js';
+import type { FormRecord } from '../schemas/record.js';
+import { compareRecords } from './compare.js';
+
+const SAMPLES = join(import.meta.dirname, '..', 'samples');
+const UPDATE = process.env.UPDATE === '1';
+const inputs = readdirSync(SAMPLES).filter((f) => f.endsWith('.txt')).sort();
+
+const EXPECTED_FORMS: Record<string, Record<string, number>> = {
+  '000': { self_evaluation: 19 },
+  '001': { performance_target: 28 },
+  '002': { summary: 7, self_evaluation: 5 },
+  '003': { self_evaluation: 7 },
+  '004': { performance_target: 12 },
+};
+
+it('regeneration is off in CI', () => {
+  expect(process.env.CI === 'true' && UPDATE).toBe(false);
+});
+
+describe.each(inputs)('sample %s', (name) => {
+  it('matches its expected records on at least 98% of fields', async () => {
+    const path = join(SAMPLES, name);
+    const doc = await processDocument(name, readFileSync(path));
+    const expectedPath = path.replace(/\.txt$/, '.expected.jsonl');
+    if (UPDATE || !existsSync(expectedPath)) {
+      writeFileSync(expectedPath, doc.records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    }
+    const expected = readFileSync(expectedPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FormRecord);
+    const score = compareRecords(expected, doc.records);
+    console.log(`${name}: ${score.matched}/${score.expected} fields, precision ${(score.precision * 100).toFixed(1)}%, recall ${(score.recall * 100).toFixed(1)}%`);
+    if (score.mismatches.length > 0) console.log(score.mismatches.slice(0, 20).join('\n'));
+    expect(doc.status).toBe('success');
+    expect(score.precision).toBeGreaterThanOrEqual(0.98);
+    expect(score.recall).toBeGreaterThanOrEqual(0.98);
+  });
+
+  it('finds the expected number of forms of each type', async () => {
+    const doc = await processDocument(name, readFileSync(join(SAMPLES, name)));
+    const counts: Record<string, number> = {};
+    for (const r of doc.records) counts[r.form_type] = (counts[r.form_type] ?? 0) + 1;
+    expect(counts).toEqual(EXPECTED_FORMS[name.slice(0, 3)]);
+  });
+});
