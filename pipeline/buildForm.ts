@@ -165,10 +165,13 @@ function readHeaderLines(draft: FormDraft, segment: FormSegment): void {
     draft.log.add('year', yearTexts.find((t) => t.includes(String(year))) ?? null, lineOrigin(segment.titleLine ?? 0), []);
   }
   for (const { text, line } of segment.headerLines) {
-    const clean = text.replace(/^#+\s*/, '').replace(/\*\*/g, '').trim();
-    for (const [pattern, apply] of HEADER_LINE_FIELDS) {
-      const m = pattern.exec(clean);
-      if (m) { apply(draft, m[1]!, line); break; }
+    // one printed line may hold several fields: "填报人：王明    联系电话：0311-1234567"
+    const parts = text.replace(/^#+\s*/, '').replace(/\*\*/g, '').split(/\s{2,}|\t/).map((p) => p.trim()).filter(Boolean);
+    for (const part of parts) {
+      for (const [pattern, apply] of HEADER_LINE_FIELDS) {
+        const m = pattern.exec(part);
+        if (m) { apply(draft, m[1]!, line); break; }
+      }
     }
   }
   if (segment.title) draft.log.add('title', segment.title, lineOrigin(segment.titleLine ?? 0), []);

@@ -22,12 +22,15 @@ function step(state: Cleaned, rule: string, confidence: number, fn: (s: string) 
   return { text: after, repairs: [...state.repairs, { rule, before: state.text, after, confidence }] };
 }
 
-/** `<br>` becomes a line break; every other HTML tag is dropped (OCR HTML does not escape text). */
+/** Formatting tags OCR engines emit inside cells; any other markup is document text and stays. */
+const FORMATTING_TAGS = /<\/?(b|i|u|p|span|div|strong|em|font|sup|sub|center)(\s[^<>]*)?\/?>/gi;
+
+/** `<br>` becomes a line break and OCR formatting tags are dropped (OCR HTML does not escape text). */
 export function stripMarkup(text: string): string {
   return text
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<\/p>\s*<p[^>]*>/gi, '\n')
-    .replace(/<\/?[a-z][a-z0-9]*(\s[^<>]*)?\/?>/gi, '')
+    .replace(FORMATTING_TAGS, '')
     .replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
