@@ -75,8 +75,28 @@ function allowedDistance(term: string): number {
   return term.length >= 8 ? 2 : term.length >= 4 ? 1 : 0;
 }
 
+/** Per-vocabulary caches: the same printed labels recur on every form of a batch. */
+const labelCache = new WeakMap<object, Map<string, LabelMatch<string> | null>>();
+const CACHE_LIMIT = 50000;
+
+function cached<V>(cache: Map<string, V>, key: string, compute: () => V): V {
+  const hit = cache.get(key);
+  if (hit !== undefined || cache.has(key)) return hit as V;
+  if (cache.size >= CACHE_LIMIT) cache.clear(); // bounded memory on long batches
+  const value = compute();
+  cache.set(key, value);
+  return value;
+}
+
 /** Best fuzzy match of a printed label against a vocabulary; truncations of ≥ 60% count. */
 export function matchLabel<C extends string>(raw: string, vocabulary: Record<C, readonly string[]>): LabelMatch<C> | null {
+  let cache = labelCache.get(vocabulary);
+  if (!cache) { cache = new Map(); labelCache.set(vocabulary, cache); }
+  const match = cached(cache, raw, () => computeLabelMatch(raw, vocabulary));
+  return match ? { ...match, raw } as LabelMatch<C> : null;
+}
+
+function computeLabelMatch<C extends string>(raw: string, vocabulary: Record<C, readonly string[]>): LabelMatch<C> | null {
   const key = labelKey(raw);
   if (key === '') return null;
   let best: LabelMatch<C> | null = null;
@@ -110,11 +130,14 @@ function matchLevel<L extends string>(raw: string, names: readonly L[], aliases:
   return best;
 }
 
+const level1Cache = new Map<string, LevelLabel<(typeof LEVEL1)[number]> | null>();
+const level2Cache = new Map<string, LevelLabel<(typeof LEVEL2)[number]> | null>();
+
 export function matchLevel1(raw: string): LevelLabel<(typeof LEVEL1)[number]> | null {
-  return matchLevel(raw, LEVEL1, LEVEL1_ALIASES);
+  return cached(level1Cache, raw, () => matchLevel(raw, LEVEL1, LEVEL1_ALIASES));
 }
 export function matchLevel2(raw: string): LevelLabel<(typeof LEVEL2)[number]> | null {
-  return matchLevel(raw, LEVEL2, LEVEL2_ALIASES);
+  return cached(level2Cache, raw, () => matchLevel(raw, LEVEL2, LEVEL2_ALIASES));
 }
 
 export type Level1 = (typeof LEVEL1)[number];
