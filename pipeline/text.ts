@@ -59,8 +59,20 @@ export function fixSpacing(text: string): string {
     .trim();
 }
 
-/** The full cleaning chain for one cell, with its evidence. */
+const cleanCache = new Map<string, Cleaned>();
+const CLEAN_CACHE_LIMIT = 100000;
+
+/** The full cleaning chain for one cell, with its evidence (memoised: cells repeat across forms). */
 export function cleanCell(raw: string): Cleaned {
+  const hit = cleanCache.get(raw);
+  if (hit) return { text: hit.text, repairs: [...hit.repairs] };
+  if (cleanCache.size >= CLEAN_CACHE_LIMIT) cleanCache.clear();
+  const cleaned = cleanUncached(raw);
+  cleanCache.set(raw, cleaned);
+  return { text: cleaned.text, repairs: [...cleaned.repairs] };
+}
+
+function cleanUncached(raw: string): Cleaned {
   let state: Cleaned = { text: raw, repairs: [] };
   state = step(state, 'strip_markup', 0.99, stripMarkup);
   state = step(state, 'latex_to_text', 0.98, unLatex);

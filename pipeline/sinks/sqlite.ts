@@ -60,6 +60,9 @@ CREATE INDEX IF NOT EXISTS idx_issues_form ON form_issues(form_id);
 export function openDatabase(path: string): Db {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
+  // In WAL mode NORMAL cannot corrupt the database; a power cut may lose only the last document,
+  // which the next run re-reads because its row is missing.
+  db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 10000');
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
