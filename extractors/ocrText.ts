@@ -5,7 +5,7 @@
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
 import { detectBlocks } from '../pipeline/detectTables.js';
-import { type Extraction, type Extractor, InputError } from './types.js';
+import { type Extractor, InputError } from './types.js';
 
 const TEXT_EXTENSIONS = /\.(txt|md|markdown|tsv|html?|text)$/i;
 

@@ -15,7 +15,7 @@ import { labelKey } from './text.js';
 import {
   type MoneyUnit, parseMoney, parseRate, parseScore, parseValue,
 } from './values.js';
-import { type FieldLabel, type IndicatorColumn, INDICATOR_COLUMNS, matchLabel } from './vocabulary.js';
+import { type FieldLabel, INDICATOR_COLUMNS, matchLabel } from './vocabulary.js';
 
 export interface BuildContext { file: string; sha256: string; formIndex: number }
 export interface Built { record: FormRecord; provenance: FieldProvenance[] }
@@ -349,7 +349,6 @@ function readIndicatorRow(draft: FormDraft, cells: readonly RowCell[], placehold
   draft.indicatorRows.push(alignRow(cells, draft.indicatorHeader));
 }
 
-const NUMERIC_COLUMNS: ReadonlySet<IndicatorColumn> = new Set(['weight', 'score']);
 
 function indicatorField(draft: FormDraft, path: string, cell: RowCell | undefined, extra: Repair[]): { text: string | null; confidence: number } {
   if (!cell) return { text: null, confidence: 1 };
