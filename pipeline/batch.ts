@@ -28,7 +28,8 @@ export interface DocumentResult {
   ms: number;
 }
 
-const SKIPPED_NAMES = /(^\.|\.jsonl$|\.json$|\.sqlite(-wal|-shm)?$|\.md$)/i;
+/** Hidden files and ziping's own outputs (expected/exported JSON, databases) are never inputs. */
+const SKIPPED_NAMES = /(^\.|\.jsonl$|\.json$|\.sqlite(-wal|-shm)?$)/i;
 
 /** Expand files and folders (recursively) into a sorted list of input files. */
 export async function collectInputs(paths: readonly string[]): Promise<string[]> {

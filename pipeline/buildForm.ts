@@ -245,7 +245,7 @@ function isPercentLike(text: string): boolean {
   return /^\d+(\.\d+)?%[a-zA-Z]*$/.test(text.replace(/\s/g, ''));
 }
 
-/** Read one row outside the indicator block. Returns true when the row opened the indicator block. */
+/** Read one row outside the indicator block: header fields, funds, goals or closing fields. */
 function readLabelRow(draft: FormDraft, cells: readonly RowCell[]): void {
   const tokens = tokenizeRow(cells);
   const { pairs, loose, rowLabels, sections } = pairLabels(tokens);
@@ -363,14 +363,13 @@ function finishIndicators(draft: FormDraft): void {
     const i = draft.record.indicators.length;
     const p = `indicators[${i}]`;
     const shift: Repair[] = r.row.shifted ? [{ rule: 'column_shift_realigned', before: 'printed column', after: 'content column', confidence: 0.93 }] : [];
-    const name = indicatorField(draft, `${p}.name`, r.row.fields.name, shift);
-    const fingerprint = JSON.stringify([r.level1, r.level2, name.text, ...(['target', 'actual', 'weight', 'score', 'description'] as const).map((k) => r.row.fields[k]?.text ?? null)]);
+    const fingerprint = JSON.stringify([r.level1, r.level2, ...(['name', 'target', 'actual', 'weight', 'score', 'description'] as const).map((k) => r.row.fields[k]?.text ?? null)]);
     if (seen.has(fingerprint)) {
-      draft.log.entries.splice(draft.log.entries.length - 1, 1);
-      draft.issue(`indicators[${seen.get(fingerprint)}]`, 'duplicate_row', `row "${name.text}" is printed again identically; kept once`, 'info');
+      draft.issue(`indicators[${seen.get(fingerprint)}]`, 'duplicate_row', `row "${r.row.fields.name?.text ?? '?'}" is printed again identically; kept once`, 'info');
       continue;
     }
     seen.set(fingerprint, i);
+    const name = indicatorField(draft, `${p}.name`, r.row.fields.name, shift);
     const levelConfidence = r.levelRepairs.reduce((c, x) => c * x.confidence, 0.97);
     draft.log.add(`${p}.level1`, r.level1Printed, r.row.level1Cell?.origin ?? null, r.levelRepairs.filter((x) => x.rule.includes('level1') || x.rule === 'orphan_label_row'));
     draft.log.add(`${p}.level2`, r.level2Printed, r.row.level2Cell?.origin ?? null, r.levelRepairs.filter((x) => x.rule.includes('level2') || x.rule === 'orphan_label_row'));

@@ -42,3 +42,12 @@ describe('ziping CLI', () => {
     expect(result.stderr).toMatch(/expected an integer ≥ 1, got "0"/);
   });
 });
+
+describe('collecting inputs from folders', () => {
+  it('keeps markdown OCR dumps and skips only ziping outputs and hidden files', async () => {
+    const { collectInputs } = await import('../pipeline/batch.js');
+    const dir = mkdtempSync(join(tmpdir(), 'ziping-inputs-'));
+    for (const name of ['form.md', 'form.txt', 'form.expected.jsonl', 'db.sqlite', '.hidden.txt']) writeFileSync(join(dir, name), 'x');
+    expect((await collectInputs([dir])).map((p) => p.slice(dir.length + 1))).toEqual(['form.md', 'form.txt']);
+  });
+});

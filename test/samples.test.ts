@@ -1,7 +1,7 @@
 /**
  * The bundled samples against their expected records, field by field. Expected files sit beside
  * each input (`<name>.expected.jsonl`); `UPDATE=1` rewrites them for a person to check against
- * the source (see samples/NOTES.md) — never in CI.
+ * the source (see docs/samples.md) — never in CI.
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,9 +31,9 @@ describe.each(inputs)('sample %s', (name) => {
     const path = join(SAMPLES, name);
     const doc = await processDocument(name, readFileSync(path));
     const expectedPath = path.replace(/\.txt$/, '.expected.jsonl');
-    if (UPDATE || !existsSync(expectedPath)) {
-      writeFileSync(expectedPath, doc.records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    }
+    if (UPDATE) writeFileSync(expectedPath, doc.records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    // A missing expected file is a failure, not something to write silently: a person checks it first.
+    expect(existsSync(expectedPath), `${expectedPath} is missing; run npm run samples:update and check it by hand`).toBe(true);
     const expected = readFileSync(expectedPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FormRecord);
     const score = compareRecords(expected, doc.records);
     console.log(`${name}: ${score.matched}/${score.expected} fields, precision ${(score.precision * 100).toFixed(1)}%, recall ${(score.recall * 100).toFixed(1)}%`);

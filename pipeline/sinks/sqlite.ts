@@ -69,7 +69,7 @@ export function openDatabase(path: string): Db {
   return db;
 }
 
-/** The sha256 of a document already stored, if any (to skip unchanged files on re-runs). */
+/** The status of the stored document with this sha256, if any (to skip unchanged files on re-runs). */
 export function storedStatus(db: Db, sha256: string): string | null {
   const row = db.prepare('SELECT status FROM documents WHERE sha256 = ?').get(sha256) as { status: string } | undefined;
   return row?.status ?? null;
