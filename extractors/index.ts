@@ -1,9 +1,10 @@
 /** The extractor table: one entry per input kind, asked in order. */
 import { fileTypeFromBuffer } from 'file-type';
 import { ocrTextExtractor } from './ocrText.js';
+import { pdfTextExtractor } from './pdfText.js';
 import { type Extractor, InputError } from './types.js';
 
-export const EXTRACTORS: readonly Extractor[] = [ocrTextExtractor];
+export const EXTRACTORS: readonly Extractor[] = [ocrTextExtractor, pdfTextExtractor];
 
 /** Pick the extractor for a file by sniffing its bytes (never by extension alone). */
 export async function chooseExtractor(path: string, bytes: Uint8Array): Promise<Extractor> {
@@ -12,7 +13,6 @@ export async function chooseExtractor(path: string, bytes: Uint8Array): Promise<
   const mime = sniffed?.mime ?? null;
   const extractor = EXTRACTORS.find((e) => e.supports({ path, head, mime }));
   if (extractor) return extractor;
-  if (mime === 'application/pdf') throw new InputError(path, 'PDF input is not supported yet (the PDF extractor has not landed): convert it to OCR text first');
   if (mime?.startsWith('image/')) throw new InputError(path, `scanned image (${mime}) is not supported yet (the OCR extractor has not landed)`);
   throw new InputError(path, mime ? `unsupported file type ${mime}` : 'unsupported file: expected OCR text (.txt, .md, .tsv, .html)');
 }

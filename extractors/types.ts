@@ -5,6 +5,8 @@ export interface Extraction {
   encoding: string | null;
   blocks: Block[];
   warnings: string[];
+  /** parts of the file that could not be read (a page without a usable text layer) */
+  errors?: string[];
 }
 
 /** One input kind. `supports` sniffs the bytes and name; `extract` turns them into blocks. */

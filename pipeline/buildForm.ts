@@ -45,7 +45,7 @@ class FormDraft {
     this.log = new ProvenanceLog(ctx.formIndex);
     this.record = {
       id: `${ctx.sha256}:${ctx.formIndex}`,
-      source: { file: ctx.file, sha256: ctx.sha256, page: null, form_index: ctx.formIndex },
+      source: { file: ctx.file, sha256: ctx.sha256, page: segment.page ?? segment.tables[0]?.rows[0]?.[0]?.origin.page ?? null, form_index: ctx.formIndex },
       form_type: segment.kind,
       scope: scopeOf(segment.title ?? ''),
       year: null, title: segment.title, project_name: null, project_code: null, department: null,
@@ -125,16 +125,16 @@ function scopeOf(title: string): FormRecord['scope'] {
 
 // ---------------------------------------------------------------- header lines
 
-const HEADER_LINE_FIELDS: ReadonlyArray<[RegExp, (d: FormDraft, value: string, line: number) => void]> = [
-  [/^填报单位\s*[:：]\s*(.+)$/, (d, v, l) => d.setText('filing_unit', v, lineOrigin(l), [])],
-  [/^预算部门(?:\s*[(（]盖章[)）])?\s*[:：]\s*(.+)$/, (d, v, l) => d.setText('filing_unit', v, lineOrigin(l), [])],
+const HEADER_LINE_FIELDS: ReadonlyArray<[RegExp, (d: FormDraft, value: string, origin: Origin) => void]> = [
+  [/^填报单位\s*[:：]\s*(.+)$/, (d, v, l) => d.setText('filing_unit', v, l, [])],
+  [/^预算部门(?:\s*[(（]盖章[)）])?\s*[:：]\s*(.+)$/, (d, v, l) => d.setText('filing_unit', v, l, [])],
   [/^(?:金额)?单位\s*[:：]\s*(万元|元)\s*$/, (d, v) => { d.amountUnit ??= v as MoneyUnit; }],
-  [/^项目名称\s*[:：]\s*(.+)$/, (d, v, l) => d.setText('project_name', v, lineOrigin(l), [])],
-  [/^主管部门\s*[:：]\s*(.+)$/, (d, v, l) => d.setText('department', v, lineOrigin(l), [])],
-  [/^填报人\s*[:：]\s*(.+)$/, (d, v, l) => { d.record.contact.filler = v.trim(); d.log.add('contact.filler', v, lineOrigin(l), []); }],
-  [/^(?:联系电话|电话)\s*[:：]\s*(.+)$/, (d, v, l) => setPhone(d, v, lineOrigin(l))],
+  [/^项目名称\s*[:：]\s*(.+)$/, (d, v, l) => d.setText('project_name', v, l, [])],
+  [/^主管部门\s*[:：]\s*(.+)$/, (d, v, l) => d.setText('department', v, l, [])],
+  [/^填报人\s*[:：]\s*(.+)$/, (d, v, l) => { d.record.contact.filler = v.trim(); d.log.add('contact.filler', v, l, []); }],
+  [/^(?:联系电话|电话)\s*[:：]\s*(.+)$/, (d, v, l) => setPhone(d, v, l)],
   // "630001 行政审批部门行政审批局本级": a budget unit's code and name printed above the table
-  [/^(\d{6}\s+\S.*)$/, (d, v, l) => d.setText('filing_unit', v, lineOrigin(l), [])],
+  [/^(\d{6}\s+\S.*)$/, (d, v, l) => d.setText('filing_unit', v, l, [])],
 ];
 
 /** A phone number is its digits (and dashes); latin OCR junk glued after it is dropped. */
@@ -145,8 +145,13 @@ function setPhone(draft: FormDraft, raw: string, origin: Origin): void {
   draft.log.add('contact.phone', raw, origin, repairs);
 }
 
-function lineOrigin(line: number): Origin {
-  return { table: null, row: null, col: null, line, page: null, bbox: null };
+/** Where a printed line sits: its line number, and for PDFs its page and box. */
+function lineOrigin(line: number, page: number | null = null, bbox: Origin['bbox'] = null): Origin {
+  return { table: null, row: null, col: null, line, page, bbox };
+}
+
+function titleOrigin(segment: FormSegment): Origin {
+  return lineOrigin(segment.titleLine ?? 0, segment.page, segment.titleBbox);
 }
 
 function readYear(texts: readonly string[]): number | null {
@@ -157,24 +162,27 @@ function readYear(texts: readonly string[]): number | null {
   return null;
 }
 
+/** Fields on one printed line are apart by wide spaces, or run together before the next label. */
+const FIELD_SEPARATOR = /\s{2,}|\t|(?=(?:填报单位|金额单位|填报人|联系电话|联系人|项目编码|主管部门)\s*[:：])/;
+
 function readHeaderLines(draft: FormDraft, segment: FormSegment): void {
   const yearTexts = [segment.title ?? '', ...segment.headerLines.filter((h) => /年度/.test(h.text)).map((h) => h.text)];
   const year = readYear(yearTexts);
   if (year !== null) {
     draft.record.year = year;
-    draft.log.add('year', yearTexts.find((t) => t.includes(String(year))) ?? null, lineOrigin(segment.titleLine ?? 0), []);
+    draft.log.add('year', yearTexts.find((t) => t.includes(String(year))) ?? null, titleOrigin(segment), []);
   }
-  for (const { text, line } of segment.headerLines) {
+  for (const { text, line, page, bbox } of segment.headerLines) {
     // one printed line may hold several fields: "填报人：王明    联系电话：0311-1234567"
-    const parts = text.replace(/^#+\s*/, '').replace(/\*\*/g, '').split(/\s{2,}|\t/).map((p) => p.trim()).filter(Boolean);
+    const parts = text.replace(/^#+\s*/, '').replace(/\*\*/g, '').split(FIELD_SEPARATOR).map((p) => p.trim()).filter(Boolean);
     for (const part of parts) {
       for (const [pattern, apply] of HEADER_LINE_FIELDS) {
         const m = pattern.exec(part);
-        if (m) { apply(draft, m[1]!, line); break; }
+        if (m) { apply(draft, m[1]!, lineOrigin(line, page, bbox)); break; }
       }
     }
   }
-  if (segment.title) draft.log.add('title', segment.title, lineOrigin(segment.titleLine ?? 0), []);
+  if (segment.title) draft.log.add('title', segment.title, titleOrigin(segment), []);
 }
 
 // ---------------------------------------------------------------- label/value rows
@@ -509,7 +517,7 @@ export function buildRecords(segment: FormSegment, ctx: BuildContext): Built[] {
   // Only when no 项目名称 cell was printed: "3、保障房易地建设评估费绩效目标表" names the project.
   if (draft.record.project_name === null && segment.title) {
     const fromTitle = segment.title.replace(/\s/g, '').replace(/(项目支出绩效自评表|项目绩效自评表|绩效自评表|项目绩效目标表|绩效目标表|自评表)$/, '');
-    if (fromTitle && fromTitle !== segment.title.replace(/\s/g, '')) draft.setText('project_name', fromTitle, lineOrigin(segment.titleLine ?? 0), [{ rule: 'project_name_from_title', before: segment.title, after: fromTitle, confidence: 0.9 }]);
+    if (fromTitle && fromTitle !== segment.title.replace(/\s/g, '')) draft.setText('project_name', fromTitle, titleOrigin(segment), [{ rule: 'project_name_from_title', before: segment.title, after: fromTitle, confidence: 0.9 }]);
   }
   finishIndicators(draft);
   return [finish(draft)];

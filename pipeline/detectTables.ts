@@ -113,7 +113,7 @@ export function detectBlocks(lines: readonly string[]): Block[] {
       blocks.push({ kind: 'table', table: { index: -1, ...toTable('tsv', rows) } });
       continue;
     }
-    if (line.trim() !== '') blocks.push({ kind: 'text', text: line.trim(), line: i + 1, page: null });
+    if (line.trim() !== '') blocks.push({ kind: 'text', text: line.trim(), line: i + 1, page: null, bbox: null });
     i++;
   }
   return numberTables(mergeContinuations(blocks));
@@ -156,7 +156,7 @@ export function mergeContinuations(blocks: readonly Block[]): Block[] {
   return out;
 }
 
-function numberTables(blocks: Block[]): Block[] {
+export function numberTables(blocks: Block[]): Block[] {
   let index = 0;
   for (const block of blocks) {
     if (block.kind !== 'table') continue;

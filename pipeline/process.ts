@@ -30,6 +30,7 @@ async function extract(doc: ZipingDocument, bytes: Uint8Array): Promise<void> {
   doc.source.encoding = extraction.encoding;
   doc.blocks = extraction.blocks;
   for (const warning of extraction.warnings) doc.issues.push({ stage: 'extract', message: warning, severity: 'warn' });
+  for (const error of extraction.errors ?? []) doc.issues.push({ stage: 'extract', message: error, severity: 'error' });
 }
 
 /** Stage 2 — segment: forms (title, header lines, tables) apart from other tables. */

@@ -76,6 +76,12 @@ function tableStartsNewProject(segment: FormSegment, table: Table): boolean {
 }
 
 /** Given blocks in reading order, return the form segments and the tables no form claims. */
+type TextBlock = Extract<Block, { kind: 'text' }>;
+
+function headerLine(block: TextBlock, text = block.text): FormSegment['headerLines'][number] {
+  return { text, line: block.line, page: block.page, bbox: block.bbox };
+}
+
 export function segmentForms(blocks: readonly Block[]): { segments: FormSegment[]; otherTables: Table[] } {
   const segments: FormSegment[] = [];
   const otherTables: Table[] = [];
@@ -87,20 +93,20 @@ export function segmentForms(blocks: readonly Block[]): { segments: FormSegment[
     if (block.kind === 'text') {
       const title = parseTitle(block.text);
       if (title) {
-        current = { kind: title.kind, title: title.title, titleLine: block.line, headerLines: [...pendingHeader], tables: [] };
+        current = { kind: title.kind, title: title.title, titleLine: block.line, titleBbox: block.bbox, page: block.page, headerLines: [...pendingHeader], tables: [] };
         const year = YEAR_SUFFIX.exec(bareLine(block.text));
-        if (year) current.headerLines.push({ text: year[0].trim(), line: block.line });
+        if (year) current.headerLines.push(headerLine(block, year[0].trim()));
         segments.push(current);
         pendingHeader = [];
         closedByProse = false;
         continue;
       }
       if (current && current.tables.length === 0 && !isProse(block.text)) {
-        current.headerLines.push({ text: block.text, line: block.line });
+        current.headerLines.push(headerLine(block));
       } else if (current && /^(填报人|联系电话|联系人)/.test(bareLine(block.text))) {
-        current.headerLines.push({ text: block.text, line: block.line });
+        current.headerLines.push(headerLine(block));
       } else if (isHeaderLine(block.text)) {
-        pendingHeader.push({ text: block.text, line: block.line });
+        pendingHeader.push(headerLine(block));
       } else if (isProse(block.text) || isOtherTableCaption(block.text)) {
         closedByProse = true;
         pendingHeader = [];
@@ -112,7 +118,7 @@ export function segmentForms(blocks: readonly Block[]): { segments: FormSegment[
     if (continues && current) {
       current.tables.push(table);
     } else if (looksLikeForm(table)) {
-      current = { kind: kindFromTable(table), title: null, titleLine: null, headerLines: [...pendingHeader], tables: [table] };
+      current = { kind: kindFromTable(table), title: null, titleLine: null, titleBbox: null, page: table.rows[0]?.[0]?.origin.page ?? null, headerLines: [...pendingHeader], tables: [table] };
       segments.push(current);
       pendingHeader = [];
       closedByProse = false;

@@ -9,13 +9,16 @@ import { FormRecord } from './record.js';
 export const DOCUMENT_MODEL_VERSION = 1;
 
 /** Where a piece of text came from; page and bbox stay null for OCR text files. */
+/** [x0, y0, x1, y1] in PDF points on the upright page, origin top-left. */
+export const BBox = z.tuple([z.number(), z.number(), z.number(), z.number()]);
+
 export const Origin = z.object({
   table: z.number().int().nullable(),
   row: z.number().int().nullable(),
   col: z.number().int().nullable(),
   line: z.number().int().nullable(),
   page: z.number().int().nullable(),
-  bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable(),
+  bbox: BBox.nullable(),
 });
 export type Origin = z.infer<typeof Origin>;
 
@@ -32,7 +35,7 @@ export const Table = z.object({
 export type Table = z.infer<typeof Table>;
 
 export const Block = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('text'), text: z.string(), line: z.number().int(), page: z.number().int().nullable() }),
+  z.object({ kind: z.literal('text'), text: z.string(), line: z.number().int(), page: z.number().int().nullable(), bbox: BBox.nullable() }),
   z.object({ kind: z.literal('table'), table: Table }),
 ]);
 export type Block = z.infer<typeof Block>;
@@ -59,7 +62,11 @@ export const FormSegment = z.object({
   kind: z.enum(['self_evaluation', 'performance_target', 'summary']),
   title: z.string().nullable(),
   titleLine: z.number().int().nullable(),
-  headerLines: z.array(z.object({ text: z.string(), line: z.number().int() })),
+  /** where the title was printed (PDFs); null for OCR text */
+  titleBbox: BBox.nullable(),
+  /** the page the form starts on (PDFs) */
+  page: z.number().int().nullable(),
+  headerLines: z.array(z.object({ text: z.string(), line: z.number().int(), page: z.number().int().nullable(), bbox: BBox.nullable() })),
   tables: z.array(Table),
 });
 export type FormSegment = z.infer<typeof FormSegment>;

@@ -1,11 +1,14 @@
 /**
- * Benchmark of the OCR-text path, end to end including SQLite writes. Builds its corpus
- * deterministically from the bundled samples (project names and amounts varied per copy), then
- * prints one table and writes bench/results.json. Usage: npm run bench [-- --forms 10000]
+ * Benchmarks, end to end including SQLite writes, on corpora built deterministically from the
+ * bundled samples; prints one table and writes bench/results.json.
+ *   OCR text: N forms (project names and amounts varied per copy) — forms per second;
+ *   PDF text layer: one 200-page multi-form PDF assembled from the sample PDFs — pages per second.
+ * Usage: npm run bench [-- --forms 10000 --pages 200]
  */
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { PDFDocument } from 'pdf-lib';
 import { runBatch } from '../pipeline/batch.js';
 import { processDocument } from '../pipeline/process.js';
 import { openDatabase } from '../pipeline/sinks/sqlite.js';
@@ -13,6 +16,23 @@ import { openDatabase } from '../pipeline/sinks/sqlite.js';
 const ROOT = join(import.meta.dirname, '..');
 const argForms = process.argv.indexOf('--forms');
 const TARGET_FORMS = argForms > 0 ? Number(process.argv[argForms + 1]) : 10000;
+const argPages = process.argv.indexOf('--pages');
+const TARGET_PAGES = argPages > 0 ? Number(process.argv[argPages + 1]) : 200;
+
+type Row = Record<string, string | number>;
+
+/** Peak resident memory while `work` runs, sampled every 50 ms. */
+async function measured<T>(work: () => Promise<T>): Promise<{ value: T; seconds: number; peakRssMb: number }> {
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
+  const started = performance.now();
+  try {
+    const value = await work();
+    return { value, seconds: (performance.now() - started) / 1000, peakRssMb: Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20) };
+  } finally {
+    clearInterval(sampler);
+  }
+}
 
 /** A small deterministic PRNG so every run builds the same corpus. */
 function mulberry32(seed: number): () => number {
@@ -31,7 +51,7 @@ function variant(text: string, copy: number, random: () => number): string {
     .replace(/(?<![\d.])(\d{1,4})\.(\d{2})(?!\d)/g, (_m, a: string) => `${Math.max(1, Math.round(Number(a) * (0.8 + random() * 0.4)))}.${String(Math.floor(random() * 100)).padStart(2, '0')}`);
 }
 
-async function main(): Promise<void> {
+async function benchOcrText(): Promise<Row> {
   const samples = readdirSync(join(ROOT, 'samples')).filter((f) => f.endsWith('.txt')).sort();
   const texts = samples.map((f) => readFileSync(join(ROOT, 'samples', f), 'utf8'));
   const formsPerRound = (await Promise.all(samples.map(async (f, i) => (await processDocument(f, Buffer.from(texts[i]!))).records.length))).reduce((a, b) => a + b, 0);
@@ -47,29 +67,56 @@ async function main(): Promise<void> {
     });
   }
   const db = openDatabase(join(dir, 'bench.sqlite'));
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
-  const started = performance.now();
-  const results = await runBatch(db, files, { concurrency: 2 });
-  const seconds = (performance.now() - started) / 1000;
-  clearInterval(sampler);
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const { value: results, seconds, peakRssMb } = await measured(() => runBatch(db, files, { concurrency: 2 }));
   const forms = results.reduce((n, r) => n + r.forms, 0);
   const indicators = results.reduce((n, r) => n + r.indicators, 0);
   const provenance = (db.prepare('SELECT COUNT(*) AS n FROM field_provenance').get() as { n: number }).n;
   db.close();
   rmSync(dir, { recursive: true, force: true });
-
-  const row = {
-    path: 'ocr_text', files: files.length, forms, indicators, provenance_rows: provenance, wall_s: round(seconds),
-    forms_per_s: round(forms / seconds), files_per_s: round(files.length / seconds), sqlite_rows_per_s: round((forms + indicators + provenance) / seconds),
-    peak_rss_mb: Math.round(peakRss / 2 ** 20), target_forms_per_s: 2000, ratio_to_target: round(forms / seconds / 2000),
+  return {
+    path: 'ocr_text', items: `${forms} forms`, files: files.length, wall_s: round(seconds),
+    throughput: `${round(forms / seconds)} forms/s`, sqlite_rows_per_s: round((forms + indicators + provenance) / seconds),
+    peak_rss_mb: peakRssMb, target: '2000 forms/s', ratio_to_target: round(forms / seconds / 2000),
   };
+}
+
+/** One PDF of TARGET_PAGES pages: the sample PDFs' pages repeated in order. */
+async function assemblePdf(): Promise<Uint8Array> {
+  const dir = join(ROOT, 'samples', 'pdf');
+  const sources = await Promise.all(readdirSync(dir).filter((f) => f.endsWith('.pdf')).sort().map(async (f) => PDFDocument.load(readFileSync(join(dir, f)))));
+  const out = await PDFDocument.create();
+  for (let i = 0; out.getPageCount() < TARGET_PAGES; i++) {
+    const source = sources[i % sources.length]!;
+    const indices = source.getPageIndices().slice(0, TARGET_PAGES - out.getPageCount());
+    for (const page of await out.copyPages(source, indices)) out.addPage(page);
+  }
+  return out.save();
+}
+
+async function benchPdf(): Promise<Row> {
+  const bytes = await assemblePdf();
+  const dir = mkdtempSync(join(tmpdir(), 'ziping-bench-'));
+  const path = join(dir, 'bench.pdf');
+  writeFileSync(path, bytes);
+  const db = openDatabase(join(dir, 'bench.sqlite'));
+  const { value: results, seconds, peakRssMb } = await measured(() => runBatch(db, [path], { concurrency: 1 }));
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+  const forms = results.reduce((n, r) => n + r.forms, 0);
+  return {
+    path: 'pdf_text', items: `${TARGET_PAGES} pages, ${forms} forms`, files: 1, wall_s: round(seconds),
+    throughput: `${round(TARGET_PAGES / seconds)} pages/s`, sqlite_rows_per_s: '', peak_rss_mb: peakRssMb,
+    target: '30 pages/s', ratio_to_target: round(TARGET_PAGES / seconds / 30),
+  };
+}
+
+async function main(): Promise<void> {
+  const rows = [await benchOcrText(), await benchPdf()];
   const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version };
-  console.table([row]);
+  console.table(rows);
   console.log(`machine: ${machine.cpus} × ${machine.cpu}, ${machine.memory_gb} GiB, Node ${machine.node}`);
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, results: [row] }, null, 2) + '\n');
+  writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, results: rows }, null, 2) + '\n');
 }
 
 function round(x: number): number {

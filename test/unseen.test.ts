@@ -8,11 +8,13 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { processDocument } from '../pipeline/process.js';
 
-const FILE = join(import.meta.dirname, 'fixtures', 'unseen', 'county_b_self_evaluation_gbk.txt');
+const DIR = join(import.meta.dirname, 'fixtures', 'unseen');
 
-it('reads an unseen county layout without code written for it', async () => {
-  const doc = await processDocument(FILE, readFileSync(FILE));
-  expect(doc.source.encoding).toBe('GB18030');
+// The PDF is the same form printed by scripts/make-sample-pdfs.ts: a layout no PDF sample has.
+it.each(['county_b_self_evaluation_gbk.txt', 'county_b_self_evaluation.pdf'])('reads an unseen county layout without code written for it (%s)', async (name) => {
+  const file = join(DIR, name);
+  const doc = await processDocument(file, readFileSync(file));
+  expect(doc.source.encoding).toBe(name.endsWith('.txt') ? 'GB18030' : null);
   expect(doc.records).toHaveLength(1);
   const r = doc.records[0]!;
   expect(r).toMatchObject({

@@ -1,0 +1,243 @@
+/**
+ * Sample PDF generator: prints forms of the seed documents as PDFs, the way a filing unit's
+ * office software would, and writes each PDF's expected records beside it.
+ *
+ *   npx tsx scripts/make-sample-pdfs.ts            (needs Debian's chromium and fonts-noto-cjk)
+ *
+ * Each form is drawn from the seed text's own table grid — the cells as a reader of the OCR text
+ * sees them — with merged cells drawn as real spans (a section label down its rows, a level-1
+ * indicator down its indicators, a goal across the row). The expected records are the seed's
+ * hand-checked expected records for the same forms; only `source` and `id` change (the page is
+ * read back from the PDF with poppler's pdftotext, a tool independent of the extractor).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { degrees, PDFDocument } from 'pdf-lib';
+import { decodeText } from '../extractors/ocrText.js';
+import { detectBlocks } from '../pipeline/detectTables.js';
+import { buildRecords } from '../pipeline/buildForm.js';
+import { segmentForms } from '../pipeline/segment.js';
+import { sha256Of } from '../pipeline/process.js';
+import { stripMarkup, unLatex } from '../pipeline/text.js';
+import type { FormSegment, Table } from '../schemas/document.js';
+import type { FormRecord } from '../schemas/record.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const OUT = join(ROOT, 'samples', 'pdf');
+
+interface PdfSpec {
+  name: string;
+  seed: string;
+  /** which forms of the seed (by record index) to print, in order */
+  forms: number[];
+  ruled: boolean;
+  /** print landscape, then store the page rotated with /Rotate so viewers show it upright */
+  rotated?: boolean;
+  /** CSS page size; a short page forces long indicator tables across pages */
+  page?: string;
+  note: string;
+}
+
+const SPECS: PdfSpec[] = [
+  { name: 'shijiazhuang_self_eval', seed: '000_3121bed7dfbd76d2', forms: [0, 1, 2], ruled: true, note: '石家庄 layout (自评得分 only), three forms in one PDF, merged cells' },
+  { name: 'project_self_eval_breaks', seed: '003_16052ebbc3505be3', forms: [0, 1], ruled: true, page: 'A5', note: '项目支出绩效自评表 layout (年初预算数/全年预算数/全年执行数/分值/执行率/得分); A5 pages so indicator tables continue on the next page' },
+  { name: 'performance_target', seed: '001_d0072111a6d4e4f8', forms: [0, 1], ruled: true, note: '绩效目标表, two forms' },
+  { name: 'target_rotated', seed: '004_0d0307f2808b27a4', forms: [0], ruled: true, rotated: true, note: '绩效目标表 printed landscape and stored rotated (/Rotate 90)' },
+  { name: 'self_eval_unruled', seed: '000_3121bed7dfbd76d2', forms: [3], ruled: false, note: 'a form printed without ruling lines (stream table)' },
+];
+
+const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const printed = (raw: string): string => escapeHtml(stripMarkup(unLatex(raw)).trim()).replace(/\n/g, '<br>');
+
+/** Which cells of a grid are covered by a span; the span sizes of the cells that start one. */
+function spansOf(rows: string[][]): { covered: boolean[][]; span: Array<Array<{ rows: number; cols: number }>> } {
+  const height = rows.length;
+  const width = Math.max(...rows.map((r) => r.length));
+  const text = (r: number, c: number): string => (rows[r]?.[c] ?? '').trim();
+  const covered = Array.from({ length: height }, () => new Array<boolean>(width).fill(false));
+  const span = Array.from({ length: height }, () => Array.from({ length: width }, () => ({ rows: 1, cols: 1 })));
+  // Section labels and level-1/level-2 names run down their rows (first two columns).
+  for (const c of [0, 1]) {
+    for (let r = 0; r < height; r++) {
+      if (covered[r]![c] || text(r, c) === '') continue;
+      let end = r + 1;
+      while (end < height && text(end, c) === '' && !covered[end]![c] && text(end, c + 1) !== '') end++;
+      span[r]![c]!.rows = end - r;
+      for (let k = r + 1; k < end; k++) covered[k]![c] = true;
+    }
+  }
+  // A value with only empty cells after it fills the rest of its row.
+  for (let r = 0; r < height; r++) {
+    for (let c = 0; c < width; c++) {
+      if (covered[r]![c] || text(r, c) === '' || span[r]![c]!.rows > 1) continue;
+      let end = c + 1;
+      while (end < width && text(r, end) === '' && !covered[r]![end]) end++;
+      if (end === width) {
+        span[r]![c]!.cols = end - c;
+        for (let k = c + 1; k < end; k++) covered[r]![k] = true;
+      }
+    }
+  }
+  return { covered, span };
+}
+
+function tableHtml(table: Table, ruled: boolean): string {
+  const rows = table.rows.map((row) => row.map((cell) => cell.text));
+  const width = Math.max(...rows.map((r) => r.length));
+  const { covered, span } = spansOf(rows);
+  const body = rows.map((row, r) => {
+    const cells: string[] = [];
+    for (let c = 0; c < width; c++) {
+      if (covered[r]![c]) continue;
+      const { rows: rs, cols: cs } = span[r]![c]!;
+      const attrs = `${rs > 1 ? ` rowspan="${rs}"` : ''}${cs > 1 ? ` colspan="${cs}"` : ''}`;
+      cells.push(`<td${attrs}>${printed(row[c] ?? '')}</td>`);
+    }
+    return `<tr>${cells.join('')}</tr>`;
+  });
+  return `<table class="${ruled ? 'ruled' : 'unruled'}">${body.join('\n')}</table>`;
+}
+
+function formHtml(segment: FormSegment, ruled: boolean): string {
+  const title = segment.title ? `<h2>${printed(segment.title)}</h2>` : '';
+  const header = segment.headerLines.map((h) => `<p>${printed(h.text.replace(/^#+\s*/, ''))}</p>`).join('\n');
+  return `<section>${title}\n${header}\n${segment.tables.map((t) => tableHtml(t, ruled)).join('\n')}</section>`;
+}
+
+function pageHtml(forms: string[], spec: PdfSpec): string {
+  const size = `${spec.page ?? 'A4'}${spec.rotated ? ' landscape' : ''}`;
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>
+@page { size: ${size}; margin: 12mm; }
+body { font-family: 'Noto Serif CJK SC', 'Noto Sans CJK SC', serif; font-size: 10pt; }
+h2 { text-align: center; font-size: 15pt; margin: 0 0 6pt; }
+p { margin: 2pt 0; white-space: pre-wrap; }
+section + section { break-before: page; }
+table { border-collapse: collapse; width: 100%; margin-top: 6pt; }
+td { padding: 2pt 3pt; vertical-align: middle; text-align: center; }
+table.ruled td { border: 0.75pt solid #000; }
+</style></head><body>
+${forms.join('\n')}
+</body></html>`;
+}
+
+function printPdf(html: string, work: string): Uint8Array {
+  const htmlPath = join(work, 'form.html');
+  const pdfPath = join(work, 'form.pdf');
+  writeFileSync(htmlPath, html);
+  execFileSync('chromium', [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    `--user-data-dir=${join(work, 'profile')}`, '--no-pdf-header-footer', `--print-to-pdf=${pdfPath}`, `file://${htmlPath}`,
+  ], { stdio: 'ignore' });
+  return readFileSync(pdfPath);
+}
+
+/** Draw each landscape page rotated onto a portrait page and set /Rotate so it displays upright. */
+async function storeRotated(bytes: Uint8Array): Promise<Uint8Array> {
+  const source = await PDFDocument.load(bytes);
+  const out = await PDFDocument.create();
+  const pages = await out.embedPages(source.getPages());
+  for (const embedded of pages) {
+    const page = out.addPage([embedded.height, embedded.width]);
+    page.drawPage(embedded, { x: embedded.height, y: 0, rotate: degrees(90) });
+    page.setRotation(degrees(90));
+  }
+  return out.save();
+}
+
+/** Page (1-based) on which each title first appears, read with poppler's pdftotext. */
+function titlePages(pdfPath: string, titles: string[]): number[] {
+  const text = execFileSync('pdftotext', ['-raw', pdfPath, '-'], { encoding: 'utf8' });
+  const pages = text.split('\f').map((p) => p.normalize('NFKC').replace(/\s/g, ''));
+  let from = 0;
+  return titles.map((title) => {
+    const key = title.normalize('NFKC').replace(/\s/g, '');
+    const found = pages.findIndex((p, i) => i >= from && p.includes(key));
+    if (found < 0) throw new Error(`title "${title}" not found in ${pdfPath}`);
+    from = found + 1; // every form starts on a new page
+    return found + 1;
+  });
+}
+
+/** The seed's segments, each with the indices of the records it produced. */
+function seedForms(seed: string): Array<{ segment: FormSegment; records: number[] }> {
+  const text = readFileSync(join(ROOT, 'samples', `${seed}.txt`), 'utf8');
+  const { segments } = segmentForms(detectBlocks(text.split(/\r\n|\r|\n/)));
+  let next = 0;
+  return segments.map((segment) => {
+    const count = buildRecords(segment, { file: seed, sha256: '', formIndex: next }).length;
+    const records = Array.from({ length: count }, (_, i) => next + i);
+    next += count;
+    return { segment, records };
+  });
+}
+
+async function makePdf(spec: PdfSpec, work: string): Promise<void> {
+  const forms = seedForms(spec.seed);
+  const expected = readFileSync(join(ROOT, 'samples', `${spec.seed}.expected.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FormRecord);
+  const chosen = spec.forms.map((recordIndex) => {
+    const form = forms.find((f) => f.records.length === 1 && f.records[0] === recordIndex);
+    if (!form) throw new Error(`${spec.seed}: record ${recordIndex} is not a single-record form`);
+    return { segment: form.segment, record: expected[recordIndex]! };
+  });
+  let pdf = printPdf(pageHtml(chosen.map((c) => formHtml(c.segment, spec.ruled)), spec), work);
+  if (spec.rotated) pdf = await storeRotated(pdf);
+  const file = `${spec.name}.pdf`;
+  const pdfPath = join(OUT, file);
+  writeFileSync(pdfPath, pdf);
+  const sha256 = sha256Of(pdf);
+  const pages = titlePages(pdfPath, chosen.map((c) => c.record.title ?? ''));
+  const records = chosen.map(({ record }, formIndex) => ({
+    ...record,
+    id: `${sha256}:${formIndex}`,
+    source: { file, sha256, page: pages[formIndex]!, form_index: formIndex },
+  }));
+  writeFileSync(join(OUT, `${spec.name}.expected.jsonl`), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  console.log(`${file}: ${records.length} forms on pages ${pages.join(', ')} — ${spec.note}`);
+}
+
+/**
+ * The unseen-county fixture printed as a PDF: a layout no sample has (HTML spans, 指标名称/目标值/
+ * 完成值/权重). test/unseen.test.ts holds its hand-read expectations for both the text and the PDF.
+ */
+function makeUnseenPdf(work: string): void {
+  const input = join(ROOT, 'test', 'fixtures', 'unseen', 'county_b_self_evaluation_gbk.txt');
+  const { text } = decodeText(readFileSync(input));
+  const { segments } = segmentForms(detectBlocks(text.split(/\r\n|\r|\n/)));
+  const pdf = printPdf(pageHtml(segments.map((s) => formHtml(s, true)), { name: 'unseen', seed: '', forms: [], ruled: true, note: '' }), work);
+  writeFileSync(join(ROOT, 'test', 'fixtures', 'unseen', 'county_b_self_evaluation.pdf'), pdf);
+  console.log('test/fixtures/unseen/county_b_self_evaluation.pdf');
+}
+
+/**
+ * PDFs without a usable text layer: one page image only (a scan), and a text form followed by a
+ * scanned page. The image is a sample PDF page rasterised by poppler's pdftoppm.
+ */
+function makeScannedPdfs(work: string): void {
+  const dir = join(ROOT, 'test', 'fixtures', 'pdf');
+  mkdirSync(dir, { recursive: true });
+  execFileSync('pdftoppm', ['-r', '100', '-png', '-f', '1', '-l', '1', join(OUT, 'performance_target.pdf'), join(work, 'scan')]);
+  const image = readFileSync(join(work, 'scan-1.png')).toString('base64');
+  const scanPage = `<section><img src="data:image/png;base64,${image}" style="width:100%"></section>`;
+  const spec: PdfSpec = { name: 'scan', seed: '', forms: [], ruled: true, note: '' };
+  writeFileSync(join(dir, 'scanned_only.pdf'), printPdf(pageHtml([scanPage], spec), work));
+  const seed = seedForms('001_d0072111a6d4e4f8');
+  writeFileSync(join(dir, 'text_then_scan.pdf'), printPdf(pageHtml([formHtml(seed[0]!.segment, true), scanPage], spec), work));
+  console.log('test/fixtures/pdf/scanned_only.pdf, test/fixtures/pdf/text_then_scan.pdf');
+}
+
+async function main(): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  const work = mkdtempSync(join(tmpdir(), 'ziping-pdf-'));
+  try {
+    for (const spec of SPECS) await makePdf(spec, work);
+    makeUnseenPdf(work);
+    makeScannedPdfs(work);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();

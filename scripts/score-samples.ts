@@ -1,0 +1,34 @@
+/**
+ * Field-level precision and recall of every bundled sample (OCR text and PDF) against its expected
+ * records: `npm run samples:score [-- --verbose]`.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { processDocument } from '../pipeline/process.js';
+import type { FormRecord } from '../schemas/record.js';
+import { compareRecords } from '../test/compare.js';
+
+const SAMPLES = join(import.meta.dirname, '..', 'samples');
+const verbose = process.argv.includes('--verbose');
+
+function inputs(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return inputs(path);
+    return /\.(txt|pdf)$/.test(e.name) ? [path] : [];
+  }).sort();
+}
+
+console.log(['sample', 'forms', 'fields', 'precision', 'recall', 'ms'].join('\t'));
+for (const path of inputs(SAMPLES)) {
+  const expectedPath = path.replace(/\.(txt|pdf)$/, '.expected.jsonl');
+  if (!existsSync(expectedPath)) continue;
+  const started = performance.now();
+  const doc = await processDocument(relative(SAMPLES, path).split('/').pop()!, readFileSync(path));
+  const ms = Math.round(performance.now() - started);
+  const expected = readFileSync(expectedPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FormRecord);
+  const score = compareRecords(expected, doc.records);
+  const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
+  console.log([relative(SAMPLES, path), doc.records.length, `${score.matched}/${score.expected}`, pct(score.precision), pct(score.recall), ms].join('\t'));
+  if (verbose) for (const m of score.mismatches) console.log(`    ${m}`);
+}
