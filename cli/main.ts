@@ -1,5 +1,5 @@
 /**
- * The ziping command line: ingest, export, stats. Progress and messages go to stderr,
+ * The ziping command line: ingest, export, score, stats. Progress and messages go to stderr,
  * data to stdout (or --out), so `ziping export … > file` stays clean.
  */
 import { writeFileSync } from 'node:fs';
@@ -8,7 +8,10 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { type DocumentResult, collectInputs, runBatch } from '../pipeline/batch.js';
 import { toCsv, toJsonl } from '../pipeline/export.js';
-import { loadRecords, openDatabase } from '../pipeline/sinks/sqlite.js';
+import { stringify } from 'csv-stringify/sync';
+import { loadRecords, openDatabase, rescoreDatabase, VIEW_NAMES, viewRows } from '../pipeline/sinks/sqlite.js';
+
+type ViewName = (typeof VIEW_NAMES)[number];
 
 // `ziping export | head` closes stdout early: that is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => { if (error.code === 'EPIPE') process.exit(0); else throw error; });
@@ -47,23 +50,33 @@ async function ingest(paths: string[], opts: { db: string; concurrency: number; 
     },
   });
   bar?.stop();
+  // Summaries and their forms may sit in different files: score across the whole database.
+  const scored = rescoreDatabase(db);
   db.close();
   if (!opts.json && !opts.quiet) {
     for (const r of results) process.stdout.write(line(r) + '\n');
     const total = results.reduce((a, r) => ({ forms: a.forms + r.forms, indicators: a.indicators + r.indicators, review: a.review + r.needsReview }), { forms: 0, indicators: 0, review: 0 });
     process.stdout.write(`\n${results.length} files (${failed} failed, ${results.filter((r) => r.status === 'skipped').length} unchanged): ${total.forms} forms, ${total.indicators} indicators, ${total.review} forms need review → ${opts.db}\n`);
+    process.stdout.write(`scored ${scored.forms} stored forms: ${scored.audits} audit findings (see the audits table and v_forms)\n`);
   }
   log.info({ files: files.length, failed }, 'ingest finished');
   if (failed > 0) process.exitCode = 1;
 }
 
-function exportRecords(opts: { db: string; format: 'jsonl' | 'csv'; out?: string }): void {
+function exportRecords(opts: { db: string; format: 'jsonl' | 'csv'; out?: string; view?: ViewName }): void {
   const db = openDatabase(opts.db);
-  const records = loadRecords(db);
+  const text = opts.view ? stringify(viewRows(db, opts.view), { header: true }) : opts.format === 'csv' ? toCsv(loadRecords(db)) : toJsonl(loadRecords(db));
   db.close();
-  const text = opts.format === 'csv' ? toCsv(records) : toJsonl(records);
   if (opts.out) writeFileSync(opts.out, text);
   else process.stdout.write(text);
+}
+
+function score(opts: { db: string }): void {
+  const db = openDatabase(opts.db);
+  const result = rescoreDatabase(db);
+  const byRule = db.prepare('SELECT rule, severity, COUNT(*) AS n FROM audits GROUP BY rule, severity ORDER BY n DESC').all();
+  db.close();
+  process.stdout.write(JSON.stringify({ ...result, by_rule: byRule }, null, 2) + '\n');
 }
 
 function stats(opts: { db: string }): void {
@@ -93,7 +106,11 @@ export function buildProgram(): Command {
     .option('--db <path>', 'SQLite database to read', 'ziping.sqlite')
     .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'))
     .option('--out <file>', 'write to a file instead of stdout')
+    .addOption(new Option('--view <name>', 'write an analyst view as CSV instead of the records').choices([...VIEW_NAMES]))
     .action(exportRecords);
+  program.command('score').description('recompute execution rates, indicator scores and totals; write the audits table')
+    .option('--db <path>', 'SQLite database to score', 'ziping.sqlite')
+    .action(score);
   program.command('stats').description('counts of documents, forms, indicators and issues')
     .option('--db <path>', 'SQLite database to read', 'ziping.sqlite')
     .action(stats);

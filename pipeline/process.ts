@@ -8,6 +8,7 @@ import { chooseExtractor, InputError } from '../extractors/index.js';
 import { DOCUMENT_MODEL_VERSION, type ZipingDocument } from '../schemas/document.js';
 import { buildRecords } from './buildForm.js';
 import { segmentForms } from './segment.js';
+import { applyAudits, scoreRecords } from './score.js';
 import { validateRecord } from './validate.js';
 
 export function sha256Of(bytes: Uint8Array): string {
@@ -18,7 +19,7 @@ function emptyDocument(path: string, bytes: Uint8Array): ZipingDocument {
   return {
     version: DOCUMENT_MODEL_VERSION,
     source: { file: basename(path), path, sha256: sha256Of(bytes), bytes: bytes.byteLength, kind: 'ocr_text', encoding: null },
-    blocks: [], segments: [], otherTables: [], records: [], provenance: [], issues: [], status: 'pending',
+    blocks: [], segments: [], otherTables: [], records: [], provenance: [], scores: [], issues: [], status: 'pending',
   };
 }
 
@@ -57,6 +58,12 @@ function build(doc: ZipingDocument): void {
   }
 }
 
+/** Stage 4 — score: recompute rates, scores and totals; findings join each form's issues. */
+function score(doc: ZipingDocument): void {
+  doc.scores = scoreRecords(doc.records);
+  doc.records = applyAudits(doc.records, doc.scores);
+}
+
 function settleStatus(doc: ZipingDocument): void {
   const errors = doc.issues.filter((i) => i.severity === 'error').length;
   if (doc.records.length === 0 && doc.otherTables.length === 0 && errors === 0) {
@@ -72,6 +79,7 @@ export async function processDocument(path: string, bytes: Uint8Array): Promise<
     await extract(doc, bytes);
     segment(doc);
     build(doc);
+    score(doc);
     settleStatus(doc);
   } catch (error) {
     const message = error instanceof InputError ? error.reason : `internal error: ${(error as Error).message}`;

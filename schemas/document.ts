@@ -1,7 +1,7 @@
 /**
  * The internal document model: one object per input file that every stage enriches.
  * extract fills `blocks`; segment fills `forms`; build fills `records` and `provenance`;
- * validate fills confidence, issues and `status`. Sinks only read a finished document.
+ * validate fills confidence and issues; score fills `scores`; `status` is settled last. Sinks only read a finished document.
  */
 import { z } from 'zod';
 import { FormRecord } from './record.js';
@@ -81,6 +81,35 @@ export const SourceInfo = z.object({
 });
 export type SourceInfo = z.infer<typeof SourceInfo>;
 
+/** The scoring stage's results for one form (pipeline/score.ts): recomputed values and audit findings. */
+export const Audit = z.object({
+  form_id: z.string(), rule: z.string(), field: z.string(), expected: z.string().nullable(), found: z.string().nullable(),
+  severity: z.enum(['info', 'warn', 'error']), detail: z.string(),
+});
+export type Audit = z.infer<typeof Audit>;
+
+export const IndicatorAssessment = z.object({
+  position: z.number().int(),
+  met: z.enum(['met', 'not_met', 'unknown']),
+  /** weight × achievement, or null where no weight is printed */
+  recomputed_score: z.number().nullable(),
+  printed_score: z.number().nullable(),
+});
+export type IndicatorAssessment = z.infer<typeof IndicatorAssessment>;
+
+export const FormScore = z.object({
+  form_id: z.string(),
+  recomputed_rate: z.number().nullable(),
+  recomputed_funds_score: z.number().nullable(),
+  indicator_score_sum: z.number().nullable(),
+  recomputed_total: z.number().nullable(),
+  printed_total: z.number().nullable(),
+  weight_sum: z.number().nullable(),
+  indicators: z.array(IndicatorAssessment),
+  audits: z.array(Audit),
+});
+export type FormScore = z.infer<typeof FormScore>;
+
 export const ZipingDocument = z.object({
   version: z.literal(DOCUMENT_MODEL_VERSION),
   source: SourceInfo,
@@ -90,6 +119,7 @@ export const ZipingDocument = z.object({
   otherTables: z.array(Table),
   records: z.array(FormRecord),
   provenance: z.array(FieldProvenance),
+  scores: z.array(FormScore),
   issues: z.array(DocumentIssue),
   status: z.enum(['pending', 'success', 'partial', 'failed']),
 });

@@ -4,8 +4,9 @@
  * Every value from a document is bound as a parameter.
  */
 import Database from 'better-sqlite3';
-import type { ZipingDocument } from '../../schemas/document.js';
+import type { FormScore, ZipingDocument } from '../../schemas/document.js';
 import type { FormRecord } from '../../schemas/record.js';
+import { scoreRecords } from '../score.js';
 
 export type Db = Database.Database;
 
@@ -51,10 +52,52 @@ CREATE TABLE IF NOT EXISTS corrections (
   id INTEGER PRIMARY KEY AUTOINCREMENT, form_id TEXT NOT NULL, field TEXT NOT NULL,
   old_value TEXT, new_value TEXT, reviewer TEXT NOT NULL, comment TEXT, created_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS form_scores (
+  form_id TEXT PRIMARY KEY REFERENCES forms(id) ON DELETE CASCADE, recomputed_rate REAL, recomputed_funds_score REAL,
+  indicator_score_sum REAL, recomputed_total REAL, printed_total REAL, weight_sum REAL
+);
+CREATE TABLE IF NOT EXISTS indicator_scores (
+  form_id TEXT NOT NULL REFERENCES forms(id) ON DELETE CASCADE, position INTEGER NOT NULL,
+  met TEXT NOT NULL, recomputed_score REAL, printed_score REAL, PRIMARY KEY (form_id, position)
+);
+CREATE TABLE IF NOT EXISTS audits (
+  form_id TEXT NOT NULL REFERENCES forms(id) ON DELETE CASCADE, rule TEXT NOT NULL, field TEXT NOT NULL,
+  expected TEXT, found TEXT, severity TEXT NOT NULL, detail TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS idx_audits_form ON audits(form_id);
 CREATE INDEX IF NOT EXISTS idx_forms_document ON forms(document_sha256);
 CREATE INDEX IF NOT EXISTS idx_provenance_form ON field_provenance(form_id);
 CREATE INDEX IF NOT EXISTS idx_issues_form ON form_issues(form_id);
 `;
+
+/** Analyst views (README "Analyst views"); recreated on open so a newer ziping's definitions win. */
+const VIEWS = `
+DROP VIEW IF EXISTS v_indicators;
+CREATE VIEW v_indicators AS
+SELECT f.id AS form_id, d.file, f.year, f.filing_unit, f.project_name, f.form_type, x.position,
+  x.level1, x.level1_weight, x.level2, x.name, x.target_raw, x.target_op, x.target_value, x.target_unit,
+  x.actual_raw, x.actual_value, x.actual_unit, x.weight, x.score AS printed_score, s.recomputed_score,
+  s.met, (s.met = 'met') AS target_met, (x.weight IS NOT NULL AND x.score >= x.weight) AS full_marks
+FROM indicators x JOIN forms f ON f.id = x.form_id JOIN documents d ON d.sha256 = f.document_sha256
+LEFT JOIN indicator_scores s ON s.form_id = x.form_id AND s.position = x.position;
+DROP VIEW IF EXISTS v_forms;
+CREATE VIEW v_forms AS
+SELECT f.id AS form_id, d.file, f.form_index, f.form_type, f.year, f.filing_unit, f.project_name, f.project_code,
+  f.initial_budget AS initial_budget_yuan, f.adjusted_budget AS adjusted_budget_yuan, f.executed AS executed_yuan,
+  f.execution_rate AS printed_rate, fs.recomputed_rate, f.funds_weight, f.funds_score AS printed_funds_score,
+  fs.recomputed_funds_score, f.total_score AS printed_total, fs.indicator_score_sum, fs.recomputed_total,
+  fs.weight_sum, f.grade, f.confidence, f.needs_review,
+  (SELECT COUNT(*) FROM audits a WHERE a.form_id = f.id) AS audits,
+  (SELECT COUNT(*) FROM audits a WHERE a.form_id = f.id AND a.severity = 'error') AS audit_errors
+FROM forms f JOIN documents d ON d.sha256 = f.document_sha256 LEFT JOIN form_scores fs ON fs.form_id = f.id;
+DROP VIEW IF EXISTS v_units;
+CREATE VIEW v_units AS
+SELECT filing_unit, year, COUNT(*) AS projects, SUM(adjusted_budget_yuan) AS budget_yuan, SUM(executed_yuan) AS executed_yuan,
+  ROUND(AVG(printed_total), 2) AS mean_score, SUM(audits > 0) AS forms_with_findings
+FROM v_forms WHERE form_type = 'self_evaluation' GROUP BY filing_unit, year;
+`;
+
+export const VIEW_NAMES = ['v_indicators', 'v_forms', 'v_units'] as const;
 
 /** Open (or create) a database: WAL so readers never block the writer, a busy timeout for concurrent runs. */
 export function openDatabase(path: string): Db {
@@ -66,6 +109,7 @@ export function openDatabase(path: string): Db {
   db.pragma('busy_timeout = 10000');
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
+  db.exec(VIEWS);
   return db;
 }
 
@@ -114,11 +158,42 @@ export function saveDocument(db: Db, doc: ZipingDocument): void {
       insertProvenance.run(formId, p.field, p.raw, doc.source.file, p.origin?.page ?? null, p.origin?.table ?? null, p.origin?.row ?? null,
         p.origin?.col ?? null, p.origin?.line ?? null, p.origin?.bbox ? JSON.stringify(p.origin.bbox) : null, JSON.stringify(p.repairs), p.confidence);
     }
+    insertScores(db, doc.scores);
     const allTables = [...doc.segments.flatMap((s) => s.tables), ...doc.otherTables];
     for (const t of allTables) {
       insertTable.run(sha, t.index, t.format, t.firstLine, t.lastLine, tableForm.get(t.index) ?? null, JSON.stringify(t.rows.map((r) => r.map((c) => c.text))));
     }
   })();
+}
+
+/** Write scoring results (the caller holds the transaction; old rows of these forms go first). */
+function insertScores(db: Db, scores: readonly FormScore[]): void {
+  const clear = ['form_scores', 'indicator_scores', 'audits'].map((t) => db.prepare(`DELETE FROM ${t} WHERE form_id = ?`));
+  const insertForm = db.prepare('INSERT INTO form_scores VALUES (?,?,?,?,?,?,?)');
+  const insertIndicator = db.prepare('INSERT INTO indicator_scores VALUES (?,?,?,?,?)');
+  const insertAudit = db.prepare('INSERT INTO audits VALUES (?,?,?,?,?,?,?)');
+  for (const s of scores) {
+    for (const statement of clear) statement.run(s.form_id);
+    insertForm.run(s.form_id, s.recomputed_rate, s.recomputed_funds_score, s.indicator_score_sum, s.recomputed_total, s.printed_total, s.weight_sum);
+    for (const x of s.indicators) insertIndicator.run(s.form_id, x.position, x.met, x.recomputed_score, x.printed_score);
+    for (const a of s.audits) insertAudit.run(a.form_id, a.rule, a.field, a.expected, a.found, a.severity, a.detail);
+  }
+}
+
+/**
+ * Re-score every stored form (`ziping score`, and the end of every ingest): summaries are matched
+ * against forms across the whole database, so a summary and its forms may come from different files.
+ */
+export function rescoreDatabase(db: Db): { forms: number; audits: number } {
+  const scores = scoreRecords(loadRecords(db));
+  db.transaction(() => insertScores(db, scores))();
+  return { forms: scores.length, audits: scores.reduce((n, s) => n + s.audits.length, 0) };
+}
+
+/** Every row of one analyst view, for CSV export. */
+export function viewRows(db: Db, view: (typeof VIEW_NAMES)[number]): Array<Record<string, unknown>> {
+  if (!VIEW_NAMES.includes(view)) throw new Error(`unknown view ${view}`);
+  return db.prepare(`SELECT * FROM ${view}`).all() as Array<Record<string, unknown>>;
 }
 
 /** Records as exported: the stored JSON with reviewer corrections applied on top. */
