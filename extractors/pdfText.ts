@@ -6,12 +6,13 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { mergeContinuations, numberTables } from '../pipeline/detectTables.js';
 import { labelKey } from '../pipeline/text.js';
 import type { Block, Cell, Table } from '../schemas/document.js';
 import { bboxTuple, type Box, groupLines, joinRuns, type PlacedText } from './pdf/geometry.js';
 import { latticeTables } from './pdf/lattice.js';
+import { loadPdfjs, restoreNativeJson } from './pdf/pdfjs.js';
 import { type PageContent, readPage } from './pdf/pageContent.js';
 import { streamTable } from './pdf/stream.js';
 import { type Extraction, type Extractor, InputError } from './types.js';
@@ -26,6 +27,7 @@ interface PlacedTable { rows: Cell[][]; box: Box; columns: number[]; openTop: bo
 type PageItem = { y: number; block: Block; placed?: PlacedTable };
 
 export async function openPdf(bytes: Uint8Array, path: string, options: PdfOptions = {}): Promise<PDFDocumentProxy> {
+  const { getDocument } = await loadPdfjs();
   const task = getDocument({
     // pdf.js takes ownership of (and detaches) the buffer it is given
     data: new Uint8Array(bytes),
@@ -39,8 +41,11 @@ export async function openPdf(bytes: Uint8Array, path: string, options: PdfOptio
     verbosity: 0,
   });
   try {
-    return await task.promise;
+    const pdf = await task.promise;
+    restoreNativeJson();
+    return pdf;
   } catch (error) {
+    restoreNativeJson();
     const name = (error as Error).name;
     const message = (error as Error).message;
     if (name === 'PasswordException') {

@@ -3,6 +3,7 @@
  * the repairs it made so provenance can explain the value.
  */
 import type { Repair } from '../schemas/document.js';
+import { memoizeString } from './memo.js';
 
 const CJK = '\\u3400-\\u9fff\\uf900-\\ufaff';
 const CJK_PUNCT = '\\u3000-\\u303f\\uff01-\\uff0f\\uff1a-\\uff20\\u201c\\u201d\\u2018\\u2019';
@@ -43,8 +44,11 @@ export function unLatex(text: string): string {
   });
 }
 
+const FULL_WIDTH = /[\uff05-\uff5a\u3000]/;
+
 /** Full-width ASCII (Ｆ１００％) to half-width; CJK punctuation such as （）：，stays as printed. */
 export function halfWidthAlnum(text: string): string {
+  if (!FULL_WIDTH.test(text)) return text;
   return text.replace(/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\uff0e\uff1c-\uff1e\uff0b\uff0d\uff0f]/g,
     (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
 }
@@ -82,7 +86,9 @@ function cleanUncached(raw: string): Cleaned {
 }
 
 /** A key for comparing labels: no whitespace, no asterisks, no colons or trailing punctuation. */
-export function labelKey(text: string): string {
+export const labelKey = memoizeString(labelKeyUncached);
+
+function labelKeyUncached(text: string): string {
   return halfWidthAlnum(stripMarkup(text))
     .replace(/[\s*＊:：、．.]/g, '')
     .replace(/（/g, '(').replace(/）/g, ')');

@@ -3,6 +3,7 @@
  */
 import type { ParsedValue } from '../schemas/record.js';
 import { halfWidthAlnum } from './text.js';
+import { memoizeString } from './memo.js';
 
 /** Comparison words and signs, longest first so 大于等于 wins over 大于. */
 const OPERATORS: ReadonlyArray<[string, ParsedValue['op']]> = [
@@ -30,6 +31,14 @@ export function canonicalUnit(unit: string): string | null {
  * else is qualitative (value null) and keeps its raw text.
  */
 export function parseValue(rawText: string): ValueParse {
+  const parsed = parseValueCached(rawText);
+  // callers own the returned record value: hand out a copy of the cached one
+  return { value: { ...parsed.value }, junk: parsed.junk };
+}
+
+const parseValueCached = memoizeString(parseValueUncached);
+
+function parseValueUncached(rawText: string): ValueParse {
   const raw = rawText.trim();
   let rest = halfWidthAlnum(raw).replace(/\s+/g, '');
   let op: ParsedValue['op'] = null;
@@ -51,7 +60,7 @@ export function parseValue(rawText: string): ValueParse {
 
 /** A cell that reads as a measurement or comparison (not free text): ≥95%, 100台, 0.6万元. */
 export function isValueLike(text: string): boolean {
-  const parsed = parseValue(text).value;
+  const parsed = parseValueCached(text).value;
   return parsed.value !== null && (parsed.unit === null || parsed.unit.length <= 8);
 }
 

@@ -3,8 +3,8 @@
  * the upright page (rotation applied, whether it comes from /Rotate or from sideways content).
  */
 import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { apply, type Matrix, multiply, type PlacedText, type Rule, turnMatrix, uprightTurn } from './geometry.js';
+import { loadPdfjs } from './pdfjs.js';
 import { restoreRadicals } from './radicals.js';
 
 export interface PageContent {
@@ -35,7 +35,8 @@ export async function readPage(page: PDFPageProxy): Promise<PageContent> {
   const [width, height] = turn % 2 === 1 ? [viewport.height, viewport.width] : [viewport.width, viewport.height];
   const texts = items.map((item) => placeText(item, multiply(toUpright, item.transform as Matrix)));
   const operators = await page.getOperatorList();
-  const rules = rulesFrom(operators.fnArray, operators.argsArray, toUpright);
+  const { OPS } = await loadPdfjs();
+  const rules = rulesFrom(operators.fnArray, operators.argsArray, toUpright, OPS);
   return { page: page.pageNumber, width, height, texts, rules, unusable: unusableReason(items.map((i) => i.str).join('')) };
 }
 
@@ -61,7 +62,7 @@ function placeText(item: RawItem, m: Matrix): PlacedText {
  * Ruling lines from the page's drawing operators: thin filled rectangles (how browsers and office
  * suites draw table borders) and stroked axis-aligned segments, each mapped to the upright page.
  */
-export function rulesFrom(fnArray: readonly number[], argsArray: readonly unknown[], base: Matrix): Rule[] {
+export function rulesFrom(fnArray: readonly number[], argsArray: readonly unknown[], base: Matrix, OPS: Readonly<Record<string, number>>): Rule[] {
   const rules: Rule[] = [];
   const stack: Matrix[] = [];
   let ctm: Matrix = [1, 0, 0, 1, 0, 0];
