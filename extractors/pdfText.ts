@@ -192,6 +192,7 @@ export async function extractPdf(bytes: Uint8Array, path: string, options: PdfOp
   const errors: string[] = [];
   const pages: PageItem[][] = [];
   const needsOcr: number[] = [];
+  const unusable: string[] = [];
   const pageCount = pdf.numPages;
   try {
     if (pageCount === 0) throw new InputError(path, 'the PDF has no pages');
@@ -202,6 +203,7 @@ export async function extractPdf(bytes: Uint8Array, path: string, options: PdfOp
       page.cleanup();
       if (content.unusable) {
         needsOcr.push(n);
+        unusable.push(`page ${n}: ${content.unusable}`);
         errors.push(`page ${n}: ${content.unusable}; it needs OCR, which this version cannot do yet — its forms are missing`);
         continue;
       }
@@ -213,7 +215,8 @@ export async function extractPdf(bytes: Uint8Array, path: string, options: PdfOp
     await pdf.destroy();
   }
   if (needsOcr.length === pageCount) {
-    throw new InputError(path, `no page has a usable text layer (${needsOcr.length} page${needsOcr.length > 1 ? 's' : ''}: a scanned or image-only PDF); it needs OCR, which this version cannot do yet`);
+    const more = pageCount > 1 ? ` (and ${pageCount - 1} more page${pageCount > 2 ? 's' : ''})` : '';
+    throw new InputError(path, `no page has a usable text layer — ${unusable[0]}${more}; it needs OCR, which this version cannot do yet`);
   }
   return { encoding: null, blocks: numberTables(mergeContinuations(joinPages(pages))), warnings, errors };
 }

@@ -2,7 +2,7 @@
  * Sample PDF generator: prints forms of the seed documents as PDFs, the way a filing unit's
  * office software would, and writes each PDF's expected records beside it.
  *
- *   npx tsx scripts/make-sample-pdfs.ts            (needs Debian's chromium and fonts-noto-cjk)
+ *   npm run samples:pdf     (needs Debian's chromium, fonts-noto-cjk, poppler-utils and qpdf)
  *
  * Each form is drawn from the seed text's own table grid — the cells as a reader of the OCR text
  * sees them — with merged cells drawn as real spans (a section label down its rows, a level-1
@@ -228,6 +228,22 @@ function makeScannedPdfs(work: string): void {
   console.log('test/fixtures/pdf/scanned_only.pdf, test/fixtures/pdf/text_then_scan.pdf');
 }
 
+/**
+ * A PDF whose fonts lost their ToUnicode maps (qpdf rewrites the key away): pdf.js then reads glyph
+ * ids as characters, the garbage a broken CID-font text layer gives.
+ */
+function makeGarbledPdf(work: string): void {
+  const qdf = join(work, 'qdf.pdf');
+  execFileSync('qpdf', ['--qdf', '--object-streams=disable', join(OUT, 'performance_target.pdf'), qdf]);
+  // same length, so the file's offsets stay valid; the map objects remain but nothing points at them
+  const stripped = readFileSync(qdf, 'latin1').replace(/\/ToUnicode (?=\d+ 0 R)/g, '/NoUnicode ');
+  writeFileSync(join(work, 'stripped.pdf'), stripped, 'latin1');
+  const fixed = execFileSync('fix-qdf', [join(work, 'stripped.pdf')]);
+  writeFileSync(join(work, 'fixed.pdf'), fixed);
+  execFileSync('qpdf', [join(work, 'fixed.pdf'), join(ROOT, 'test', 'fixtures', 'pdf', 'no_tounicode.pdf')]);
+  console.log('test/fixtures/pdf/no_tounicode.pdf');
+}
+
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'ziping-pdf-'));
@@ -235,6 +251,7 @@ async function main(): Promise<void> {
     for (const spec of SPECS) await makePdf(spec, work);
     makeUnseenPdf(work);
     makeScannedPdfs(work);
+    makeGarbledPdf(work);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -82,7 +82,15 @@ it('reports a scanned PDF as needing OCR instead of producing records', async ()
   const doc = await processDocument('scanned_only.pdf', readFileSync(join(FIXTURES, 'scanned_only.pdf')));
   expect(doc.status).toBe('failed');
   expect(doc.records).toEqual([]);
-  expect(doc.issues[0]!.message).toMatch(/no page has a usable text layer.*needs OCR/);
+  expect(doc.issues[0]!.message).toMatch(/no page has a usable text layer — page 1: the page has no text layer.*needs OCR/);
+});
+
+it('reports a text layer without ToUnicode maps as garbled instead of producing records', async () => {
+  // made by scripts/make-sample-pdfs.ts: a sample PDF whose fonts' ToUnicode entries were removed
+  const doc = await processDocument('no_tounicode.pdf', readFileSync(join(FIXTURES, 'no_tounicode.pdf')));
+  expect(doc.status).toBe('failed');
+  expect(doc.records).toEqual([]);
+  expect(doc.issues[0]!.message).toMatch(/page 1: the text layer is garbled.*ToUnicode.*\(and 1 more page\).*needs OCR/);
 });
 
 it('keeps the forms of text pages and names the page that needs OCR', async () => {

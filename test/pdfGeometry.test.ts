@@ -94,5 +94,8 @@ describe('page text layer', () => {
     expect(unusableReason('')).toMatch(/no text layer/);
     expect(unusableReason('\ue001\ue002\ue003\ue004 ab')).toMatch(/garbled/);
     expect(unusableReason('项目支出绩效自评表')).toBeNull();
+    // glyph ids read as code points: rare ideographs and symbols (from a PDF without ToUnicode)
+    expect(unusableReason('Ⱳ⪙☪十筺┞䄑迚顅⟌ꄫ箄䷊汘別輤䬉끿䄑✅☪十䏃霈ⱴ')).toMatch(/only \d+% of characters are common/);
+    expect(unusableReason('2021年度项目支出绩效自评表 填报单位：石家庄高新技术产业开发区行政服务局 ≥95% 100%')).toBeNull();
   });
 });

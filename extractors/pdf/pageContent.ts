@@ -2,6 +2,7 @@
  * One PDF page as the table readers need it: its text runs and its ruling lines, both placed on
  * the upright page (rotation applied, whether it comes from /Rotate or from sideways content).
  */
+import iconv from 'iconv-lite';
 import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { apply, type Matrix, multiply, type PlacedText, type Rule, turnMatrix, uprightTurn } from './geometry.js';
 import { loadPdfjs } from './pdfjs.js';
@@ -37,7 +38,7 @@ export async function readPage(page: PDFPageProxy): Promise<PageContent> {
   const operators = await page.getOperatorList();
   const { OPS } = await loadPdfjs();
   const rules = rulesFrom(operators.fnArray, operators.argsArray, toUpright, OPS);
-  return { page: page.pageNumber, width, height, texts, rules, unusable: unusableReason(items.map((i) => i.str).join('')) };
+  return { page: page.pageNumber, width, height, texts, rules, unusable: unusableReason(texts.map((t) => t.text).join('')) };
 }
 
 /** A text run's box on the upright page, from its baseline origin, advance width and font size. */
@@ -148,18 +149,32 @@ function strokedRules(points: ReadonlyArray<[number, number]>): Rule[] {
   return rules;
 }
 
+/** Characters of GB2312 (the 6,763 common hanzi plus its punctuation) and printable ASCII. */
+function isCommonChar(ch: string): boolean {
+  const c = ch.codePointAt(0)!;
+  if (c >= 0x20 && c < 0x7f) return true;
+  if (c < 0x2000) return false;
+  const gbk = iconv.encode(ch, 'gbk');
+  return gbk.length === 2 && gbk[0]! >= 0xa1 && gbk[0]! <= 0xf7 && gbk[1]! >= 0xa1 && gbk[1]! <= 0xfe;
+}
+
 /**
- * A text layer is unusable when its characters are not text: private-use code points (CID fonts
- * without a ToUnicode map), replacement characters or control characters.
+ * A text layer is unusable when its characters are not text: private-use code points or
+ * replacement characters, or — a CID font without a ToUnicode map read as glyph ids — a jumble of
+ * rare ideographs and symbols. Real forms are almost entirely GB2312 characters and ASCII.
  */
 export function unusableReason(text: string): string | null {
   const chars = [...text.replace(/\s/g, '')];
   if (chars.length === 0) return 'the page has no text layer (a scan or an image)';
   let bad = 0;
+  let common = 0;
   for (const ch of chars) {
     const c = ch.codePointAt(0)!;
     if ((c >= 0xe000 && c <= 0xf8ff) || c === 0xfffd || c < 0x20 || (c >= 0xf0000)) bad++;
+    if (isCommonChar(ch)) common++;
   }
-  if (bad / chars.length > 0.1) return `the text layer is garbled (${Math.round((100 * bad) / chars.length)}% of characters are private-use or unreadable: a font without a usable ToUnicode map)`;
+  const pct = (n: number): number => Math.round((100 * n) / chars.length);
+  if (bad / chars.length > 0.1) return `the text layer is garbled (${pct(bad)}% of characters are private-use or unreadable: a font without a usable ToUnicode map)`;
+  if (chars.length >= 20 && common / chars.length < 0.6) return `the text layer is garbled (only ${pct(common)}% of characters are common Chinese or ASCII: a font without a usable ToUnicode map)`;
   return null;
 }
