@@ -24,12 +24,20 @@ function positiveInt(value: string): number {
   return n;
 }
 
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected an integer ≥ 0, got "${value}"`);
+  return n;
+}
+
 function line(result: DocumentResult): string {
   const tail = result.message ? ` — ${result.message}` : '';
   return `${result.status.padEnd(7)} ${result.file}: ${result.forms} forms, ${result.indicators} indicators, ${result.needsReview} need review${tail}`;
 }
 
-async function ingest(paths: string[], opts: { db: string; concurrency: number; force: boolean; quiet: boolean; json: boolean }): Promise<void> {
+interface IngestOptions { db: string; concurrency: number; workers?: number; timeout: number; memory: number; password?: string; force: boolean; quiet: boolean; json: boolean }
+
+async function ingest(paths: string[], opts: IngestOptions): Promise<void> {
   const files = await collectInputs(paths);
   if (files.length === 0) { process.stderr.write('ziping: no input files found\n'); process.exitCode = 2; return; }
   const db = openDatabase(opts.db);
@@ -40,7 +48,8 @@ async function ingest(paths: string[], opts: { db: string; concurrency: number; 
   let done = 0;
   bar?.start(files.length, 0, { forms, failed });
   const results = await runBatch(db, files, {
-    concurrency: opts.concurrency, force: opts.force,
+    concurrency: opts.concurrency, force: opts.force, workers: opts.workers, timeoutSeconds: opts.timeout, memoryMb: opts.memory,
+    process: { password: opts.password },
     onDocument: (r) => {
       forms += r.forms; done++;
       if (r.status === 'failed') { failed++; process.stderr.write(`ziping: ${r.file}: ${r.message}\n`); }
@@ -98,6 +107,10 @@ export function buildProgram(): Command {
     .argument('<paths...>', 'files or folders (searched recursively)')
     .option('--db <path>', 'SQLite database to write', 'ziping.sqlite')
     .option('--concurrency <n>', 'documents processed at once', positiveInt, 2)
+    .option('--workers <n>', 'worker threads (0: process in the main thread, no time limit) [default: min(cores, concurrency)]', nonNegativeInt)
+    .option('--timeout <seconds>', 'give up on a document after this long', positiveInt, 120)
+    .option('--memory <mb>', 'heap limit per worker thread', positiveInt, 1536)
+    .option('--password <password>', 'password for encrypted PDFs')
     .option('--force', 're-read files already stored unchanged', false)
     .option('--quiet', 'print nothing but errors', false)
     .option('--json', 'one JSON line per document on stdout', false)

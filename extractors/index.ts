@@ -13,7 +13,10 @@ export async function chooseExtractor(path: string, bytes: Uint8Array): Promise<
   const mime = sniffed?.mime ?? null;
   const extractor = EXTRACTORS.find((e) => e.supports({ path, head, mime }));
   if (extractor) return extractor;
-  if (mime?.startsWith('image/')) throw new InputError(path, `scanned image (${mime}) is not supported yet (the OCR extractor has not landed)`);
+  if (mime?.startsWith('image/')) {
+    const named = /\.pdf$/i.test(path) ? ` although it is named .pdf` : '';
+    throw new InputError(path, `scanned image (${mime})${named}: images need OCR, which this version cannot do yet`);
+  }
   throw new InputError(path, mime ? `unsupported file type ${mime}` : 'unsupported file: expected OCR text (.txt, .md, .tsv, .html)');
 }
 

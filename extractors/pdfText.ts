@@ -226,7 +226,7 @@ export const pdfTextExtractor: Extractor = {
   supports({ mime }) {
     return mime === 'application/pdf';
   },
-  extract(bytes, path) {
-    return extractPdf(bytes, path);
+  extract(bytes, path, options) {
+    return extractPdf(bytes, path, options);
   },
 };

@@ -1,12 +1,15 @@
 /**
- * The batch runner: the only place with a queue. Files are read and processed through p-queue,
- * stored by one writer, and reported one line each; one bad file never stops the batch.
+ * The batch runner: the only place with a queue. Files are read through p-queue, processed in
+ * worker threads (one per core by default), stored by one writer (this thread), and reported one
+ * line each; one bad file never stops the batch. Only the in-flight documents are held in memory.
  */
+import { availableParallelism } from 'node:os';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import PQueue from 'p-queue';
 import type { ZipingDocument } from '../schemas/document.js';
-import { processDocument, sha256Of } from './process.js';
+import { processDocument, type ProcessOptions, sha256Of } from './process.js';
+import { DocumentPool } from './workerPool.js';
 import { type Db, saveDocument, storedStatus } from './sinks/sqlite.js';
 
 export interface BatchOptions {
@@ -14,6 +17,14 @@ export interface BatchOptions {
   readonly concurrency?: number;
   /** re-process files whose sha256 is already stored @default false */
   readonly force?: boolean;
+  /** worker threads; 0 processes in this thread (no time limit) @default min(cores, concurrency) */
+  readonly workers?: number;
+  /** per-document time limit in seconds, enforced in workers @default 120 */
+  readonly timeoutSeconds?: number;
+  /** heap limit per worker in MB @default 1536 */
+  readonly memoryMb?: number;
+  /** passed to the stages (the password of encrypted PDFs) */
+  readonly process?: ProcessOptions;
   /** called after each file, for progress display */
   readonly onDocument?: (result: DocumentResult) => void;
 }
@@ -55,30 +66,43 @@ function summarise(file: string, doc: ZipingDocument, ms: number): DocumentResul
   };
 }
 
+/** Read, process (in a worker) and store one file; every failure becomes a result with its reason. */
+async function ingestOne(db: Db, file: string, force: boolean, run: (file: string, bytes: Uint8Array) => Promise<ZipingDocument>): Promise<DocumentResult> {
+  const started = performance.now();
+  try {
+    const bytes = await readFile(file);
+    if (!force && storedStatus(db, sha256Of(bytes)) === 'success') {
+      return { file, status: 'skipped', forms: 0, indicators: 0, needsReview: 0, message: 'unchanged since the last run (use --force to re-read)', ms: 0 };
+    }
+    const doc = await run(file, bytes);
+    saveDocument(db, doc);
+    return summarise(file, doc, performance.now() - started);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
+    return { file, status: 'failed', forms: 0, indicators: 0, needsReview: 0, message: reason, ms: performance.now() - started };
+  }
+}
+
 /** Process and store every input; resolves with one result per file, in input order. */
 export async function runBatch(db: Db, files: readonly string[], options: BatchOptions = {}): Promise<DocumentResult[]> {
   const concurrency = options.concurrency ?? 2;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`Expected \`concurrency\` to be an integer ≥ 1, got \`${concurrency}\``);
-  const queue = new PQueue({ concurrency });
+  const workers = options.workers ?? Math.min(availableParallelism(), concurrency);
+  const pool = workers > 0 && files.length > 0
+    ? new DocumentPool({ size: workers, timeoutMs: (options.timeoutSeconds ?? 120) * 1000, memoryMb: options.memoryMb, process: options.process })
+    : null;
+  const run = (file: string, bytes: Uint8Array): Promise<ZipingDocument> => (pool ? pool.process(file, bytes) : processDocument(file, bytes, options.process));
+  // a queue a little longer than the pool keeps the workers busy while a document is being stored
+  const queue = new PQueue({ concurrency: Math.max(concurrency, workers + 1) });
   const results: DocumentResult[] = new Array(files.length);
-  await Promise.all(files.map((file, i) => queue.add(async () => {
-    const started = performance.now();
-    let result: DocumentResult;
-    try {
-      const bytes = await readFile(file);
-      if (!options.force && storedStatus(db, sha256Of(bytes)) === 'success') {
-        result = { file, status: 'skipped', forms: 0, indicators: 0, needsReview: 0, message: 'unchanged since the last run (use --force to re-read)', ms: 0 };
-      } else {
-        const doc = await processDocument(file, bytes);
-        saveDocument(db, doc);
-        result = summarise(file, doc, performance.now() - started);
-      }
-    } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
-      result = { file, status: 'failed', forms: 0, indicators: 0, needsReview: 0, message: reason, ms: performance.now() - started };
-    }
-    results[i] = result;
-    options.onDocument?.(result);
-  })));
+  try {
+    await Promise.all(files.map((file, i) => queue.add(async () => {
+      results[i] = await ingestOne(db, file, options.force ?? false, run);
+      options.onDocument?.(results[i]);
+    })));
+  } finally {
+    await pool?.close();
+  }
   return results;
 }

@@ -15,6 +15,9 @@ export function sha256Of(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** What a caller may tell the stages: for now, the password of encrypted PDFs. */
+export interface ProcessOptions { password?: string }
+
 function emptyDocument(path: string, bytes: Uint8Array): ZipingDocument {
   return {
     version: DOCUMENT_MODEL_VERSION,
@@ -24,10 +27,10 @@ function emptyDocument(path: string, bytes: Uint8Array): ZipingDocument {
 }
 
 /** Stage 1 — extract: sniff the input, read it and detect its tables. */
-async function extract(doc: ZipingDocument, bytes: Uint8Array): Promise<void> {
+async function extract(doc: ZipingDocument, bytes: Uint8Array, options: ProcessOptions): Promise<void> {
   const extractor = await chooseExtractor(doc.source.path, bytes);
   doc.source.kind = extractor.kind;
-  const extraction = await extractor.extract(bytes, doc.source.path);
+  const extraction = await extractor.extract(bytes, doc.source.path, options);
   doc.source.encoding = extraction.encoding;
   doc.blocks = extraction.blocks;
   for (const warning of extraction.warnings) doc.issues.push({ stage: 'extract', message: warning, severity: 'warn' });
@@ -64,19 +67,40 @@ function score(doc: ZipingDocument): void {
   doc.records = applyAudits(doc.records, doc.scores);
 }
 
+/**
+ * success: every form read; partial: some forms (or pages) could not be read, or a form lacks its
+ * indicator rows; failed: nothing usable — each with the reason as the first error.
+ */
 function settleStatus(doc: ZipingDocument): void {
-  const errors = doc.issues.filter((i) => i.severity === 'error').length;
-  if (doc.records.length === 0 && doc.otherTables.length === 0 && errors === 0) {
-    doc.issues.push({ stage: 'segment', message: 'no form or table found in this file', severity: 'warn' });
+  doc.records.forEach((record, i) => {
+    for (const issue of record.issues.filter((x) => x.severity === 'error')) {
+      doc.issues.push({ stage: 'validate', message: `form ${i + 1} "${record.project_name ?? record.title ?? '(untitled)'}": ${issue.detail}`, severity: 'error' });
+    }
+  });
+  if (doc.records.length === 0 && !doc.issues.some((i) => i.severity === 'error')) {
+    const others = doc.otherTables.length;
+    doc.issues.push({
+      stage: 'segment', severity: 'error',
+      message: `no budget performance form found (${others > 0 ? `${others} table${others > 1 ? 's' : ''}, none of them a form` : 'no table'}): is this a 绩效自评表/绩效目标表?`,
+    });
   }
+  const errors = doc.issues.filter((i) => i.severity === 'error').length;
   doc.status = errors > 0 ? (doc.records.length > 0 ? 'partial' : 'failed') : 'success';
 }
 
+/** A document that could not be processed at all (timeout, worker crash), with the reason. */
+export function failedDocument(path: string, bytes: Uint8Array, reason: string): ZipingDocument {
+  const doc = emptyDocument(path, bytes);
+  doc.issues.push({ stage: 'extract', message: reason, severity: 'error' });
+  doc.status = 'failed';
+  return doc;
+}
+
 /** Run every stage on one file's bytes. Bad input ends as a failed document with a reason. */
-export async function processDocument(path: string, bytes: Uint8Array): Promise<ZipingDocument> {
+export async function processDocument(path: string, bytes: Uint8Array, options: ProcessOptions = {}): Promise<ZipingDocument> {
   const doc = emptyDocument(path, bytes);
   try {
-    await extract(doc, bytes);
+    await extract(doc, bytes, options);
     segment(doc);
     build(doc);
     score(doc);

@@ -1,0 +1,16 @@
+/**
+ * The document worker: runs every stage of one document off the main thread, so CPU-heavy work
+ * (PDF parsing, table building) uses every core and a runaway document can be stopped.
+ */
+import { parentPort } from 'node:worker_threads';
+import { processDocument, type ProcessOptions } from './process.js';
+
+export interface WorkerRequest { id: number; path: string; bytes: Uint8Array; options: ProcessOptions }
+export type WorkerReply = { id: number; doc: Awaited<ReturnType<typeof processDocument>> };
+
+parentPort?.on('message', (request: WorkerRequest) => {
+  void processDocument(request.path, request.bytes, request.options).then((doc) => {
+    // The raw blocks stay here: the writer needs the segments' tables, not every text line again.
+    parentPort!.postMessage({ id: request.id, doc: { ...doc, blocks: [] } } satisfies WorkerReply);
+  });
+});
