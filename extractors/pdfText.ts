@@ -191,8 +191,8 @@ export async function extractPdf(bytes: Uint8Array, path: string, options: PdfOp
   const warnings: string[] = [];
   const errors: string[] = [];
   const pages: PageItem[][] = [];
-  const needsOcr: number[] = [];
   const unusable: string[] = [];
+  let blank = 0;
   const pageCount = pdf.numPages;
   try {
     if (pageCount === 0) throw new InputError(path, 'the PDF has no pages');
@@ -201,8 +201,11 @@ export async function extractPdf(bytes: Uint8Array, path: string, options: PdfOp
       const page = await pdf.getPage(n);
       const content = await readPage(page);
       page.cleanup();
+      if (content.blank) {
+        blank++;
+        continue;
+      }
       if (content.unusable) {
-        needsOcr.push(n);
         unusable.push(`page ${n}: ${content.unusable}`);
         errors.push(`page ${n}: ${content.unusable}; it needs OCR, which this version cannot do yet — its forms are missing`);
         continue;
@@ -214,8 +217,10 @@ export async function extractPdf(bytes: Uint8Array, path: string, options: PdfOp
   } finally {
     await pdf.destroy();
   }
-  if (needsOcr.length === pageCount) {
-    const more = pageCount > 1 ? ` (and ${pageCount - 1} more page${pageCount > 2 ? 's' : ''})` : '';
+  if (blank === pageCount) throw new InputError(path, `the PDF has no content (${pageCount === 1 ? 'its only page is blank' : `all ${pageCount} pages are blank`})`);
+  if (unusable.length + blank === pageCount) {
+    const rest = unusable.length - 1;
+    const more = rest > 0 ? ` (and ${rest} more page${rest > 1 ? 's' : ''})` : '';
     throw new InputError(path, `no page has a usable text layer — ${unusable[0]}${more}; it needs OCR, which this version cannot do yet`);
   }
   return { encoding: null, blocks: numberTables(mergeContinuations(joinPages(pages))), warnings, errors };

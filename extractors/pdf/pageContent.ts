@@ -16,6 +16,8 @@ export interface PageContent {
   rules: Rule[];
   /** why the text layer cannot be trusted, or null when it can */
   unusable: string | null;
+  /** nothing on the page: no text, no image (blank pages need no OCR) */
+  blank: boolean;
 }
 
 interface RawItem { str: string; transform: number[]; width: number; height: number }
@@ -38,7 +40,11 @@ export async function readPage(page: PDFPageProxy): Promise<PageContent> {
   const operators = await page.getOperatorList();
   const { OPS } = await loadPdfjs();
   const rules = rulesFrom(operators.fnArray, operators.argsArray, toUpright, OPS);
-  return { page: page.pageNumber, width, height, texts, rules, unusable: unusableReason(texts.map((t) => t.text).join('')) };
+  const images = operators.fnArray.some((fn) => fn === OPS.paintImageXObject || fn === OPS.paintInlineImageXObject || fn === OPS.paintImageMaskXObject);
+  return {
+    page: page.pageNumber, width, height, texts, rules,
+    unusable: unusableReason(texts.map((t) => t.text).join('')), blank: texts.length === 0 && !images,
+  };
 }
 
 /** A text run's box on the upright page, from its baseline origin, advance width and font size. */
