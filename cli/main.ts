@@ -42,11 +42,13 @@ async function ingest(paths: string[], opts: IngestOptions): Promise<void> {
   if (files.length === 0) { process.stderr.write('ziping: no input files found\n'); process.exitCode = 2; return; }
   const db = openDatabase(opts.db);
   const showBar = process.stderr.isTTY && !opts.quiet && !opts.json && files.length > 1;
-  const bar = showBar ? new cliProgress.SingleBar({ format: 'ingest [{bar}] {value}/{total} files | {forms} forms | {failed} failed | ETA {eta}s', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+  const bar = showBar ? new cliProgress.SingleBar({ format: 'ingest [{bar}] {value}/{total} files | {rate} files/s | {forms} forms | {failed} failed | ETA {eta_formatted}', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
   let forms = 0;
   let failed = 0;
   let done = 0;
-  bar?.start(files.length, 0, { forms, failed });
+  const started = performance.now();
+  const rate = (): string => (done / Math.max(0.001, (performance.now() - started) / 1000)).toFixed(1);
+  bar?.start(files.length, 0, { forms, failed, rate: '0.0' });
   const results = await runBatch(db, files, {
     concurrency: opts.concurrency, force: opts.force, workers: opts.workers, timeoutSeconds: opts.timeout, memoryMb: opts.memory,
     process: { password: opts.password },
@@ -54,8 +56,8 @@ async function ingest(paths: string[], opts: IngestOptions): Promise<void> {
       forms += r.forms; done++;
       if (r.status === 'failed') { failed++; process.stderr.write(`ziping: ${r.file}: ${r.message}\n`); }
       if (opts.json) process.stdout.write(JSON.stringify({ file: r.file, status: r.status, forms: r.forms, indicators: r.indicators, needs_review: r.needsReview, ms: Math.round(r.ms), message: r.message }) + '\n');
-      else if (!process.stderr.isTTY && !opts.quiet && files.length > 20 && done % 100 === 0) process.stderr.write(`ingest: ${done}/${files.length} files, ${forms} forms, ${failed} failed\n`);
-      bar?.update(done, { forms, failed });
+      else if (!process.stderr.isTTY && !opts.quiet && files.length > 20 && done % 100 === 0) process.stderr.write(`ingest: ${done}/${files.length} files (${rate()} files/s), ${forms} forms, ${failed} failed\n`);
+      bar?.update(done, { forms, failed, rate: rate() });
     },
   });
   bar?.stop();
