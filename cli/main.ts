@@ -1,15 +1,21 @@
 /**
- * The ziping command line: ingest, export, score, stats. Progress and messages go to stderr,
+ * The ziping command line: ingest, export, score, report, review, corrections, stats. Progress and messages go to stderr,
  * data to stdout (or --out), so `ziping export … > file` stays clean.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
+import { ZodError } from 'zod';
+import { CorrectionsFile } from '../schemas/corrections.js';
+import { buildReport } from '../pipeline/report.js';
+import { startReviewServer } from './reviewServer.js';
+import { listCorrections, saveCorrection } from '../pipeline/sinks/corrections.js';
 import { type DocumentResult, collectInputs, runBatch } from '../pipeline/batch.js';
 import { toCsv, toJsonl } from '../pipeline/export.js';
 import { stringify } from 'csv-stringify/sync';
-import { loadRecords, openDatabase, rescoreDatabase, VIEW_NAMES, viewRows } from '../pipeline/sinks/sqlite.js';
+import { loadProvenance, loadRecords, openDatabase, rescoreDatabase, VIEW_NAMES, viewRows } from '../pipeline/sinks/sqlite.js';
 
 type ViewName = (typeof VIEW_NAMES)[number];
 
@@ -74,12 +80,69 @@ async function ingest(paths: string[], opts: IngestOptions): Promise<void> {
   if (failed > 0) process.exitCode = 1;
 }
 
-function exportRecords(opts: { db: string; format: 'jsonl' | 'csv'; out?: string; view?: ViewName }): void {
+function exportRecords(opts: { db: string; format: 'jsonl' | 'csv'; out?: string; view?: ViewName; provenance: boolean }): void {
   const db = openDatabase(opts.db);
-  const text = opts.view ? stringify(viewRows(db, opts.view), { header: true }) : opts.format === 'csv' ? toCsv(loadRecords(db)) : toJsonl(loadRecords(db));
+  let text: string;
+  if (opts.view) text = stringify(viewRows(db, opts.view), { header: true, bom: true });
+  else if (opts.format === 'csv') text = toCsv(loadRecords(db));
+  else if (opts.provenance) {
+    // an added field, as the record contract allows: where every value came from, and if a reviewer corrected it
+    const provenance = loadProvenance(db);
+    text = loadRecords(db).map((r) => JSON.stringify({ ...r, provenance: provenance.get(r.id) ?? [] })).join('\n') + '\n';
+  } else text = toJsonl(loadRecords(db));
   db.close();
   if (opts.out) writeFileSync(opts.out, text);
   else process.stdout.write(text);
+}
+
+function applyCorrections(file: string, opts: { db: string }): void {
+  let parsed: CorrectionsFile;
+  try {
+    parsed = CorrectionsFile.parse(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (error) {
+    const reason = error instanceof ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).slice(0, 5).join('; ') : (error as Error).message;
+    process.stderr.write(`ziping: ${file}: not a corrections file (${reason})\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const db = openDatabase(opts.db);
+  const counts = { applied: 0, conflict: 0, rejected: 0 };
+  for (const c of parsed.corrections) {
+    const outcome = saveCorrection(db, c);
+    counts[outcome.status]++;
+    if (outcome.status === 'conflict') process.stderr.write(`conflict: ${c.form_id} ${c.field}: the form now holds ${JSON.stringify(outcome.current)}, not ${JSON.stringify(c.old_value)}; not applied\n`);
+    if (outcome.status === 'rejected') process.stderr.write(`rejected: ${c.form_id} ${c.field}: ${outcome.reason}\n`);
+  }
+  db.close();
+  process.stdout.write(`${counts.applied} applied, ${counts.conflict} conflicts, ${counts.rejected} rejected → ${opts.db}\n`);
+  if (counts.conflict + counts.rejected > 0) process.exitCode = 1;
+}
+
+function listCorrectionTrail(opts: { db: string; form?: string; json: boolean }): void {
+  const db = openDatabase(opts.db);
+  const rows = listCorrections(db, opts.form);
+  db.close();
+  if (opts.json) { process.stdout.write(rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '')); return; }
+  for (const r of rows) {
+    process.stdout.write(`#${r.id} ${r.created_at} ${r.reviewer}: ${r.form_id} ${r.field}: ${JSON.stringify(r.old_value)} → ${JSON.stringify(r.new_value)}${r.comment ? ` (${r.comment})` : ''}\n`);
+  }
+  if (rows.length === 0) process.stdout.write('no corrections\n');
+}
+
+async function writeReport(opts: { db: string; out: string; images: boolean }): Promise<void> {
+  const db = openDatabase(opts.db);
+  const html = await buildReport(db, { images: opts.images });
+  db.close();
+  mkdirSync(opts.out, { recursive: true });
+  const file = join(opts.out, 'index.html');
+  writeFileSync(file, html);
+  process.stdout.write(`report: ${file}\n`);
+}
+
+async function review(opts: { db: string; port: number }): Promise<void> {
+  const db = openDatabase(opts.db);
+  const { url } = await startReviewServer(db, opts.port);
+  process.stdout.write(`review: ${url} (loopback only; Ctrl-C to stop)\n`);
 }
 
 function score(opts: { db: string }): void {
@@ -121,8 +184,20 @@ export function buildProgram(): Command {
     .option('--db <path>', 'SQLite database to read', 'ziping.sqlite')
     .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'))
     .option('--out <file>', 'write to a file instead of stdout')
+    .option('--provenance', 'JSON Lines: add each field\'s provenance (raw text, page, box, repairs, corrected)', false)
     .addOption(new Option('--view <name>', 'write an analyst view as CSV instead of the records').choices([...VIEW_NAMES]))
     .action(exportRecords);
+  const corrections = program.command('corrections').description('reviewer corrections: apply a file, list the audit trail');
+  corrections.command('apply').description('apply a corrections JSON file (downloaded from the report); stale ones are reported as conflicts')
+    .argument('<file>', 'corrections JSON').option('--db <path>', 'SQLite database', 'ziping.sqlite').action(applyCorrections);
+  corrections.command('list').description('every correction, oldest first: who changed which field from what to what, and when')
+    .option('--db <path>', 'SQLite database', 'ziping.sqlite').option('--form <id>', 'only this form').option('--json', 'JSON lines', false)
+    .action(listCorrectionTrail);
+  program.command('report').description('write a self-contained HTML report of the forms and fields that need review')
+    .option('--db <path>', 'SQLite database', 'ziping.sqlite').requiredOption('--out <dir>', 'folder for index.html')
+    .option('--no-images', 'leave out the page crops of PDF fields').action(writeReport);
+  program.command('review').description('serve the report on 127.0.0.1 where reviewers correct fields and save')
+    .option('--db <path>', 'SQLite database', 'ziping.sqlite').option('--port <n>', 'port (default: a free one)', nonNegativeInt, 0).action(review);
   program.command('score').description('recompute execution rates, indicator scores and totals; write the audits table')
     .option('--db <path>', 'SQLite database to score', 'ziping.sqlite')
     .action(score);

@@ -10,7 +10,8 @@ import PQueue from 'p-queue';
 import type { ZipingDocument } from '../schemas/document.js';
 import { processDocument, type ProcessOptions, sha256Of } from './process.js';
 import { DocumentPool } from './workerPool.js';
-import { type Db, saveDocument, storedStatus } from './sinks/sqlite.js';
+import { storeDocument } from './sinks/corrections.js';
+import { type Db, storedStatus } from './sinks/sqlite.js';
 
 export interface BatchOptions {
   /** documents processed at once @default 2 */
@@ -75,7 +76,7 @@ async function ingestOne(db: Db, file: string, force: boolean, run: (file: strin
       return { file, status: 'skipped', forms: 0, indicators: 0, needsReview: 0, message: 'unchanged since the last run (use --force to re-read)', ms: 0 };
     }
     const doc = await run(file, bytes);
-    saveDocument(db, doc);
+    storeDocument(db, doc);
     return summarise(file, doc, performance.now() - started);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

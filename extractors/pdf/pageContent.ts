@@ -18,6 +18,8 @@ export interface PageContent {
   unusable: string | null;
   /** nothing on the page: no text, no image (blank pages need no OCR) */
   blank: boolean;
+  /** the rotation (degrees) that renders the page as the boxes see it: /Rotate plus the upright turn */
+  rotation: number;
 }
 
 interface RawItem { str: string; transform: number[]; width: number; height: number }
@@ -42,7 +44,7 @@ export async function readPage(page: PDFPageProxy): Promise<PageContent> {
   const rules = rulesFrom(operators.fnArray, operators.argsArray, toUpright, OPS);
   const images = operators.fnArray.some((fn) => fn === OPS.paintImageXObject || fn === OPS.paintInlineImageXObject || fn === OPS.paintImageMaskXObject);
   return {
-    page: page.pageNumber, width, height, texts, rules,
+    page: page.pageNumber, width, height, texts, rules, rotation: (page.rotate + 90 * turn) % 360,
     unusable: unusableReason(texts.map((t) => t.text).join('')), blank: texts.length === 0 && !images,
   };
 }

@@ -70,6 +70,12 @@ CREATE INDEX IF NOT EXISTS idx_provenance_form ON field_provenance(form_id);
 CREATE INDEX IF NOT EXISTS idx_issues_form ON form_issues(form_id);
 `;
 
+/** Columns added after a database may have been created: added in place, never dropped. */
+function migrate(db: Db): void {
+  const columns = (db.prepare('PRAGMA table_info(field_provenance)').all() as Array<{ name: string }>).map((c) => c.name);
+  if (!columns.includes('corrected')) db.exec('ALTER TABLE field_provenance ADD COLUMN corrected INTEGER NOT NULL DEFAULT 0');
+}
+
 /** Analyst views (README "Analyst views"); recreated on open so a newer ziping's definitions win. */
 const VIEWS = `
 DROP VIEW IF EXISTS v_indicators;
@@ -109,6 +115,7 @@ export function openDatabase(path: string): Db {
   db.pragma('busy_timeout = 10000');
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
+  migrate(db);
   db.exec(VIEWS);
   return db;
 }
@@ -128,14 +135,37 @@ function formRow(sha: string, r: FormRecord): unknown[] {
     r.confidence, r.needs_review ? 1 : 0, JSON.stringify(r)];
 }
 
+let formColumns: string[] | null = null;
+
+function upsertFormSql(db: Db): string {
+  formColumns ??= (db.prepare('PRAGMA table_info(forms)').all() as Array<{ name: string }>).map((c) => c.name);
+  const updates = formColumns.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ');
+  return `INSERT INTO forms (${formColumns.join(', ')}) VALUES (${formColumns.map(() => '?').join(', ')}) ON CONFLICT(id) DO UPDATE SET ${updates}`;
+}
+
+/**
+ * Write one form's rows (form, indicators, issues), replacing earlier rows of the same form id;
+ * its provenance and scores are written by the callers that have them.
+ */
+export function writeForm(db: Db, sha: string, record: FormRecord): void {
+  db.prepare('DELETE FROM indicators WHERE form_id = ?').run(record.id);
+  db.prepare('DELETE FROM form_issues WHERE form_id = ?').run(record.id);
+  // an upsert, not INSERT OR REPLACE: replacing would delete the row and cascade to its provenance
+  db.prepare(upsertFormSql(db)).run(...formRow(sha, record));
+  const insertIndicator = db.prepare(`INSERT INTO indicators VALUES (${new Array(20).fill('?').join(',')})`);
+  const insertIssue = db.prepare('INSERT INTO form_issues VALUES (?,?,?,?,?)');
+  record.indicators.forEach((x, i) => insertIndicator.run(record.id, i, x.level1, x.level1_weight, x.level2, x.name, x.description,
+    x.target?.raw ?? null, x.target?.op ?? null, x.target?.value ?? null, x.target?.unit ?? null,
+    x.actual?.raw ?? null, x.actual?.op ?? null, x.actual?.value ?? null, x.actual?.unit ?? null,
+    x.weight, x.score, x.deviation_note, x.basis, x.confidence));
+  for (const issue of record.issues) insertIssue.run(record.id, issue.field, issue.kind, issue.detail, issue.severity);
+}
+
 /** Store one finished document, replacing any earlier rows of the same file, in one transaction. */
 export function saveDocument(db: Db, doc: ZipingDocument): void {
   const sha = doc.source.sha256;
-  const insertForm = db.prepare(`INSERT INTO forms VALUES (${new Array(34).fill('?').join(',')})`);
-  const insertIndicator = db.prepare(`INSERT INTO indicators VALUES (${new Array(20).fill('?').join(',')})`);
-  const insertIssue = db.prepare('INSERT INTO form_issues VALUES (?,?,?,?,?)');
   const insertTable = db.prepare('INSERT INTO tables VALUES (?,?,?,?,?,?,?)');
-  const insertProvenance = db.prepare('INSERT INTO field_provenance VALUES (?,?,?,?,?,?,?,?,?,?,?,?)');
+  const insertProvenance = db.prepare('INSERT INTO field_provenance VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0)');
   const tableForm = new Map<number, number>();
   doc.segments.forEach((segment, i) => segment.tables.forEach((t) => tableForm.set(t.index, i)));
 
@@ -143,14 +173,7 @@ export function saveDocument(db: Db, doc: ZipingDocument): void {
     db.prepare('DELETE FROM documents WHERE sha256 = ?').run(sha);
     db.prepare('INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)').run(sha, doc.source.file, doc.source.path, doc.source.kind,
       doc.source.encoding, doc.source.bytes, doc.status, doc.records.length, JSON.stringify(doc.issues), doc.version, new Date().toISOString());
-    for (const record of doc.records) {
-      insertForm.run(...formRow(sha, record));
-      record.indicators.forEach((x, i) => insertIndicator.run(record.id, i, x.level1, x.level1_weight, x.level2, x.name, x.description,
-        x.target?.raw ?? null, x.target?.op ?? null, x.target?.value ?? null, x.target?.unit ?? null,
-        x.actual?.raw ?? null, x.actual?.op ?? null, x.actual?.value ?? null, x.actual?.unit ?? null,
-        x.weight, x.score, x.deviation_note, x.basis, x.confidence));
-      for (const issue of record.issues) insertIssue.run(record.id, issue.field, issue.kind, issue.detail, issue.severity);
-    }
+    for (const record of doc.records) writeForm(db, sha, record);
     const formIds = new Map(doc.records.map((r) => [r.source.form_index, r.id]));
     for (const p of doc.provenance) {
       const formId = formIds.get(p.form_index);
@@ -167,7 +190,7 @@ export function saveDocument(db: Db, doc: ZipingDocument): void {
 }
 
 /** Write scoring results (the caller holds the transaction; old rows of these forms go first). */
-function insertScores(db: Db, scores: readonly FormScore[]): void {
+export function insertScores(db: Db, scores: readonly FormScore[]): void {
   const clear = ['form_scores', 'indicator_scores', 'audits'].map((t) => db.prepare(`DELETE FROM ${t} WHERE form_id = ?`));
   const insertForm = db.prepare('INSERT INTO form_scores VALUES (?,?,?,?,?,?,?)');
   const insertIndicator = db.prepare('INSERT INTO indicator_scores VALUES (?,?,?,?,?)');
@@ -194,6 +217,26 @@ export function rescoreDatabase(db: Db): { forms: number; audits: number } {
 export function viewRows(db: Db, view: (typeof VIEW_NAMES)[number]): Array<Record<string, unknown>> {
   if (!VIEW_NAMES.includes(view)) throw new Error(`unknown view ${view}`);
   return db.prepare(`SELECT * FROM ${view}`).all() as Array<Record<string, unknown>>;
+}
+
+export interface ExportedProvenance {
+  field: string; raw: string | null; page: number | null; bbox: number[] | null; line: number | null;
+  repairs: unknown[]; confidence: number; corrected: boolean;
+}
+
+/** Every form's field provenance, keyed by form id (for `export --provenance`). */
+export function loadProvenance(db: Db): Map<string, ExportedProvenance[]> {
+  const rows = db.prepare('SELECT form_id, field, raw, page, line, bbox_json, repairs_json, confidence, corrected FROM field_provenance ORDER BY rowid').all() as Array<{
+    form_id: string; field: string; raw: string | null; page: number | null; line: number | null; bbox_json: string | null; repairs_json: string; confidence: number; corrected: number;
+  }>;
+  const out = new Map<string, ExportedProvenance[]>();
+  for (const r of rows) {
+    const list = out.get(r.form_id) ?? [];
+    list.push({ field: r.field, raw: r.raw, page: r.page, bbox: r.bbox_json ? (JSON.parse(r.bbox_json) as number[]) : null, line: r.line,
+      repairs: JSON.parse(r.repairs_json) as unknown[], confidence: r.confidence, corrected: r.corrected === 1 });
+    out.set(r.form_id, list);
+  }
+  return out;
 }
 
 /** Records as exported: the stored JSON with reviewer corrections applied on top. */

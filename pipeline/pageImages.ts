@@ -1,0 +1,65 @@
+/**
+ * Crops of PDF pages around a field's box, for the review report: the reviewer sees the printed
+ * cell beside the value read from it. Pages are rendered with pdf.js onto @napi-rs/canvas at the
+ * rotation the extractor used, so boxes and pixels line up.
+ */
+import { readFileSync } from 'node:fs';
+import { createCanvas, type Canvas } from '@napi-rs/canvas';
+import { readPage } from '../extractors/pdf/pageContent.js';
+import { openPdf } from '../extractors/pdfText.js';
+
+/** pixels per PDF point (144 dpi) */
+const SCALE = 2;
+/** points of context around the box */
+const MARGIN = 12;
+
+export class PageCropper {
+  private readonly pages = new Map<string, Promise<Canvas | null>>();
+
+  private render(path: string, pageNumber: number): Promise<Canvas | null> {
+    const key = `${path}#${pageNumber}`;
+    let rendered = this.pages.get(key);
+    if (!rendered) {
+      rendered = (async () => {
+        try {
+          const pdf = await openPdf(readFileSync(path), path);
+          try {
+            const page = await pdf.getPage(pageNumber);
+            const { rotation } = await readPage(page);
+            const viewport = page.getViewport({ scale: SCALE, rotation });
+            const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
+            const context = canvas.getContext('2d');
+            context.fillStyle = '#fff';
+            context.fillRect(0, 0, canvas.width, canvas.height);
+            await page.render({ canvasContext: context as never, canvas: canvas as never, viewport }).promise;
+            return canvas;
+          } finally {
+            await pdf.destroy();
+          }
+        } catch {
+          return null; // the file moved or cannot be rendered: the report shows the text only
+        }
+      })();
+      this.pages.set(key, rendered);
+    }
+    return rendered;
+  }
+
+  /** A PNG data URI of the page around `bbox` (points), or null when the page cannot be rendered. */
+  async crop(path: string, pageNumber: number, bbox: readonly number[]): Promise<string | null> {
+    const page = await this.render(path, pageNumber);
+    if (!page || bbox.length !== 4) return null;
+    const x0 = Math.max(0, Math.floor((bbox[0]! - MARGIN) * SCALE));
+    const y0 = Math.max(0, Math.floor((bbox[1]! - MARGIN) * SCALE));
+    const x1 = Math.min(page.width, Math.ceil((bbox[2]! + MARGIN) * SCALE));
+    const y1 = Math.min(page.height, Math.ceil((bbox[3]! + MARGIN) * SCALE));
+    if (x1 <= x0 || y1 <= y0) return null;
+    const crop = createCanvas(x1 - x0, y1 - y0);
+    const context = crop.getContext('2d');
+    context.drawImage(page, x0, y0, x1 - x0, y1 - y0, 0, 0, x1 - x0, y1 - y0);
+    context.strokeStyle = '#d33';
+    context.lineWidth = 2;
+    context.strokeRect((bbox[0]! * SCALE) - x0, (bbox[1]! * SCALE) - y0, (bbox[2]! - bbox[0]!) * SCALE, (bbox[3]! - bbox[1]!) * SCALE);
+    return `data:image/png;base64,${(await crop.encode('png')).toString('base64')}`;
+  }
+}

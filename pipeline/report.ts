@@ -1,0 +1,204 @@
+/**
+ * The review report: one self-contained HTML page (inline CSS, JS and SVG; no network) with an
+ * overview and one section per form that needs review, listing each doubtful field with its
+ * printed text (and the page crop for PDFs), the value read, the repairs, the confidence and its
+ * source. Every document string is escaped; the page only ever shows it as text.
+ */
+import { existsSync } from 'node:fs';
+import { FormRecord } from '../schemas/record.js';
+import { fieldText } from './corrections.js';
+import { PageCropper } from './pageImages.js';
+import type { Db } from './sinks/sqlite.js';
+import { REVIEW_THRESHOLD } from './validate.js';
+
+export interface ReportOptions {
+  /** served by `ziping review`: rows get a Save button that posts with this session token */
+  server?: { token: string };
+  /** render page crops for PDF fields @default true */
+  images?: boolean;
+}
+
+const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text as HTML text or attribute value: nothing in a document is ever markup. */
+export function esc(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
+}
+
+/** JSON inside a <script> element: `<` escaped so no document text can close the element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+interface DocumentRow { sha256: string; file: string; path: string; kind: string; status: string; forms: number }
+interface FormRow { id: string; document_sha256: string; record_json: string; needs_review: number; confidence: number }
+interface ProvenanceRow { form_id: string; field: string; raw: string | null; page: number | null; line: number | null; table_index: number | null; row_index: number | null; col_index: number | null; bbox_json: string | null; repairs_json: string; confidence: number; corrected: number }
+interface IssueRow { form_id: string; field: string; kind: string; detail: string; severity: string }
+
+function histogram(values: readonly number[]): string {
+  const bins = new Array<number>(10).fill(0);
+  for (const v of values) bins[Math.min(9, Math.floor(v * 10))]!++;
+  const max = Math.max(1, ...bins);
+  const bars = bins.map((n, i) => {
+    const h = Math.round((n / max) * 90);
+    const low = i / 10 < REVIEW_THRESHOLD;
+    return `<g><rect x="${i * 34 + 30}" y="${110 - h}" width="28" height="${h}" class="${low ? 'bar low' : 'bar'}"><title>${(i / 10).toFixed(1)}–${((i + 1) / 10).toFixed(1)}: ${n} fields</title></rect>`
+      + `<text x="${i * 34 + 44}" y="126" text-anchor="middle">${(i / 10).toFixed(1)}</text><text x="${i * 34 + 44}" y="${106 - h}" text-anchor="middle">${n}</text></g>`;
+  });
+  return `<svg class="chart" viewBox="0 0 380 135" role="img" aria-label="field confidence histogram">${bars.join('')}</svg>`;
+}
+
+function fileBars(docs: readonly DocumentRow[], review: ReadonlyMap<string, number>): string {
+  const max = Math.max(1, ...docs.map((d) => d.forms));
+  const rows = docs.map((d, i) => {
+    const w = Math.round((d.forms / max) * 240);
+    const r = Math.round(((review.get(d.sha256) ?? 0) / max) * 240);
+    return `<g transform="translate(0 ${i * 22})"><text x="0" y="15" class="file">${esc(d.file.slice(0, 40))}</text>`
+      + `<rect x="260" y="3" width="${w}" height="14" class="bar"><title>${d.forms} forms</title></rect>`
+      + `<rect x="260" y="3" width="${r}" height="14" class="bar low"><title>${review.get(d.sha256) ?? 0} need review</title></rect>`
+      + `<text x="${266 + w}" y="15">${d.forms} / ${review.get(d.sha256) ?? 0} · ${esc(d.status)}</text></g>`;
+  });
+  return `<svg class="chart" viewBox="0 0 640 ${docs.length * 22 + 4}" role="img" aria-label="forms per file">${rows.join('')}</svg>`;
+}
+
+function repairsText(json: string): string {
+  const repairs = JSON.parse(json) as Array<{ rule: string; before: string; after: string; confidence: number }>;
+  if (repairs.length === 0) return '<span class="muted">none</span>';
+  return repairs.map((r) => `<div><b>${esc(r.rule)}</b> <span class="muted">(${r.confidence})</span><br><del>${esc(r.before)}</del> → <ins>${esc(r.after)}</ins></div>`).join('');
+}
+
+function sourceText(p: ProvenanceRow): string {
+  const parts = [p.page !== null ? `page ${p.page}` : null, p.line !== null ? `line ${p.line}` : null,
+    p.table_index !== null ? `table ${p.table_index}, row ${p.row_index ?? '?'}, col ${p.col_index ?? '?'}` : null];
+  return esc(parts.filter(Boolean).join(' · ') || '—');
+}
+
+/** Fields a reviewer should look at: low confidence, or named by an issue. */
+function doubtful(provenance: readonly ProvenanceRow[], issues: readonly IssueRow[]): ProvenanceRow[] {
+  const flagged = new Set(issues.map((i) => i.field));
+  return provenance.filter((p) => p.confidence < REVIEW_THRESHOLD || flagged.has(p.field));
+}
+
+async function fieldRow(p: ProvenanceRow, record: FormRecord, doc: DocumentRow, issues: readonly IssueRow[], cropper: PageCropper | null): Promise<string> {
+  let value: string | null = null;
+  try { value = fieldText(record, p.field); } catch { value = null; }
+  const bbox = p.bbox_json ? (JSON.parse(p.bbox_json) as number[]) : null;
+  const image = cropper && doc.kind === 'pdf' && p.page !== null && bbox && existsSync(doc.path) ? await cropper.crop(doc.path, p.page, bbox) : null;
+  const fieldIssues = issues.filter((i) => i.field === p.field);
+  return `<tr class="field${fieldIssues.length ? ' inconsistent' : ''}" data-form="${esc(record.id)}" data-field="${esc(p.field)}" data-old="${esc(value ?? '')}" data-null="${value === null ? '1' : '0'}">
+<td><code>${esc(p.field)}</code>${p.corrected ? ' <span class="tag">corrected</span>' : ''}${fieldIssues.map((i) => `<div class="issue ${esc(i.severity)}">${esc(i.detail)}</div>`).join('')}</td>
+<td class="printed">${image ? `<img alt="printed cell" src="${image}"><br>` : ''}<span class="raw">${esc(p.raw ?? '')}</span></td>
+<td><input class="value" type="text" value="${esc(value ?? '')}" aria-label="corrected value of ${esc(p.field)}"><span class="status"></span></td>
+<td>${repairsText(p.repairs_json)}</td>
+<td class="${p.confidence < REVIEW_THRESHOLD ? 'low' : ''}">${p.confidence.toFixed(3)}</td>
+<td>${sourceText(p)}</td></tr>`;
+}
+
+const STYLE = `
+body{font:14px/1.45 system-ui,'Noto Sans CJK SC',sans-serif;margin:0 auto;max-width:1200px;padding:16px;color:#222}
+h1{font-size:22px} h2{font-size:17px;margin-top:32px;border-top:2px solid #ccc;padding-top:12px}
+table{border-collapse:collapse;width:100%} th,td{border:1px solid #ddd;padding:4px 6px;vertical-align:top;text-align:left}
+th{background:#f4f4f4} .muted{color:#888} .low{color:#b00;font-weight:600} .tag{background:#2a7;color:#fff;border-radius:3px;padding:0 4px;font-size:12px}
+.issue{margin:2px 0;padding:2px 6px;border-left:4px solid #e90;background:#fff6e0} .issue.error{border-color:#d33;background:#fde8e8}
+tr.inconsistent td:first-child{border-left:4px solid #d33} .printed img{max-width:360px;border:1px solid #ccc}
+.chart{width:100%;max-width:640px;font-size:10px} .chart .bar{fill:#4a7fc1} .chart .bar.low{fill:#d9534f} .chart .file{font-size:10px}
+input.value{width:100%;box-sizing:border-box;font:inherit} input.value.changed{background:#fffbd0}
+.toolbar{position:sticky;top:0;background:#fff;padding:8px 0;border-bottom:1px solid #ccc;display:flex;gap:8px;align-items:center;flex-wrap:wrap}
+.status{display:block;font-size:12px} .status.ok{color:#2a7} .status.bad{color:#b00}`;
+
+/** The page's behaviour: edits become corrections, downloaded as JSON or (served) saved one by one. */
+const SCRIPT = `
+(() => {
+  const config = JSON.parse(document.getElementById('review-config').textContent);
+  const reviewer = document.getElementById('reviewer');
+  const count = document.getElementById('edit-count');
+  const rows = () => [...document.querySelectorAll('tr.field')];
+  const oldValue = (row) => row.dataset.null === '1' ? null : row.dataset.old;
+  const edited = () => rows().filter((row) => row.querySelector('input.value').value !== row.dataset.old);
+  const correction = (row) => ({ form_id: row.dataset.form, field: row.dataset.field, old_value: oldValue(row),
+    new_value: row.querySelector('input.value').value === '' ? null : row.querySelector('input.value').value, reviewer: reviewer.value.trim(), comment: null });
+  const refresh = () => { const n = edited().length; count.textContent = String(n);
+    rows().forEach((row) => row.querySelector('input.value').classList.toggle('changed', row.querySelector('input.value').value !== row.dataset.old)); };
+  document.addEventListener('input', refresh);
+  document.getElementById('download').addEventListener('click', () => {
+    if (!reviewer.value.trim()) { alert('Enter your name first.'); reviewer.focus(); return; }
+    const blob = new Blob([JSON.stringify({ version: 1, corrections: edited().map(correction) }, null, 2)], { type: 'application/json' });
+    const a = document.createElement('a'); a.href = URL.createObjectURL(blob); a.download = 'corrections.json'; a.click(); URL.revokeObjectURL(a.href);
+  });
+  if (!config.server) return;
+  for (const row of rows()) {
+    const button = document.createElement('button'); button.type = 'button'; button.textContent = 'Save'; button.className = 'save';
+    row.querySelector('input.value').after(button);
+    button.addEventListener('click', async () => {
+      const status = row.querySelector('.status');
+      if (!reviewer.value.trim()) { status.textContent = 'enter your name first'; status.className = 'status bad'; return; }
+      const response = await fetch('/api/corrections', { method: 'POST', headers: { 'content-type': 'application/json', 'x-ziping-token': config.server.token }, body: JSON.stringify(correction(row)) });
+      const result = await response.json();
+      if (result.status === 'applied') {
+        row.dataset.old = row.querySelector('input.value').value; row.dataset.null = row.dataset.old === '' ? '1' : '0';
+        status.textContent = 'saved'; status.className = 'status ok';
+      } else { status.textContent = result.status === 'conflict' ? 'conflict: the form now holds "' + (result.current ?? '') + '"' : (result.reason || 'not saved'); status.className = 'status bad'; }
+      refresh();
+    });
+  }
+})();`;
+
+export async function buildReport(db: Db, options: ReportOptions = {}): Promise<string> {
+  const docs = db.prepare('SELECT sha256, file, path, kind, status, forms FROM documents ORDER BY file').all() as DocumentRow[];
+  const forms = db.prepare('SELECT f.id, f.document_sha256, f.record_json, f.needs_review, f.confidence FROM forms f JOIN documents d ON d.sha256 = f.document_sha256 ORDER BY d.file, f.form_index').all() as FormRow[];
+  const provenance = db.prepare('SELECT * FROM field_provenance ORDER BY rowid').all() as ProvenanceRow[];
+  const issues = db.prepare('SELECT * FROM form_issues').all() as IssueRow[];
+  const byForm = <T extends { form_id: string }>(rows: readonly T[]): Map<string, T[]> => {
+    const map = new Map<string, T[]>();
+    for (const row of rows) map.set(row.form_id, [...(map.get(row.form_id) ?? []), row]);
+    return map;
+  };
+  const provenanceOf = byForm(provenance);
+  const issuesOf = byForm(issues);
+  const docBySha = new Map(docs.map((d) => [d.sha256, d]));
+  const reviewPerDoc = new Map<string, number>();
+  for (const f of forms) if (f.needs_review) reviewPerDoc.set(f.document_sha256, (reviewPerDoc.get(f.document_sha256) ?? 0) + 1);
+  const kinds = new Map<string, number>();
+  for (const i of issues) kinds.set(i.kind, (kinds.get(i.kind) ?? 0) + 1);
+  const cropper = options.images === false ? null : new PageCropper();
+
+  const sections: string[] = [];
+  let doubtfulFields = 0;
+  for (const form of forms.filter((f) => f.needs_review)) {
+    const record = FormRecord.parse(JSON.parse(form.record_json));
+    const doc = docBySha.get(form.document_sha256)!;
+    const formIssues = issuesOf.get(form.id) ?? [];
+    const fields = doubtful(provenanceOf.get(form.id) ?? [], formIssues);
+    doubtfulFields += fields.length;
+    const rows = [];
+    for (const p of fields) rows.push(await fieldRow(p, record, doc, formIssues, cropper));
+    sections.push(`<section class="form" id="form-${esc(form.id.replace(/[^a-z0-9]/gi, '-'))}">
+<h2>${esc(record.project_name ?? record.title ?? '(untitled form)')}</h2>
+<p class="muted">${esc(doc.file)} · form ${record.source.form_index + 1}${record.source.page !== null ? ` · page ${record.source.page}` : ''} · ${esc(record.form_type)} · confidence ${form.confidence}</p>
+${formIssues.length ? `<div class="issues">${formIssues.map((i) => `<div class="issue ${esc(i.severity)}"><code>${esc(i.field)}</code> ${esc(i.kind)}: ${esc(i.detail)}</div>`).join('')}</div>` : ''}
+${rows.length ? `<table><thead><tr><th>field</th><th>printed</th><th>value</th><th>repairs</th><th>confidence</th><th>source</th></tr></thead><tbody>${rows.join('')}</tbody></table>` : '<p class="muted">No single field is doubtful; see the issues above.</p>'}
+</section>`);
+  }
+
+  const reviewForms = forms.filter((f) => f.needs_review).length;
+  const overview = `<table class="overview"><tbody>
+<tr><th>documents</th><td>${docs.length} (${['success', 'partial', 'failed'].map((s) => `${docs.filter((d) => d.status === s).length} ${s}`).join(', ')})</td></tr>
+<tr><th>forms</th><td>${forms.length}</td></tr><tr><th>forms needing review</th><td>${reviewForms}</td></tr>
+<tr><th>fields needing review</th><td>${doubtfulFields}</td></tr></tbody></table>
+<h3>Issues by kind</h3><table><thead><tr><th>kind</th><th>count</th></tr></thead><tbody>${[...kinds].sort((a, b) => b[1] - a[1]).map(([k, n]) => `<tr><td>${esc(k)}</td><td>${n}</td></tr>`).join('')}</tbody></table>
+<h3>Field confidence</h3>${histogram(provenance.map((p) => p.confidence))}
+<h3>Forms per file (red: need review)</h3>${fileBars(docs, reviewPerDoc)}`;
+
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'">
+<title>ziping review report</title><style>${STYLE}</style></head><body>
+<h1>ziping review report</h1>
+<div class="toolbar"><label>Reviewer <input id="reviewer" autocomplete="name"></label>
+<button id="download" type="button">Download corrections (<span id="edit-count">0</span>)</button>
+<span class="muted">${options.server ? 'Edit a value and press Save; it is stored at once.' : 'Edit values, then download the corrections and run <code>ziping corrections apply corrections.json --db …</code>.'}</span></div>
+<h2>Overview</h2>${overview}
+${sections.join('\n')}
+<script type="application/json" id="review-config">${scriptJson({ server: options.server ?? null })}</script>
+<script>${SCRIPT}</script>
+</body></html>`;
+}
