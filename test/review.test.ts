@@ -4,7 +4,7 @@
  * downloading corrections from the static report and applying them with the CLI.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ import { openDatabase } from '../pipeline/sinks/sqlite.js';
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'ziping.js');
 const CHROMIUM = '/usr/bin/chromium';
+/** kept for a person to look at after the run (git-ignored) */
+const ARTIFACTS = join(ROOT, 'test-results');
 
 /** A form whose text attacks the page: markup in names, quotes, and a total that does not add up (so it is reviewed). */
 const HOSTILE = `## 项目支出绩效自评表
@@ -81,29 +83,52 @@ describe('in a browser', () => {
     });
   }
 
-  it('a reviewer edits a field, names themself and saves: the correction is stored and the form reflects it', async () => {
-    const { db } = ingestFixtures();
+  it('a reviewer fixes three fields and saves; the fixes are stored at once and survive a re-ingest into the export', async () => {
+    const { dir, db } = ingestFixtures();
     const url = await startServer(db);
-    const page = await browser.newPage();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
     const dialogs: string[] = [];
     page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
     await page.goto(url);
     await expect.poll(() => page.locator('h2', { hasText: "<script>alert('pwned')</script>" }).count()).toBe(1);
-    const row = page.locator('tr.field[data-field="total_score"]').first();
-    const formId = await row.getAttribute('data-form');
     await page.fill('#reviewer', '王审核');
-    await row.locator('input.value').fill('100');
-    await row.locator('button.save').click();
-    await expect.poll(() => row.locator('.status').textContent()).toBe('saved');
+    const hostile = page.locator('tr.field[data-field="total_score"]').first();
+    const formId = (await hostile.getAttribute('data-form'))!;
+    // three fixes: the hostile form's 总分 and two fields of other forms
+    const rows = [hostile, ...(await page.locator(`tr.field:not([data-form="${formId}"])`).all()).slice(0, 2)];
+    const fixes: Array<{ form: string; field: string; value: string }> = [];
+    for (const [i, row] of rows.entries()) {
+      const field = (await row.getAttribute('data-field'))!;
+      // a value that fits the field: a number, a level name from the vocabulary, or text
+      const value = i === 0 ? '100' : /score|weight|budget|executed/.test(field) ? '1' : /level2$/.test(field) ? '质量指标' : /level1$/.test(field) ? '效益指标'
+        : `${(await row.locator('input.value').inputValue()) || '值'}（已核）`;
+      await row.locator('input.value').fill(value);
+      await row.locator('button.save').click();
+      await expect.poll(() => row.locator('.status').textContent()).toBe('saved');
+      fixes.push({ form: (await row.getAttribute('data-form'))!, field: (await row.getAttribute('data-field'))!, value });
+    }
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'review-report.png'), fullPage: false });
     expect(dialogs).toEqual([]);
-    const stored = new Database(db, { readonly: true }).prepare('SELECT form_id, field, old_value, new_value, reviewer FROM corrections').all();
-    expect(stored).toEqual([{ form_id: formId, field: 'total_score', old_value: '90', new_value: '100', reviewer: '王审核' }]);
+    const stored = new Database(db, { readonly: true }).prepare('SELECT form_id, field, new_value, reviewer FROM corrections ORDER BY id').all();
+    expect(stored).toEqual(fixes.map((f) => ({ form_id: f.form, field: f.field, new_value: f.value, reviewer: '王审核' })));
     expect(record(db, /pwned/).total_score).toBe(100);
-    // a reload shows the stored value
     await page.reload();
     expect(await page.locator(`tr.field[data-form="${formId}"][data-field="total_score"] input.value`).inputValue()).toBe('100');
     await page.close();
-  }, 60000);
+    server?.kill();
+    // re-ingest the same files and export: the three fixes are still there, marked corrected
+    const files = [join(dir, 'hostile.txt'), join(ROOT, 'samples', 'pdf', 'project_self_eval_breaks.pdf')];
+    expect(spawnSync('node', [BIN, 'ingest', ...files, '--db', db, '--force', '--quiet']).status).toBe(0);
+    const exported = spawnSync('node', [BIN, 'export', '--db', db, '--provenance'], { encoding: 'utf8' }).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    for (const fix of fixes) {
+      const r = exported.find((x) => x.id === fix.form);
+      const p = r.provenance.find((x: { field: string }) => x.field === fix.field);
+      expect(p.corrected, fix.field).toBe(true);
+      const value = fix.field.split(/\.|\[|\]\.?/).filter(Boolean).reduce((node: any, key: string) => node?.[/^\d+$/.test(key) ? Number(key) : key], r);
+      expect(String(typeof value === 'object' && value !== null ? value.raw : value)).toBe(fix.value);
+    }
+  }, 90000);
 
   it('the server refuses writes without the session token, from another origin, or for another host', async () => {
     const { db } = ingestFixtures();
