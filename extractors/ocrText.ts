@@ -4,7 +4,8 @@
  */
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
-import { detectBlocks } from '../pipeline/detectTables.js';
+import { detectBlocks, numberTables } from '../pipeline/detectTables.js';
+import { isFlattened, rebuildFlattened, tokensOf } from '../pipeline/flattened.js';
 import { type Extractor, InputError } from './types.js';
 
 const TEXT_EXTENSIONS = /\.(txt|md|markdown|tsv|html?|text)$/i;
@@ -49,6 +50,11 @@ export const ocrTextExtractor: Extractor = {
     const { text, encoding } = decodeText(bytes);
     if (junkRatio(text) > 0.05) throw new InputError(path, 'not a text file: it holds binary data (is it a PDF or image with the wrong extension?)');
     const lines = text.split(/\r\n|\r|\n/);
-    return { encoding, blocks: detectBlocks(lines), warnings: [] };
+    const blocks = detectBlocks(lines);
+    if (isFlattened(blocks, tokensOf(lines))) {
+      const rebuilt = rebuildFlattened(lines);
+      return { encoding, blocks: numberTables(rebuilt.blocks), warnings: ['the table structure was lost (flattened text): rows were rebuilt from the order of the cells'], errors: rebuilt.errors };
+    }
+    return { encoding, blocks, warnings: [] };
   },
 };

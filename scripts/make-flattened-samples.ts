@@ -42,9 +42,7 @@ function formRows(segment: FormSegment): string[][] {
   for (const table of segment.tables) {
     for (const row of table.rows) {
       const cells = row.map((c) => printed(c.text)).filter((t) => t !== '');
-      // a merged cell repeated across its span prints once
-      const unique = cells.filter((t, i) => i === 0 || t !== cells[i - 1]);
-      if (unique.length > 0) rows.push(unique);
+      if (cells.length > 0) rows.push(cells);
     }
   }
   return rows;
