@@ -39,6 +39,8 @@ export function isFlattened(blocks: readonly Block[], tokens: readonly string[])
 /** Page numbers and running footers that a dump leaves between cells. */
 const PAGE_FURNITURE = /^(第\s*\d+\s*页(\s*[,，]?\s*共\s*\d+\s*页)?|-\s*\d+\s*-|\d+\s*\/\s*\d+|共\s*\d+\s*页)$/;
 const WEIGHT_ONLY = /^[(（]\s*\d+(\.\d+)?\s*分\s*[)）]$/;
+/** A unit printed apart from its number: one or two CJK characters that are not a word of the form. */
+const UNIT_ONLY = /^([\u3400-\u9fff]{1,2}|%|％)$/;
 const LIST_ITEM = /^(\d{1,2}[.、．](?!\d)|[(（][一二三四五六七八九十\d]{1,2}[)）])/;
 const CONTINUES = /[,，;；、]$/;
 
@@ -51,8 +53,9 @@ export function splitGlued(token: string): string[] {
   const parts = token
     .replace(/%(?=[\d≥≤<>＞＜])/g, '%\u0000')
     .replace(/(?<=[\d%\u3400-\u9fff])(?=[≥≤＞＜])/g, '\u0000')
-    .replace(/(?<=^[≥≤<>=]?\d[\d.]*[\u3400-\u9fff/]{1,3})(?=\d)/g, '\u0000')
-    .split('\u0000');
+    .split('\u0000')
+    // a value with a unit followed by a number: "87.5万页10"
+    .flatMap((part) => part.replace(/^([≥≤<>=＞＜]?\d[\d.]*[\u3400-\u9fff/]{1,3})(?=\d)/, '$1\u0000').split('\u0000'));
   // only when every piece is a value: "2020年高新区" is text, not two values
   return parts.length > 1 && parts.every((p) => isValueLike(p)) ? parts : [token];
 }
@@ -76,6 +79,8 @@ export function tokensOf(lines: readonly string[]): string[] {
   for (const token of raw.filter((t) => !PAGE_FURNITURE.test(t))) {
     const prev = out[out.length - 1];
     if (prev !== undefined && WEIGHT_ONLY.test(token)) out[out.length - 1] = `${prev}${token}`;
+    // "≥ 12 处": an operator alone, or a unit alone after a number, belongs to the value
+    else if (prev !== undefined && separator === 'space' && (/^[≥≤<>=＞＜]$/.test(prev) || (UNIT_ONLY.test(token) && /^[≥≤<>=＞＜]?\d[\d.]*$/.test(prev) && !isWordOfForm(token)))) out[out.length - 1] = `${prev}${token}`;
     else if (prev !== undefined && separator === 'space' && (CONTINUES.test(prev) || /^(其中|其中[:：])$/.test(prev) || /^\d{1,2}[.、]$/.test(prev))) out[out.length - 1] = `${prev} ${token}`;
     else out.push(...splitGlued(token));
   }
@@ -89,6 +94,77 @@ export function tokensOf(lines: readonly string[]): string[] {
   return merged;
 }
 
+// ---------------------------------------------------------------- numbers run together
+
+const NUMBER_PIECE = /^(0|[1-9]\d*)(\.\d{1,2})?$/;
+
+/** Every way to cut a run of digits (optionally ending in a percentage) into `pieces` numbers. */
+export function splitNumberRun(run: string, pieces: number): string[][] {
+  const percent = run.endsWith('%');
+  const digits = percent ? run.slice(0, -1) : run;
+  if (!/^[\d.]+$/.test(digits) || pieces < 1 || pieces > 8 || digits.length > 24) return [];
+  const out: string[][] = [];
+  const walk = (from: number, left: number, acc: string[]): void => {
+    if (left === 1) {
+      const last = digits.slice(from);
+      if (NUMBER_PIECE.test(last)) out.push([...acc, percent ? `${last}%` : last]);
+      return;
+    }
+    for (let end = from + 1; end < digits.length; end++) {
+      const piece = digits.slice(from, end);
+      if (NUMBER_PIECE.test(piece)) walk(end, left - 1, [...acc, piece]);
+    }
+  };
+  walk(0, pieces, []);
+  return out;
+}
+
+const FUNDS_COLUMNS: ReadonlySet<string> = new Set(['initial_budget', 'adjusted_budget', 'received', 'executed', 'execution_rate', 'funds_weight', 'funds_score']);
+
+/** Does a funds row add up: 执行率 = 执行数 / 预算数, a score at most its weight, a weight at most 100? */
+function fundsConsistent(columns: readonly string[], values: readonly string[]): boolean {
+  const get = (key: string): number | null => {
+    const i = columns.indexOf(key);
+    const v = i >= 0 ? values[i] : undefined;
+    return v === undefined ? null : Number(v.replace('%', '')) / (v.endsWith('%') ? 100 : 1);
+  };
+  const budget = get('adjusted_budget');
+  const executed = get('executed');
+  const rate = get('execution_rate');
+  const weight = get('funds_weight');
+  const score = get('funds_score');
+  const printedRate = values[columns.indexOf('execution_rate')] ?? '';
+  if (rate !== null && !printedRate.endsWith('%')) return false;
+  // a rate printed with d decimals is within half a unit of its last digit
+  const decimals = /\.(\d+)%$/.exec(printedRate)?.[1]?.length ?? 0;
+  if (budget && executed !== null && rate !== null && Math.abs(executed / budget - rate) > 0.5 * 10 ** -decimals / 100 + 1e-9) return false;
+  if (weight !== null && (weight > 100 || (score !== null && score > weight))) return false;
+  return true;
+}
+
+/**
+ * A funds row whose numbers were printed together ("202010100.00%10" under 全年预算数 全年执行数
+ * 分值 执行率 得分) is cut so that the row adds up (执行率 = 执行数 / 预算数 to the printed precision,
+ * score ≤ weight); among several such cuts the one with fewest zero amounts wins, and with no
+ * single winner the row stays as printed (and is flagged downstream as not adding up).
+ */
+export function expandFundsRow(header: readonly string[], values: readonly string[]): string[] {
+  const columns = header.map((h) => fieldLabel(h)?.canonical ?? '').filter((c) => FUNDS_COLUMNS.has(c));
+  if (columns.length < 3 || values.length >= columns.length) return [...values];
+  const glued = values.map((v, i) => ({ v, i })).filter(({ v }) => /^[\d.]{3,}%?$/.test(v));
+  if (glued.length !== 1) return [...values];
+  const { v, i } = glued[0]!;
+  const fits = splitNumberRun(v, columns.length - values.length + 1)
+    .map((pieces) => [...values.slice(0, i), ...pieces, ...values.slice(i + 1)])
+    .filter((candidate) => fundsConsistent(columns, candidate));
+  if (fits.length === 0) return [...values];
+  // several cuts add up ("20 20 10 100.00%" and "20201 0 10 0.00%"): a zero amount is the rarer reading
+  const zeros = (candidate: readonly string[]): number => candidate.filter((x) => Number(x.replace('%', '')) === 0).length;
+  const fewest = Math.min(...fits.map(zeros));
+  const best = fits.filter((f) => zeros(f) === fewest);
+  return best.length === 1 ? best[0]! : [...values];
+}
+
 // ---------------------------------------------------------------- token kinds
 
 const HEADER_LINE = /^(序号|年度|填报单位|预算部门|金额单位|单位|填报人|联系电话|联系人)\s*[:：]|^[(（]\s*\d{4}\s*年度?\s*[)）]$/;
@@ -99,6 +175,9 @@ const fieldLabel = (token: string) => (labelKey(token).length <= 16 ? matchLabel
 const columnLabel = (token: string) => (labelKey(token).length <= 14 ? matchLabel(token, INDICATOR_COLUMNS) : null);
 const isLevel1 = (token: string): boolean => matchLevel1(token) !== null;
 const isLevel2 = (token: string): boolean => matchLevel2(token) !== null;
+/** A label, a level name or a column header: never a unit. */
+const isWordOfForm = (token: string): boolean => fieldLabel(token) !== null || columnLabel(token) !== null || isLevel1(token) || isLevel2(token);
+const isText = (token: string): boolean => !isValueLike(token) && parseScore(token) === null && !isLevel1(token) && !isLevel2(token);
 
 // ---------------------------------------------------------------- indicator rows
 
@@ -128,9 +207,12 @@ export function indicatorRows(tokens: readonly string[], header: readonly Indica
     const rest = j - p;
     // the file may end inside a row: only level names, or too few cells, left at the very end
     if (j === n && rest < Math.max(1, width - 2 - optional)) return -4;
-    if (rest < 1 || rest > width) return -Infinity;
+    // a name split by a stray space ("建设 面积") is one cell: two text tokens where the name goes
+    const splitName = rest === width + 1 && isText(tokens[p]!) && isText(tokens[p + 1]!);
+    if (rest < 1 || (rest > width && !splitName)) return -Infinity;
+    if (splitName) score -= 0.8;
     for (let k = p; k < j; k++) if (isLevel1(tokens[k]!) || (hasLevel2 && isLevel2(tokens[k]!) && k > p)) return -Infinity;
-    const missing = width - rest;
+    const missing = Math.max(0, width - rest);
     score -= Math.max(0, missing - optional) * 1.2 + Math.min(missing, optional) * 0.3;
     if (lastIsNumber) score += parseScore(tokens[j - 1]!) !== null ? 1 : -1.5;
     if (isValueLike(tokens[p]!) && !isLevel2(tokens[p]!)) score -= 1;
@@ -145,7 +227,7 @@ export function indicatorRows(tokens: readonly string[], header: readonly Indica
     return score;
   };
   for (let j = 1; j <= n; j++) {
-    for (let i = Math.max(0, j - width - 2); i < j; i++) {
+    for (let i = Math.max(0, j - width - 3); i < j; i++) {
       if (best[i] === -Infinity) continue;
       const s = best[i]! + rowCost(i, j);
       if (s > best[j]!) { best[j] = s; from[j] = i; }
@@ -160,7 +242,9 @@ export function indicatorRows(tokens: readonly string[], header: readonly Indica
     let p = 0;
     const level1 = hasLevel1 && isLevel1(cells[0]!) ? cells[p++]! : '';
     const level2 = hasLevel2 && cells[p] !== undefined && isLevel2(cells[p]!) && !(p === 0 && isLevel1(cells[0]!)) ? cells[p++]! : '';
-    rows.unshift([...(hasLevel1 ? [level1] : []), ...(hasLevel2 ? [level2] : []), ...cells.slice(p)]);
+    let rest = cells.slice(p);
+    if (rest.length > width) rest = [`${rest[0]}${rest[1]}`, ...rest.slice(2)];
+    rows.unshift([...(hasLevel1 ? [level1] : []), ...(hasLevel2 ? [level2] : []), ...rest]);
   }
   return { rows, cut };
 }
@@ -241,7 +325,14 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
     i++;
   }
   builder.flush();
-  return { texts, rows: builder.rows, indicators, cut };
+  // numbers printed together under a funds header are cut where the row then adds up
+  const rows = builder.rows.map((row, r) => {
+    const above = builder.rows[r - 1];
+    if (!above || !above.every((t) => fieldLabel(t) !== null) || row.length < 2 || !fieldLabel(row[0]!)) return row;
+    const headerColumns = above.filter((t) => FUNDS_COLUMNS.has(fieldLabel(t)!.canonical));
+    return [row[0]!, ...expandFundsRow(headerColumns, row.slice(1))];
+  });
+  return { texts, rows, indicators, cut };
 }
 
 function table(rows: readonly string[][], line: number): Table {
@@ -263,7 +354,11 @@ export function rebuildFlattened(lines: readonly string[]): { blocks: Block[]; e
   const starts = tokens.map((t, i) => (isFormTitle(t) ? i : -1)).filter((i) => i >= 0);
   const blocks: Block[] = [];
   const errors: string[] = [];
-  const firstLine = (token: string): number => Math.max(1, lines.findIndex((l) => l.includes(token.split('\n')[0]!.slice(0, 20))) + 1);
+  const firstLine = (token: string): number => {
+    const head = token.split('\n')[0]!;
+    const exact = lines.findIndex((l) => l.trim() === head);
+    return Math.max(1, (exact >= 0 ? exact : lines.findIndex((l) => l.includes(head.slice(0, 20)))) + 1);
+  };
   for (const t of tokens.slice(0, starts[0] ?? tokens.length)) blocks.push({ kind: 'text', text: t, line: firstLine(t), page: null, bbox: null });
   starts.forEach((start, k) => {
     const end = starts[k + 1] ?? tokens.length;

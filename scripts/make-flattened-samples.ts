@@ -8,6 +8,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decodeText } from '../extractors/ocrText.js';
 import { detectBlocks } from '../pipeline/detectTables.js';
 import { buildRecords } from '../pipeline/buildForm.js';
 import { segmentForms } from '../pipeline/segment.js';
@@ -106,5 +107,14 @@ function make(spec: Spec): void {
   console.log(`${file}: ${records.length} forms — ${spec.note}`);
 }
 
+/** The unseen county's form (test/unseen.test.ts holds its hand-read values), one long line. */
+function makeUnseen(): void {
+  const input = join(ROOT, 'test', 'fixtures', 'unseen', 'county_b_self_evaluation_gbk.txt');
+  const { segments } = segmentForms(detectBlocks(decodeText(readFileSync(input)).text.split(/\r\n|\r|\n/)));
+  writeFileSync(join(ROOT, 'test', 'fixtures', 'unseen', 'county_b_flattened.txt'), segments.map((s) => render(formRows(s), 'one_line')).join(''));
+  console.log('test/fixtures/unseen/county_b_flattened.txt');
+}
+
 mkdirSync(OUT, { recursive: true });
 for (const spec of SPECS) make(spec);
+makeUnseen();

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { detectBlocks } from '../pipeline/detectTables.js';
+import { rebuildFlattened } from '../pipeline/flattened.js';
 import { parseValue } from '../pipeline/values.js';
 import { INDICATOR_COLUMNS, matchLabel } from '../pipeline/vocabulary.js';
 
@@ -24,6 +25,12 @@ describe('properties', () => {
   it('the table detector never throws on arbitrary text', () => {
     fc.assert(fc.property(fc.array(cellText, { maxLength: 30 }), (lines) => {
       expect(() => detectBlocks(lines)).not.toThrow();
+    }));
+  });
+
+  it('the flattened-text reader never throws on arbitrary text', () => {
+    fc.assert(fc.property(fc.array(cellText, { maxLength: 30 }), (lines) => {
+      expect(() => rebuildFlattened(lines)).not.toThrow();
     }));
   });
 

@@ -10,11 +10,12 @@ import { processDocument } from '../pipeline/process.js';
 
 const DIR = join(import.meta.dirname, 'fixtures', 'unseen');
 
-// The PDF is the same form printed by scripts/make-sample-pdfs.ts: a layout no PDF sample has.
-it.each(['county_b_self_evaluation_gbk.txt', 'county_b_self_evaluation.pdf'])('reads an unseen county layout without code written for it (%s)', async (name) => {
+// The PDF and the flattened text (one long line) are the same form, made by scripts/make-sample-pdfs.ts
+// and scripts/make-flattened-samples.ts: layouts and shapes no sample has.
+it.each(['county_b_self_evaluation_gbk.txt', 'county_b_self_evaluation.pdf', 'county_b_flattened.txt'])('reads an unseen county layout without code written for it (%s)', async (name) => {
   const file = join(DIR, name);
   const doc = await processDocument(file, readFileSync(file));
-  expect(doc.source.encoding).toBe(name.endsWith('.txt') ? 'GB18030' : null);
+  expect(doc.source.encoding).toBe(name.endsWith('_gbk.txt') ? 'GB18030' : name.endsWith('.txt') ? 'UTF-8' : null);
   expect(doc.records).toHaveLength(1);
   const r = doc.records[0]!;
   expect(r).toMatchObject({
