@@ -41,7 +41,7 @@ function line(result: DocumentResult): string {
   return `${result.status.padEnd(7)} ${result.file}: ${result.forms} forms, ${result.indicators} indicators, ${result.needsReview} need review${tail}`;
 }
 
-interface IngestOptions { db: string; concurrency: number; workers?: number; timeout: number; memory: number; password?: string; force: boolean; quiet: boolean; json: boolean }
+interface IngestOptions { db: string; concurrency: number; workers?: number; timeout: number; memory: number; password?: string; ocr: boolean; dpi: number; force: boolean; quiet: boolean; json: boolean }
 
 async function ingest(paths: string[], opts: IngestOptions): Promise<void> {
   const files = await collectInputs(paths);
@@ -57,7 +57,7 @@ async function ingest(paths: string[], opts: IngestOptions): Promise<void> {
   bar?.start(files.length, 0, { forms, failed, rate: '0.0' });
   const results = await runBatch(db, files, {
     concurrency: opts.concurrency, force: opts.force, workers: opts.workers, timeoutSeconds: opts.timeout, memoryMb: opts.memory,
-    process: { password: opts.password },
+    process: { password: opts.password, ocr: opts.ocr, dpi: opts.dpi },
     onDocument: (r) => {
       forms += r.forms; done++;
       if (r.status === 'failed') { failed++; process.stderr.write(`ziping: ${r.file}: ${r.message}\n`); }
@@ -176,6 +176,8 @@ export function buildProgram(): Command {
     .option('--timeout <seconds>', 'give up on a document after this long', positiveInt, 120)
     .option('--memory <mb>', 'heap limit per worker thread', positiveInt, 1536)
     .option('--password <password>', 'password for encrypted PDFs')
+    .option('--no-ocr', 'do not OCR scans and pages without a usable text layer (report them instead)')
+    .option('--dpi <n>', 'resolution PDF pages are rendered at for OCR', positiveInt, 300)
     .option('--force', 're-read files already stored unchanged', false)
     .option('--quiet', 'print nothing but errors', false)
     .option('--json', 'one JSON line per document on stdout', false)

@@ -2,9 +2,10 @@
 import { fileTypeFromBuffer } from 'file-type';
 import { ocrTextExtractor } from './ocrText.js';
 import { pdfTextExtractor } from './pdfText.js';
+import { scanImageExtractor } from './scanImage.js';
 import { type Extractor, InputError } from './types.js';
 
-export const EXTRACTORS: readonly Extractor[] = [ocrTextExtractor, pdfTextExtractor];
+export const EXTRACTORS: readonly Extractor[] = [ocrTextExtractor, pdfTextExtractor, scanImageExtractor];
 
 /** Pick the extractor for a file by sniffing its bytes (never by extension alone). */
 export async function chooseExtractor(path: string, bytes: Uint8Array): Promise<Extractor> {
@@ -15,7 +16,7 @@ export async function chooseExtractor(path: string, bytes: Uint8Array): Promise<
   if (extractor) return extractor;
   if (mime?.startsWith('image/')) {
     const named = /\.pdf$/i.test(path) ? ` although it is named .pdf` : '';
-    throw new InputError(path, `scanned image (${mime})${named}: images need OCR, which this version cannot do yet`);
+    throw new InputError(path, `unsupported image type (${mime})${named}: convert it to PNG or JPEG`);
   }
   throw new InputError(path, mime ? `unsupported file type ${mime}` : 'unsupported file: expected OCR text (.txt, .md, .tsv, .html)');
 }

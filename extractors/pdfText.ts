@@ -15,16 +15,24 @@ import { latticeTables } from './pdf/lattice.js';
 import { loadPdfjs, restoreNativeJson } from './pdf/pdfjs.js';
 import { type PageContent, readPage } from './pdf/pageContent.js';
 import { streamTable } from './pdf/stream.js';
+import { readScannedPage, type ScannedPage } from './scan/page.js';
+import { renderPdfPage } from './scan/raster.js';
 import { type Extraction, type Extractor, InputError } from './types.js';
 
 const PDFJS_DIR = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 
-export interface PdfOptions { password?: string }
+export interface PdfOptions {
+  password?: string;
+  /** read pages without a usable text layer by OCR @default true */
+  ocr?: boolean;
+  /** resolution pages are rendered at for OCR @default 300 */
+  dpi?: number;
+}
 
 /** A table as placed on its page: its rows, box and column boundaries (for continuations). */
 interface PlacedTable { rows: Cell[][]; box: Box; columns: number[]; openTop: boolean; openBottom: boolean }
 
-type PageItem = { y: number; block: Block; placed?: PlacedTable };
+export type PageItem = { y: number; block: Block; placed?: PlacedTable };
 
 export async function openPdf(bytes: Uint8Array, path: string, options: PdfOptions = {}): Promise<PDFDocumentProxy> {
   const { getDocument } = await loadPdfjs();
@@ -162,7 +170,13 @@ function appendContinuation(prev: PlacedTable, next: PlacedTable): void {
 }
 
 /** Join every page's items into document blocks, merging tables continued across pages. */
-function joinPages(pages: PageItem[][]): Block[] {
+/** What the OCR path did on a page, for the document's warnings. */
+export function ocrNote(what: string, scanned: ScannedPage): string {
+  const mean = scanned.confidences.length ? scanned.confidences.reduce((a, b) => a + b, 0) / scanned.confidences.length : 0;
+  return `${what}; read by OCR (deskewed ${scanned.skew}°, ${scanned.confidences.length} regions, mean confidence ${mean.toFixed(2)})`;
+}
+
+export function joinPages(pages: PageItem[][]): Block[] {
   const blocks: Block[] = [];
   let lastTable: { placed: PlacedTable; table: Table } | null = null;
   for (const items of pages) {
@@ -199,7 +213,14 @@ export async function extractPdf(bytes: Uint8Array, path: string, options: PdfOp
     let line = 1;
     for (let n = 1; n <= pageCount; n++) {
       const page = await pdf.getPage(n);
-      const content = await readPage(page);
+      let content = await readPage(page);
+      if (content.unusable && options.ocr !== false) {
+        const reason = content.unusable;
+        const dpi = options.dpi ?? 300;
+        const scanned = await readScannedPage(await renderPdfPage(page, dpi), n, dpi);
+        content = scanned.content;
+        warnings.push(ocrNote(`page ${n}: ${reason}`, scanned));
+      }
       page.cleanup();
       if (content.blank) {
         blank++;
@@ -207,7 +228,7 @@ export async function extractPdf(bytes: Uint8Array, path: string, options: PdfOp
       }
       if (content.unusable) {
         unusable.push(`page ${n}: ${content.unusable}`);
-        errors.push(`page ${n}: ${content.unusable}; it needs OCR, which this version cannot do yet — its forms are missing`);
+        errors.push(`page ${n}: ${content.unusable}; OCR is switched off (--no-ocr), so its forms are missing`);
         continue;
       }
       const items = pageBlocks(content, line);
@@ -221,7 +242,7 @@ export async function extractPdf(bytes: Uint8Array, path: string, options: PdfOp
   if (unusable.length + blank === pageCount) {
     const rest = unusable.length - 1;
     const more = rest > 0 ? ` (and ${rest} more page${rest > 1 ? 's' : ''})` : '';
-    throw new InputError(path, `no page has a usable text layer — ${unusable[0]}${more}; it needs OCR, which this version cannot do yet`);
+    throw new InputError(path, `no page has a usable text layer — ${unusable[0]}${more}; OCR is switched off (--no-ocr)`);
   }
   return { encoding: null, blocks: numberTables(mergeContinuations(joinPages(pages))), warnings, errors };
 }

@@ -13,7 +13,7 @@ export interface Extraction {
 export interface Extractor {
   readonly kind: SourceInfo['kind'];
   supports(file: { path: string; head: Uint8Array; mime: string | null }): boolean;
-  extract(bytes: Uint8Array, path: string, options?: { password?: string }): Promise<Extraction>;
+  extract(bytes: Uint8Array, path: string, options?: { password?: string; ocr?: boolean; dpi?: number }): Promise<Extraction>;
 }
 
 /** An input the pipeline cannot use, with a reason a user can act on. */

@@ -3,6 +3,7 @@
  * every field. Rows are read in order by a small state machine (header → funds → goals →
  * indicators → closing rows); the indicator block is aligned by content (indicators.ts).
  */
+import levenshtein from 'fast-levenshtein';
 import type { FieldProvenance, FormSegment, Origin, Repair } from '../schemas/document.js';
 import { type FormRecord, type Indicator, type Issue, emptyFunds } from '../schemas/record.js';
 import { prepareRow } from './cells.js';
@@ -11,11 +12,11 @@ import {
 } from './indicators.js';
 import { ProvenanceLog } from './provenance.js';
 import { type KeyValue, pairLabels, tokenizeRow } from './tokens.js';
-import { labelKey } from './text.js';
+import { isBlank, labelKey } from './text.js';
 import {
   type MoneyUnit, parseMoney, parseRate, parseScore, parseValue,
 } from './values.js';
-import { type FieldLabel, INDICATOR_COLUMNS, matchLabel } from './vocabulary.js';
+import { type FieldLabel, INDICATOR_COLUMNS, type IndicatorColumn, matchLabel } from './vocabulary.js';
 
 export interface BuildContext { file: string; sha256: string; formIndex: number }
 export interface Built { record: FormRecord; provenance: FieldProvenance[] }
@@ -325,6 +326,20 @@ function readGoalValues(draft: FormDraft, values: readonly RowCell[]): void {
 
 // ---------------------------------------------------------------- indicators
 
+function nearestMissingColumn(text: string, present: ReadonlySet<IndicatorColumn>): IndicatorColumn | null {
+  const key = labelKey(text);
+  if (key.length < 2 || key.length > 12) return null;
+  let best: { column: IndicatorColumn; distance: number } | null = null;
+  for (const [column, terms] of Object.entries(INDICATOR_COLUMNS) as Array<[IndicatorColumn, readonly string[]]>) {
+    if (present.has(column)) continue;
+    for (const term of terms) {
+      const distance = levenshtein.get(key, term);
+      if (distance <= Math.max(1, Math.floor(term.length / 3)) && (!best || distance < best.distance)) best = { column, distance };
+    }
+  }
+  return best?.column ?? null;
+}
+
 function indicatorHeaderOf(cells: readonly RowCell[]): HeaderColumn[] | null {
   const header: HeaderColumn[] = [];
   for (const cell of cells) {
@@ -333,6 +348,14 @@ function indicatorHeaderOf(cells: readonly RowCell[]): HeaderColumn[] | null {
   }
   const columns = new Set(header.map((h) => h.column));
   if (header.length < 3 || !(columns.has('name') || columns.has('level2') || columns.has('target'))) return null;
+  // In a row that is clearly the header, a misread label (指标什 for 指标值) may be one slip further
+  // from its term than a label on its own is allowed: it names a column the row still lacks.
+  for (const cell of cells) {
+    if (header.some((h) => h.col === cell.col) || isBlank(cell.text)) continue;
+    const near = nearestMissingColumn(cell.text, columns);
+    if (near) { header.push({ column: near, col: cell.col }); columns.add(near); }
+  }
+  header.sort((a, b) => a.col - b.col);
   // A garbled 一级指标 label (text of another cell printed over it) still has a level-1 column.
   if (!columns.has('level1')) header.unshift({ column: 'level1', col: Math.max(0, (header[0]?.col ?? 1) - 1) });
   if (!columns.has('name')) {

@@ -15,8 +15,14 @@ export function sha256Of(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** What a caller may tell the stages: for now, the password of encrypted PDFs. */
-export interface ProcessOptions { password?: string }
+/** What a caller may tell the stages: the password of encrypted PDFs, whether and how to OCR. */
+export interface ProcessOptions {
+  password?: string;
+  /** OCR scans and pages without a usable text layer @default true */
+  ocr?: boolean;
+  /** resolution for OCR rendering @default 300 */
+  dpi?: number;
+}
 
 function emptyDocument(path: string, bytes: Uint8Array): ZipingDocument {
   return {

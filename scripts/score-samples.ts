@@ -1,6 +1,6 @@
 /**
  * Field-level precision and recall of every bundled sample (OCR text and PDF) against its expected
- * records: `npm run samples:score [-- --verbose]`.
+ * records: `npm run samples:score [-- --verbose]`. Scanned samples compare free text by similarity.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -15,19 +15,20 @@ function inputs(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const path = join(dir, e.name);
     if (e.isDirectory()) return inputs(path);
-    return /\.(txt|pdf)$/.test(e.name) ? [path] : [];
+    return /\.(txt|pdf|png|jpe?g)$/.test(e.name) ? [path] : [];
   }).sort();
 }
 
 console.log(['sample', 'forms', 'fields', 'precision', 'recall', 'ms'].join('\t'));
 for (const path of inputs(SAMPLES)) {
-  const expectedPath = path.replace(/\.(txt|pdf)$/, '.expected.jsonl');
+  const expectedPath = path.replace(/\.(txt|pdf|png|jpe?g)$/, '.expected.jsonl');
   if (!existsSync(expectedPath)) continue;
   const started = performance.now();
   const doc = await processDocument(relative(SAMPLES, path).split('/').pop()!, readFileSync(path));
   const ms = Math.round(performance.now() - started);
   const expected = readFileSync(expectedPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FormRecord);
-  const score = compareRecords(expected, doc.records);
+  // scans: free text compared by similarity (ratio ≥ 0.9), everything else exactly
+  const score = compareRecords(expected, doc.records, { fuzzyText: path.includes('/scanned/') });
   const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
   console.log([relative(SAMPLES, path), doc.records.length, `${score.matched}/${score.expected}`, pct(score.precision), pct(score.recall), ms].join('\t'));
   if (verbose) for (const m of score.mismatches) console.log(`    ${m}`);

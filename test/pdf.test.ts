@@ -78,28 +78,35 @@ it('provenance gives the page and the box the value was printed in', async () =>
   }
 });
 
-it('reports a scanned PDF as needing OCR instead of producing records', async () => {
-  const doc = await processDocument('scanned_only.pdf', readFileSync(join(FIXTURES, 'scanned_only.pdf')));
+it('with OCR switched off, reports a scanned PDF as needing OCR instead of producing records', async () => {
+  const doc = await processDocument('scanned_only.pdf', readFileSync(join(FIXTURES, 'scanned_only.pdf')), { ocr: false });
   expect(doc.status).toBe('failed');
   expect(doc.records).toEqual([]);
-  expect(doc.issues[0]!.message).toMatch(/no page has a usable text layer — page 1: the page has no text layer.*needs OCR/);
+  expect(doc.issues[0]!.message).toMatch(/no page has a usable text layer — page 1: the page has no text layer.*OCR is switched off/);
 });
 
 it('reports a text layer without ToUnicode maps as garbled instead of producing records', async () => {
   // made by scripts/make-sample-pdfs.ts: a sample PDF whose fonts' ToUnicode entries were removed
-  const doc = await processDocument('no_tounicode.pdf', readFileSync(join(FIXTURES, 'no_tounicode.pdf')));
+  const doc = await processDocument('no_tounicode.pdf', readFileSync(join(FIXTURES, 'no_tounicode.pdf')), { ocr: false });
   expect(doc.status).toBe('failed');
   expect(doc.records).toEqual([]);
-  expect(doc.issues[0]!.message).toMatch(/page 1: the text layer is garbled.*ToUnicode.*\(and 1 more page\).*needs OCR/);
+  expect(doc.issues[0]!.message).toMatch(/page 1: the text layer is garbled.*ToUnicode.*\(and 1 more page\).*OCR is switched off/);
 });
 
-it('keeps the forms of text pages and names the page that needs OCR', async () => {
-  const doc = await processDocument('text_then_scan.pdf', readFileSync(join(FIXTURES, 'text_then_scan.pdf')));
+it('without OCR, keeps the forms of text pages and names the page that needs OCR', async () => {
+  const doc = await processDocument('text_then_scan.pdf', readFileSync(join(FIXTURES, 'text_then_scan.pdf')), { ocr: false });
   expect(doc.status).toBe('partial');
   expect(doc.records).toHaveLength(1);
   expect(doc.records[0]!.form_type).toBe('performance_target');
-  expect(doc.issues.filter((i) => i.severity === 'error').map((i) => i.message)).toEqual([expect.stringMatching(/^page 2: the page has no text layer.*needs OCR/)]);
+  expect(doc.issues.filter((i) => i.severity === 'error').map((i) => i.message)).toEqual([expect.stringMatching(/^page 2: the page has no text layer.*OCR is switched off/)]);
 });
+
+it('with OCR, reads the scanned page too and says so', async () => {
+  const doc = await processDocument('text_then_scan.pdf', readFileSync(join(FIXTURES, 'text_then_scan.pdf')));
+  expect(doc.records.map((r) => r.form_type)).toEqual(['performance_target', 'performance_target']);
+  expect(doc.records[1]!.source.page).toBe(2);
+  expect(doc.issues.map((i) => i.message)).toContainEqual(expect.stringMatching(/^page 2: the page has no text layer.*read by OCR/));
+}, 60000);
 
 it('rejects a damaged PDF with a reason naming the problem', async () => {
   const bytes = readFileSync(join(PDF_SAMPLES, 'performance_target.pdf')).subarray(0, 2000);

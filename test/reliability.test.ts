@@ -22,15 +22,15 @@ const EXPECTED: Record<string, [string, RegExp]> = {
   'empty.txt': ['failed', /empty file \(0 bytes\)/],
   'not_a_form.txt': ['failed', /no budget performance form found/],
   'binary_junk.txt': ['failed', /not a text file: it holds binary data/],
-  'png_named.pdf': ['failed', /image\/png\) although it is named \.pdf/],
+  'png_named.pdf': ['failed', /no text or table \(an image file named \.pdf\)/],
   'truncated.pdf': ['failed', /not a readable PDF .*damaged or truncated/],
   // pdf.js rebuilds a broken cross-reference table by scanning the file: the forms are read
   'broken_xref.pdf': ['success', /^$/],
   'encrypted_user_password.pdf': ['failed', /encrypted PDF: supply --password/],
   'encrypted_owner_only.pdf': ['success', /^$/],
   'zero_pages.pdf': ['failed', /the PDF has no content/],
-  'truncated.png': ['failed', /image\/png.*need OCR/],
-  'truncated.jpg': ['failed', /image\/jpeg.*need OCR/],
+  'truncated.png': ['failed', /the image is truncated \(no IEND chunk/],
+  'truncated.jpg': ['failed', /the image is truncated \(no end-of-image marker/],
   'header_only.txt': ['partial', /no indicator rows found/],
   'script_and_quotes.txt': ['success', /^$/],
 };

@@ -1,0 +1,113 @@
+/**
+ * Page images for OCR: a PDF page rendered by pdf.js, or an image file decoded by @napi-rs/canvas,
+ * as a greyscale pixel buffer — deskewed (the angle of the table's long lines) and binarised.
+ */
+import { type Canvas, createCanvas, loadImage } from '@napi-rs/canvas';
+import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+
+export interface Gray { width: number; height: number; data: Uint8Array; dpi: number }
+
+export async function renderPdfPage(page: PDFPageProxy, dpi: number): Promise<Canvas> {
+  const viewport = page.getViewport({ scale: dpi / 72 });
+  const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
+  const context = canvas.getContext('2d');
+  context.fillStyle = '#fff';
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  await page.render({ canvasContext: context as never, canvas: canvas as never, viewport }).promise;
+  return canvas;
+}
+
+export async function decodeImage(bytes: Uint8Array): Promise<Canvas> {
+  const image = await loadImage(Buffer.from(bytes));
+  const canvas = createCanvas(image.width, image.height);
+  const context = canvas.getContext('2d');
+  context.fillStyle = '#fff';
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  context.drawImage(image, 0, 0);
+  return canvas;
+}
+
+export function toGray(canvas: Canvas, dpi: number): Gray {
+  const { width, height } = canvas;
+  const rgba = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+  const data = new Uint8Array(width * height);
+  for (let i = 0, j = 0; j < data.length; i += 4, j++) data[j] = (rgba[i]! * 299 + rgba[i + 1]! * 587 + rgba[i + 2]! * 114) / 1000;
+  return { width, height, data, dpi };
+}
+
+/** Otsu's threshold: the grey level that best separates ink from paper. */
+export function otsu(gray: Gray): number {
+  const histogram = new Array<number>(256).fill(0);
+  for (const v of gray.data) histogram[v]!++;
+  const total = gray.data.length;
+  let sum = 0;
+  for (let i = 0; i < 256; i++) sum += i * histogram[i]!;
+  let sumB = 0, weightB = 0, best = 0, threshold = 128;
+  for (let t = 0; t < 256; t++) {
+    weightB += histogram[t]!;
+    if (weightB === 0) continue;
+    const weightF = total - weightB;
+    if (weightF === 0) break;
+    sumB += t * histogram[t]!;
+    const between = weightB * weightF * ((sumB / weightB) - ((sum - sumB) / weightF)) ** 2;
+    if (between > best) { best = between; threshold = t; }
+  }
+  return threshold;
+}
+
+/** Ink mask (1 = ink) at the Otsu threshold, with isolated specks removed. */
+export function binarise(gray: Gray): Uint8Array {
+  const threshold = otsu(gray);
+  const { width, height, data } = gray;
+  const ink = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) ink[i] = data[i]! < threshold ? 1 : 0;
+  // a speck: an ink pixel with no ink among its 8 neighbours
+  const clean = ink.slice();
+  for (let y = 1; y < height - 1; y++) {
+    for (let x = 1; x < width - 1; x++) {
+      const i = y * width + x;
+      if (!ink[i]) continue;
+      const n = ink[i - 1]! + ink[i + 1]! + ink[i - width]! + ink[i + width]! + ink[i - width - 1]! + ink[i - width + 1]! + ink[i + width - 1]! + ink[i + width + 1]!;
+      if (n === 0) clean[i] = 0;
+    }
+  }
+  return clean;
+}
+
+/**
+ * The skew of a page in degrees, from its long horizontal lines: the angle whose row projection of
+ * (subsampled) ink is sharpest. Table rulings make this robust on forms.
+ */
+export function skewAngle(gray: Gray, ink: Uint8Array, maxDegrees = 3, step = 0.1): number {
+  const { width, height } = gray;
+  const points: Array<[number, number]> = [];
+  for (let y = 0; y < height; y += 2) for (let x = 0; x < width; x += 2) if (ink[y * width + x]) points.push([x, y]);
+  if (points.length === 0) return 0;
+  let best = 0;
+  let bestScore = -1;
+  for (let a = -maxDegrees; a <= maxDegrees + 1e-9; a += step) {
+    const t = Math.tan((a * Math.PI) / 180);
+    const bins = new Map<number, number>();
+    for (const [x, y] of points) {
+      const row = Math.round(y - x * t);
+      bins.set(row, (bins.get(row) ?? 0) + 1);
+    }
+    let score = 0;
+    for (const n of bins.values()) score += n * n;
+    if (score > bestScore) { bestScore = score; best = a; }
+  }
+  return Math.round(best * 100) / 100;
+}
+
+/** The canvas turned by -angle degrees about its centre, on white. */
+export function rotate(canvas: Canvas, degrees: number): Canvas {
+  if (Math.abs(degrees) < 0.05) return canvas;
+  const out = createCanvas(canvas.width, canvas.height);
+  const context = out.getContext('2d');
+  context.fillStyle = '#fff';
+  context.fillRect(0, 0, out.width, out.height);
+  context.translate(out.width / 2, out.height / 2);
+  context.rotate((-degrees * Math.PI) / 180);
+  context.drawImage(canvas, -canvas.width / 2, -canvas.height / 2);
+  return out;
+}

@@ -1,0 +1,77 @@
+/**
+ * The OCR path: ruling-line detection and deskewing on drawn pages, the domain corrections of OCR
+ * text, and the scanned samples (image-only PDF, PNG) against the records of the PDFs they were
+ * scanned from, free text compared by similarity.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createCanvas } from '@napi-rs/canvas';
+import { describe, expect, it } from 'vitest';
+import { latticeTables } from '../extractors/pdf/lattice.js';
+import { correctOcrCell } from '../extractors/scan/page.js';
+import { rulingLines } from '../extractors/scan/grid.js';
+import { binarise, rotate, skewAngle, toGray } from '../extractors/scan/raster.js';
+import { processDocument } from '../pipeline/process.js';
+import type { FormRecord } from '../schemas/record.js';
+import { compareRecords } from './compare.js';
+
+const DIR = join(import.meta.dirname, '..', 'samples', 'scanned');
+
+/** A 3×2 ruled table at 150 dpi whose top-left cell spans two rows, with some text strokes. */
+function drawnTable() {
+  const canvas = createCanvas(900, 600);
+  const c = canvas.getContext('2d');
+  c.fillStyle = '#fff';
+  c.fillRect(0, 0, 900, 600);
+  c.fillStyle = '#000';
+  const h = (y: number, x0: number, x1: number) => c.fillRect(x0, y, x1 - x0, 3);
+  const v = (x: number, y0: number, y1: number) => c.fillRect(x, y0, 3, y1 - y0);
+  h(100, 100, 800); h(200, 300, 800); h(300, 100, 800); h(400, 100, 800);
+  v(100, 100, 400); v(300, 100, 400); v(800, 100, 400); v(550, 100, 400);
+  c.font = '30px sans-serif';
+  c.fillText('一级指标', 130, 160);
+  return canvas;
+}
+
+describe('page images', () => {
+  it('finds the ruling grid, merged cells included', () => {
+    const gray = toGray(drawnTable(), 150);
+    const { tables } = latticeTables(rulingLines(gray, binarise(gray)), []);
+    expect(tables).toHaveLength(1);
+    const spans = tables[0]!.cells.map((cell) => [cell.row, cell.col, cell.rows, cell.cols]);
+    expect(spans).toContainEqual([0, 0, 2, 1]); // the left cell spans the first two rows
+    expect(tables[0]!.slots).toHaveLength(3);
+    expect(tables[0]!.slots[0]).toHaveLength(3);
+  });
+
+  it('measures the skew of a rotated page from its rulings', () => {
+    const turned = rotate(drawnTable(), -1.2); // rotate() turns by -angle: this page is skewed +1.2°
+    const gray = toGray(turned, 150);
+    expect(skewAngle(gray, binarise(gray))).toBeCloseTo(1.2, 0);
+  });
+});
+
+describe('OCR corrections', () => {
+  it('reads the comparison signs chi_sim misreads before numbers, and drops ruling specks at the edges', () => {
+    expect(correctOcrCell('之95百分比')).toBe('≥95百分比');
+    expect(correctOcrCell('过10台/套')).toBe('≥10台/套');
+    expect(correctOcrCell('委5万元')).toBe('≤5万元');
+    expect(correctOcrCell('- ”项目成本')).toBe('项目成本');
+    expect(correctOcrCell('之类工作')).toBe('之类工作'); // not before a number: text, unchanged
+  });
+});
+
+// The issue's target is 95%; the floor below is what this version reaches (92–93%), kept so a
+// regression fails. The gap is listed on the issue.
+describe.each(readdirSync(DIR).filter((f) => /\.(pdf|png)$/.test(f)).sort())('scanned sample %s', (name) => {
+  it('matches the printed PDF\'s records on at least 90% of fields (free text by similarity)', async () => {
+    const doc = await processDocument(name, readFileSync(join(DIR, name)));
+    const expected = readFileSync(join(DIR, name.replace(/\.(pdf|png)$/, '.expected.jsonl')), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FormRecord);
+    const score = compareRecords(expected, doc.records, { fuzzyText: true });
+    console.log(`${name}: ${score.matched}/${score.expected} fields (${(score.recall * 100).toFixed(1)}%)`);
+    expect(doc.records).toHaveLength(expected.length);
+    expect(score.precision).toBeGreaterThanOrEqual(0.9);
+    expect(score.recall).toBeGreaterThanOrEqual(0.9);
+    expect(doc.issues.some((i) => /read by OCR/.test(i.message))).toBe(true);
+  }, 120000);
+});
