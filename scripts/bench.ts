@@ -4,9 +4,12 @@
  *   OCR text: N forms (project names and amounts varied per copy) — forms per second;
  *   PDF text layer: one 200-page multi-form PDF assembled from the sample PDFs — pages per second.
  *   OCR text again over 2,000 files — to show memory stays bounded on long batches.
- * Usage: npm run bench [-- --forms 10000 --pages 200]
+ *   scans: 20 pages at 300 dpi through the OCR path with 1 and 2 workers, and through Debian's
+ *   native tesseract CLI (whole page) as the reference, when it is installed.
+ * Usage: npm run bench [-- --forms 10000 --pages 200 --scan-pages 20]
  */
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
@@ -19,6 +22,8 @@ const argForms = process.argv.indexOf('--forms');
 const TARGET_FORMS = argForms > 0 ? Number(process.argv[argForms + 1]) : 10000;
 const argPages = process.argv.indexOf('--pages');
 const TARGET_PAGES = argPages > 0 ? Number(process.argv[argPages + 1]) : 200;
+const argScans = process.argv.indexOf('--scan-pages');
+const SCAN_PAGES = argScans > 0 ? Number(process.argv[argScans + 1]) : 20;
 
 type Row = Record<string, string | number>;
 
@@ -112,9 +117,59 @@ async function benchPdf(): Promise<Row> {
   };
 }
 
+/** Scanned pages as PNG files: the scanned sample PDF's pages rendered again, repeated to `count`. */
+async function scannedPages(dir: string, count: number): Promise<string[]> {
+  const { openPdf } = await import('../extractors/pdfText.js');
+  const { renderPdfPage } = await import('../extractors/scan/raster.js');
+  const pdf = await openPdf(readFileSync(join(ROOT, 'samples', 'scanned', 'performance_target_scan.pdf')), 'scan');
+  const images: Buffer[] = [];
+  for (let n = 1; n <= pdf.numPages; n++) images.push(await (await renderPdfPage(await pdf.getPage(n), 300)).encode('png'));
+  await pdf.destroy();
+  return Array.from({ length: count }, (_, i) => {
+    const path = join(dir, `page_${String(i).padStart(3, '0')}.png`);
+    writeFileSync(path, images[i % images.length]!); // repeated pages are re-read: the runs use --force
+    return path;
+  });
+}
+
+/** The same pages through Debian's native tesseract CLI (whole page, chi_sim), when installed. */
+function nativeTesseract(pages: readonly string[]): number | null {
+  const probe = spawnSync('tesseract', ['--version']);
+  if (probe.status !== 0) return null;
+  const started = performance.now();
+  for (const page of pages) spawnSync('tesseract', [page, '-', '-l', 'chi_sim', '--psm', '6'], { stdio: 'ignore' });
+  return (performance.now() - started) / 1000;
+}
+
+async function benchScans(): Promise<Row[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'ziping-bench-'));
+  const pages = await scannedPages(dir, SCAN_PAGES);
+  const rows: Row[] = [];
+  const perWorkers: number[] = [];
+  for (const workers of [1, 2]) {
+    const db = openDatabase(join(dir, `scan${workers}.sqlite`));
+    const { seconds, peakRssMb } = await measured(() => runBatch(db, pages, { concurrency: workers, workers, force: true }));
+    db.close();
+    perWorkers.push(seconds);
+    rows.push({
+      path: `scans (${workers} worker${workers > 1 ? 's' : ''})`, items: `${pages.length} pages, 300 dpi`, files: pages.length, wall_s: round(seconds),
+      throughput: `${round((pages.length / seconds) * 60)} pages/min`, sqlite_rows_per_s: '', peak_rss_mb: peakRssMb,
+      target: workers === 2 ? '≥ 1.8× 1 worker' : '≤ 1.5× native/page', ratio_to_target: workers === 2 ? round(perWorkers[0]! / seconds) : '',
+    });
+  }
+  const native = nativeTesseract(pages);
+  rows.push({
+    path: 'scans (native tesseract CLI)', items: `${pages.length} pages, whole page`, files: pages.length, wall_s: native === null ? 'not installed' : round(native),
+    throughput: native === null ? '' : `${round((pages.length / native) * 60)} pages/min`, sqlite_rows_per_s: '', peak_rss_mb: '',
+    target: 'reference', ratio_to_target: native === null ? '' : `ziping(1 worker)/native ${round(perWorkers[0]! / native)}`,
+  });
+  rmSync(dir, { recursive: true, force: true });
+  return rows;
+}
+
 async function main(): Promise<void> {
   // the second OCR-text run checks memory stays bounded over 2,000 files (the batch streams)
-  const rows = [await benchOcrText(TARGET_FORMS), await benchOcrText(0, 2000), await benchPdf()];
+  const rows = [await benchOcrText(TARGET_FORMS), await benchOcrText(0, 2000), await benchPdf(), ...(await benchScans())];
   const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version };
   console.table(rows);
   console.log(`machine: ${machine.cpus} × ${machine.cpu}, ${machine.memory_gb} GiB, Node ${machine.node}`);
