@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { mergeContinuations, numberTables } from '../pipeline/detectTables.js';
 import { labelKey } from '../pipeline/text.js';
-import type { Block, Cell, Table } from '../schemas/document.js';
+import type { Block, Cell, Repair, Table } from '../schemas/document.js';
 import { bboxTuple, type Box, groupLines, joinRuns, type PlacedText } from './pdf/geometry.js';
 import { latticeTables } from './pdf/lattice.js';
 import { loadPdfjs, restoreNativeJson } from './pdf/pdfjs.js';
@@ -64,8 +64,11 @@ export async function openPdf(bytes: Uint8Array, path: string, options: PdfOptio
   }
 }
 
-function toCells(texts: Array<{ text: string; box: Box | null }>, page: number, line: number): Cell[] {
-  return texts.map((t, col) => ({ text: t.text, origin: { table: null, row: null, col, line, page, bbox: t.box ? bboxTuple(t.box) : null } }));
+function toCells(texts: Array<{ text: string; box: Box | null; repairs?: Repair[] }>, page: number, line: number): Cell[] {
+  return texts.map((t, col) => ({
+    text: t.text, origin: { table: null, row: null, col, line, page, bbox: t.box ? bboxTuple(t.box) : null },
+    ...(t.repairs ? { repairs: t.repairs } : {}),
+  }));
 }
 
 /** One page's blocks in reading order (top to bottom): text lines and tables. */
@@ -76,7 +79,7 @@ export function pageBlocks(content: PageContent, firstLine: number): PageItem[] 
   let loose = rest;
   for (const grid of tables) {
     // A merged cell's text sits in its top-left slot; the slots it covers stay empty, as in HTML.
-    const rows = grid.slots.map((slots, r) => toCells(slots.map((cell, c) => (cell.row === r && cell.col === c ? { text: cell.text, box: cell } : { text: '', box: null })), content.page, line));
+    const rows = grid.slots.map((slots, r) => toCells(slots.map((cell, c) => (cell.row === r && cell.col === c ? { text: cell.text, box: cell, repairs: cell.repairs } : { text: '', box: null })), content.page, line));
     items.push({ y: grid.y0, block: tableBlock(rows, line), placed: { rows, box: grid, columns: grid.xs, openTop: grid.openTop, openBottom: grid.openBottom } });
   }
   if (tables.length === 0) {

@@ -8,8 +8,8 @@ import { readScannedPage } from './scan/page.js';
 import { decodeImage } from './scan/raster.js';
 
 const SUPPORTED = new Set(['image/png', 'image/jpeg']);
-/** Scans carry no usable resolution often enough that a form page's width decides it: A4 at 300 dpi is ~2480 px. */
-function dpiOf(width: number, height: number): number {
+/** Scans carry no usable resolution often enough that a form page's size decides it: A4's long side is 11.69 in. */
+export function dpiOf(width: number, height: number): number {
   const longSide = Math.max(width, height);
   return Math.max(100, Math.round(longSide / 11.69));
 }

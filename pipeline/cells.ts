@@ -12,7 +12,8 @@ export function prepareRow(row: readonly Cell[]): PreparedRow {
   row.forEach((cell, col) => {
     const cleaned = cleanCell(cell.text);
     if (cleaned.text === '') return;
-    const prepared: RowCell = { text: cleaned.text, col, origin: cell.origin, repairs: cleaned.repairs };
+    // what the extractor did (an OCR read) comes first in the evidence, then the cleaning
+    const prepared: RowCell = { text: cleaned.text, col, origin: cell.origin, repairs: [...(cell.repairs ?? []), ...cleaned.repairs] };
     (isPlaceholder(cleaned.text) ? placeholders : cells).push(prepared);
   });
   return { cells, placeholders };

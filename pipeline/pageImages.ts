@@ -1,12 +1,14 @@
 /**
- * Crops of PDF pages around a field's box, for the review report: the reviewer sees the printed
- * cell beside the value read from it. Pages are rendered with pdf.js onto @napi-rs/canvas at the
- * rotation the extractor used, so boxes and pixels line up.
+ * Crops of PDF pages and scanned images around a field's box, for the review report: the reviewer
+ * sees the printed cell beside the value read from it. PDF pages are rendered with pdf.js onto
+ * @napi-rs/canvas at the rotation the extractor used, so boxes and pixels line up.
  */
 import { readFileSync } from 'node:fs';
 import { createCanvas, type Canvas } from '@napi-rs/canvas';
 import { readPage } from '../extractors/pdf/pageContent.js';
 import { openPdf } from '../extractors/pdfText.js';
+import { decodeImage } from '../extractors/scan/raster.js';
+import { dpiOf } from '../extractors/scanImage.js';
 
 /** pixels per PDF point (144 dpi) */
 const SCALE = 2;
@@ -16,12 +18,22 @@ const MARGIN = 12;
 export class PageCropper {
   private readonly pages = new Map<string, Promise<Canvas | null>>();
 
-  private render(path: string, pageNumber: number): Promise<Canvas | null> {
+  /** A scanned image at the scale the crops use (boxes are in points at the image's estimated dpi). */
+  private async image(path: string): Promise<Canvas> {
+    const decoded = await decodeImage(readFileSync(path));
+    const factor = (72 * SCALE) / dpiOf(decoded.width, decoded.height);
+    const canvas = createCanvas(Math.round(decoded.width * factor), Math.round(decoded.height * factor));
+    canvas.getContext('2d').drawImage(decoded, 0, 0, canvas.width, canvas.height);
+    return canvas;
+  }
+
+  private render(path: string, pageNumber: number, kind: 'pdf' | 'image'): Promise<Canvas | null> {
     const key = `${path}#${pageNumber}`;
     let rendered = this.pages.get(key);
     if (!rendered) {
       rendered = (async () => {
         try {
+          if (kind === 'image') return await this.image(path);
           const pdf = await openPdf(readFileSync(path), path);
           try {
             const page = await pdf.getPage(pageNumber);
@@ -46,8 +58,8 @@ export class PageCropper {
   }
 
   /** A PNG data URI of the page around `bbox` (points), or null when the page cannot be rendered. */
-  async crop(path: string, pageNumber: number, bbox: readonly number[]): Promise<string | null> {
-    const page = await this.render(path, pageNumber);
+  async crop(path: string, pageNumber: number, bbox: readonly number[], kind: 'pdf' | 'image' = 'pdf'): Promise<string | null> {
+    const page = await this.render(path, pageNumber, kind);
     if (!page || bbox.length !== 4) return null;
     const x0 = Math.max(0, Math.floor((bbox[0]! - MARGIN) * SCALE));
     const y0 = Math.max(0, Math.floor((bbox[1]! - MARGIN) * SCALE));

@@ -22,7 +22,12 @@ export const Origin = z.object({
 });
 export type Origin = z.infer<typeof Origin>;
 
-export const Cell = z.object({ text: z.string(), origin: Origin });
+/** One applied repair: the evidence the review report and tests explain a value by. */
+export const Repair = z.object({ rule: z.string(), before: z.string(), after: z.string(), confidence: z.number() });
+export type Repair = z.infer<typeof Repair>;
+
+/** A table cell; `repairs` carries what the extractor already did to its text (OCR and its corrections). */
+export const Cell = z.object({ text: z.string(), origin: Origin, repairs: z.array(Repair).optional() });
 export type Cell = z.infer<typeof Cell>;
 
 export const Table = z.object({
@@ -40,9 +45,6 @@ export const Block = z.discriminatedUnion('kind', [
 ]);
 export type Block = z.infer<typeof Block>;
 
-/** One applied repair: the evidence the review report and tests explain a value by. */
-export const Repair = z.object({ rule: z.string(), before: z.string(), after: z.string(), confidence: z.number() });
-export type Repair = z.infer<typeof Repair>;
 
 export const FieldProvenance = z.object({
   form_index: z.number().int(),

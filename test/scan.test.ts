@@ -73,5 +73,9 @@ describe.each(readdirSync(DIR).filter((f) => /\.(pdf|png)$/.test(f)).sort())('sc
     expect(score.precision).toBeGreaterThanOrEqual(0.9);
     expect(score.recall).toBeGreaterThanOrEqual(0.9);
     expect(doc.issues.some((i) => /read by OCR/.test(i.message))).toBe(true);
+    // every field read from a cell carries the OCR read (and its confidence) as evidence
+    const firstName = doc.provenance.find((p) => p.field === 'indicators[0].name')!;
+    expect(firstName.repairs[0]).toMatchObject({ rule: 'ocr', confidence: expect.any(Number) });
+    expect(firstName.confidence).toBeLessThanOrEqual(0.97 * firstName.repairs[0]!.confidence + 1e-9);
   }, 120000);
 });

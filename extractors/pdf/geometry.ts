@@ -2,6 +2,7 @@
  * Page geometry shared by the PDF table readers. Every coordinate is in PDF points on the page as
  * a reader sees it upright: origin top-left, y growing downwards.
  */
+import type { Repair } from '../../schemas/document.js';
 
 /** x0 < x1, y0 < y1 */
 export interface Box { x0: number; y0: number; x1: number; y1: number }
@@ -9,6 +10,8 @@ export interface Box { x0: number; y0: number; x1: number; y1: number }
 /** One text run from the text layer, placed on the upright page. */
 export interface PlacedText extends Box {
   text: string;
+  /** what the extractor did to read this text (an OCR read and its corrections) */
+  repairs?: Repair[];
   /** font size in points: the scale for every tolerance that depends on text */
   size: number;
 }

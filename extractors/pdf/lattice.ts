@@ -2,10 +2,11 @@
  * Ruled tables: snap a page's ruling lines into grids, derive merged cells from the separators
  * that are missing, and place each text run in the cell that contains its centre.
  */
+import type { Repair } from '../../schemas/document.js';
 import { type Box, centerX, centerY, cellText, clusterValues, type PlacedText, type Rule } from './geometry.js';
 
 /** One cell of a grid: its box and the grid rows/columns it spans. */
-export interface GridCell extends Box { row: number; col: number; rows: number; cols: number; text: string }
+export interface GridCell extends Box { row: number; col: number; rows: number; cols: number; text: string; repairs?: Repair[] }
 
 export interface GridTable extends Box {
   /** column boundaries (x) and row boundaries (y) */
@@ -133,6 +134,10 @@ export function latticeTables(rules: readonly Rule[], texts: readonly PlacedText
     if (cell) runsByCell.set(cell, [...(runsByCell.get(cell) ?? []), run]);
     else rest.push(run);
   }
-  for (const [cell, runs] of runsByCell) cell.text = cellText(runs, cell);
+  for (const [cell, runs] of runsByCell) {
+    cell.text = cellText(runs, cell);
+    const repairs = runs.flatMap((r) => r.repairs ?? []);
+    if (repairs.length > 0) cell.repairs = repairs;
+  }
   return { tables: tables.sort((a, b) => a.y0 - b.y0), rest };
 }

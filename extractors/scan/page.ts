@@ -5,6 +5,7 @@
  * are handled by the same code.
  */
 import { type Canvas, createCanvas } from '@napi-rs/canvas';
+import type { Repair } from '../../schemas/document.js';
 import type { PlacedText } from '../pdf/geometry.js';
 import { latticeTables } from '../pdf/lattice.js';
 import type { PageContent } from '../pdf/pageContent.js';
@@ -72,12 +73,16 @@ export async function readScannedPage(source: Canvas, pageNumber: number, dpi: n
       if (x1 - x0 < 4 || y1 - y0 < 4 || inkShare(ink, gray.width, x0, y0, x1, y1) < 0.002) continue;
       const shape = cell.y1 - cell.y0 < 26 ? 'line' : 'block';
       const { text, confidence } = await recognise(await crop(canvas, x0, y0, x1, y1).encode('png'), shape);
-      const joined = correctOcrCell(joinOcrLines(text));
+      const read = joinOcrLines(text);
+      const joined = correctOcrCell(read);
       if (joined === '') continue;
       confidences.push(confidence);
+      // the OCR read and any domain correction are evidence on every field read from this cell
+      const repairs: Repair[] = [{ rule: 'ocr', before: '', after: read, confidence: Math.round(confidence * 1000) / 1000 }];
+      if (joined !== read) repairs.push({ rule: 'ocr_sign_and_speck_correction', before: read, after: joined, confidence: 0.9 });
       const cx = (cell.x0 + cell.x1) / 2;
       const cy = (cell.y0 + cell.y1) / 2;
-      texts.push({ text: joined, size: 10, x0: cx - 1, x1: cx + 1, y0: cy - 1, y1: cy + 1 });
+      texts.push({ text: joined, size: 10, x0: cx - 1, x1: cx + 1, y0: cy - 1, y1: cy + 1, repairs });
     }
   }
   // text outside the tables: the bands above, between and below them
