@@ -101,12 +101,6 @@ it('without OCR, keeps the forms of text pages and names the page that needs OCR
   expect(doc.issues.filter((i) => i.severity === 'error').map((i) => i.message)).toEqual([expect.stringMatching(/^page 2: the page has no text layer.*OCR is switched off/)]);
 });
 
-it('with OCR, reads the scanned page too and says so', async () => {
-  const doc = await processDocument('text_then_scan.pdf', readFileSync(join(FIXTURES, 'text_then_scan.pdf')));
-  expect(doc.records.map((r) => r.form_type)).toEqual(['performance_target', 'performance_target']);
-  expect(doc.records[1]!.source.page).toBe(2);
-  expect(doc.issues.map((i) => i.message)).toContainEqual(expect.stringMatching(/^page 2: the page has no text layer.*read by OCR/));
-}, 60000);
 
 it('rejects a damaged PDF with a reason naming the problem', async () => {
   const bytes = readFileSync(join(PDF_SAMPLES, 'performance_target.pdf')).subarray(0, 2000);

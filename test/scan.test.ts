@@ -6,8 +6,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { latticeTables } from '../extractors/pdf/lattice.js';
+import { stopOcr } from '../extractors/scan/ocr.js';
 import { correctOcrCell } from '../extractors/scan/page.js';
 import { rulingLines } from '../extractors/scan/grid.js';
 import { binarise, rotate, skewAngle, toGray } from '../extractors/scan/raster.js';
@@ -16,6 +17,8 @@ import type { FormRecord } from '../schemas/record.js';
 import { compareRecords } from './compare.js';
 
 const DIR = join(import.meta.dirname, '..', 'samples', 'scanned');
+
+afterAll(stopOcr);
 
 /** A 3×2 ruled table at 150 dpi whose top-left cell spans two rows, with some text strokes. */
 function drawnTable() {
@@ -79,3 +82,11 @@ describe.each(readdirSync(DIR).filter((f) => /\.(pdf|png)$/.test(f)).sort())('sc
     expect(firstName.confidence).toBeLessThanOrEqual(0.97 * firstName.repairs[0]!.confidence + 1e-9);
   }, 120000);
 });
+
+// OCR tests live in this one file so that only one test process runs the OCR engine at a time.
+it('with OCR, reads the scanned page too and says so', async () => {
+  const doc = await processDocument('text_then_scan.pdf', readFileSync(join(import.meta.dirname, 'fixtures', 'pdf', 'text_then_scan.pdf')));
+  expect(doc.records.map((r) => r.form_type)).toEqual(['performance_target', 'performance_target']);
+  expect(doc.records[1]!.source.page).toBe(2);
+  expect(doc.issues.map((i) => i.message)).toContainEqual(expect.stringMatching(/^page 2: the page has no text layer.*read by OCR/));
+}, 60000);

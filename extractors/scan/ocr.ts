@@ -17,7 +17,9 @@ let idle: NodeJS.Timeout | null = null;
 let mode: PSM | null = null;
 
 function start(): Promise<Worker> {
-  engine ??= createWorker('chi_sim', OEM.LSTM_ONLY, { langPath: LANG_PATH, gzip: true, cacheMethod: 'none', logger: () => {} });
+  // Without an errorHandler, tesseract.js throws a failed job's error from its message listener,
+  // which no caller can catch and which ends the process; with one, the job's promise rejects.
+  engine ??= createWorker('chi_sim', OEM.LSTM_ONLY, { langPath: LANG_PATH, gzip: true, cacheMethod: 'none', logger: () => {}, errorHandler: () => {} });
   return engine;
 }
 
@@ -32,6 +34,15 @@ function stopWhenIdle(): void {
   idle.unref();
 }
 
+/** Stop the engine now (tests and short-lived callers; long runs stop it when idle). */
+export async function stopOcr(): Promise<void> {
+  if (idle) clearTimeout(idle);
+  const stopping = engine;
+  engine = null;
+  mode = null;
+  await (await stopping)?.terminate();
+}
+
 /** Recognise one image (a cell or a text block); `line` for a single line of text. */
 export async function recognise(png: Buffer, shape: 'line' | 'block'): Promise<OcrText> {
   if (idle) clearTimeout(idle);
@@ -44,6 +55,9 @@ export async function recognise(png: Buffer, shape: 'line' | 'block'): Promise<O
   try {
     const { data } = await worker.recognize(png);
     return { text: data.text.trim(), confidence: data.confidence / 100 };
+  } catch {
+    // a crop the engine cannot read is an empty cell with no confidence, not a failed document
+    return { text: '', confidence: 0 };
   } finally {
     stopWhenIdle();
   }
