@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createCanvas, type Canvas } from '@napi-rs/canvas';
 import { readPage } from '../extractors/pdf/pageContent.js';
 import { openPdf } from '../extractors/pdfText.js';
-import { decodeImage } from '../extractors/scan/raster.js';
+import { decodeImage, renderPdfPage } from '../extractors/scan/raster.js';
 import { dpiOf } from '../extractors/scanImage.js';
 
 /** pixels per PDF point (144 dpi) */
@@ -38,13 +38,7 @@ export class PageCropper {
           try {
             const page = await pdf.getPage(pageNumber);
             const { rotation } = await readPage(page);
-            const viewport = page.getViewport({ scale: SCALE, rotation });
-            const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
-            const context = canvas.getContext('2d');
-            context.fillStyle = '#fff';
-            context.fillRect(0, 0, canvas.width, canvas.height);
-            await page.render({ canvasContext: context as never, canvas: canvas as never, viewport }).promise;
-            return canvas;
+            return await renderPdfPage(page, 72 * SCALE, rotation);
           } finally {
             await pdf.destroy();
           }

@@ -10,12 +10,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeText } from '../extractors/ocrText.js';
 import { detectBlocks } from '../pipeline/detectTables.js';
-import { buildRecords } from '../pipeline/buildForm.js';
 import { segmentForms } from '../pipeline/segment.js';
 import { sha256Of } from '../pipeline/process.js';
 import { stripMarkup, unLatex } from '../pipeline/text.js';
 import type { FormSegment } from '../schemas/document.js';
-import type { FormRecord } from '../schemas/record.js';
+import { seedExpected, seedForms } from './seedForms.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(ROOT, 'samples', 'flattened');
@@ -78,21 +77,9 @@ function render(rows: string[][], shape: Shape): string {
   }
 }
 
-function seedForms(seed: string): Array<{ segment: FormSegment; records: number[] }> {
-  const text = readFileSync(join(ROOT, 'samples', `${seed}.txt`), 'utf8');
-  const { segments } = segmentForms(detectBlocks(text.split(/\r\n|\r|\n/)));
-  let next = 0;
-  return segments.map((segment) => {
-    const count = buildRecords(segment, { file: seed, sha256: '', formIndex: next }).length;
-    const records = Array.from({ length: count }, (_, i) => next + i);
-    next += count;
-    return { segment, records };
-  });
-}
-
 function make(spec: Spec): void {
   const forms = seedForms(spec.seed);
-  const expected = readFileSync(join(ROOT, 'samples', `${spec.seed}.expected.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FormRecord);
+  const expected = seedExpected(spec.seed);
   const chosen = spec.forms.map((index) => {
     const form = forms.find((f) => f.records.length === 1 && f.records[0] === index);
     if (!form) throw new Error(`${spec.seed}: record ${index} is not a single-record form`);

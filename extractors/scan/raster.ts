@@ -7,8 +7,9 @@ import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
 export interface Gray { width: number; height: number; data: Uint8Array; dpi: number }
 
-export async function renderPdfPage(page: PDFPageProxy, dpi: number): Promise<Canvas> {
-  const viewport = page.getViewport({ scale: dpi / 72 });
+/** A PDF page on white at `dpi`, turned by `rotation` degrees (the page's own /Rotate when omitted). */
+export async function renderPdfPage(page: PDFPageProxy, dpi: number, rotation?: number): Promise<Canvas> {
+  const viewport = page.getViewport({ scale: dpi / 72, ...(rotation === undefined ? {} : { rotation }) });
   const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
   const context = canvas.getContext('2d');
   context.fillStyle = '#fff';
