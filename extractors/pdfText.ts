@@ -2,7 +2,8 @@
  * The PDF text-layer extractor: pdf.js gives each page's text runs and drawing operators; ruled
  * tables come from the drawn grid (lattice), unruled ones from text positions (stream). The result
  * is the same blocks the OCR-text path produces, with page and box on every cell, so every later
- * stage is shared. Pages whose text layer is missing or garbled are reported as needing OCR.
+ * stage is shared. Pages whose text layer is missing or garbled are read by OCR (extractors/scan),
+ * or reported when OCR is switched off.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
