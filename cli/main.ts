@@ -16,6 +16,7 @@ import { type DocumentResult, collectInputs, runBatch } from '../pipeline/batch.
 import { toCsv, toJsonl } from '../pipeline/export.js';
 import { stringify } from 'csv-stringify/sync';
 import { loadProvenance, loadRecords, openDatabase, rescoreDatabase, VIEW_NAMES, viewRows } from '../pipeline/sinks/sqlite.js';
+import { DEFAULT_OCR_ENGINE, OCR_ENGINES, type OcrEngineName } from '../extractors/scan/ocr.js';
 
 type ViewName = (typeof VIEW_NAMES)[number];
 
@@ -41,7 +42,7 @@ function line(result: DocumentResult): string {
   return `${result.status.padEnd(7)} ${result.file}: ${result.forms} forms, ${result.indicators} indicators, ${result.needsReview} need review${tail}`;
 }
 
-interface IngestOptions { db: string; concurrency: number; workers?: number; timeout: number; memory: number; password?: string; ocr: boolean; dpi: number; force: boolean; quiet: boolean; json: boolean }
+interface IngestOptions { db: string; concurrency: number; workers?: number; timeout: number; memory: number; password?: string; ocr: boolean; dpi: number; ocrEngine: OcrEngineName; force: boolean; quiet: boolean; json: boolean }
 
 async function ingest(paths: string[], opts: IngestOptions): Promise<void> {
   const files = await collectInputs(paths);
@@ -57,7 +58,7 @@ async function ingest(paths: string[], opts: IngestOptions): Promise<void> {
   bar?.start(files.length, 0, { forms, failed, rate: '0.0' });
   const results = await runBatch(db, files, {
     concurrency: opts.concurrency, force: opts.force, workers: opts.workers, timeoutSeconds: opts.timeout, memoryMb: opts.memory,
-    process: { password: opts.password, ocr: opts.ocr, dpi: opts.dpi },
+    process: { password: opts.password, ocr: opts.ocr, dpi: opts.dpi, ocrEngine: opts.ocrEngine },
     onDocument: (r) => {
       forms += r.forms; done++;
       if (r.status === 'failed') { failed++; process.stderr.write(`ziping: ${r.file}: ${r.message}\n`); }
@@ -178,6 +179,7 @@ export function buildProgram(): Command {
     .option('--password <password>', 'password for encrypted PDFs')
     .option('--no-ocr', 'do not OCR scans and pages without a usable text layer (report them instead)')
     .option('--dpi <n>', 'resolution PDF pages are rendered at for OCR', positiveInt, 300)
+    .addOption(new Option('--ocr-engine <name>', 'OCR engine for scans').choices([...OCR_ENGINES]).default(DEFAULT_OCR_ENGINE))
     .option('--force', 're-read files already stored unchanged', false)
     .option('--quiet', 'print nothing but errors', false)
     .option('--json', 'one JSON line per document on stdout', false)

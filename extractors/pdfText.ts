@@ -17,6 +17,7 @@ import { loadPdfjs, restoreNativeJson } from './pdf/pdfjs.js';
 import { type PageContent, readPage } from './pdf/pageContent.js';
 import { streamTable } from './pdf/stream.js';
 import { readScannedPage, type ScannedPage } from './scan/page.js';
+import type { OcrEngineName } from './scan/ocr.js';
 import { renderPdfPage } from './scan/raster.js';
 import { type Extraction, type Extractor, InputError } from './types.js';
 
@@ -28,6 +29,8 @@ export interface PdfOptions {
   ocr?: boolean;
   /** resolution pages are rendered at for OCR @default 300 */
   dpi?: number;
+  /** the OCR engine @default paddle */
+  ocrEngine?: OcrEngineName;
 }
 
 /** A table as placed on its page: its rows, box and column boundaries (for continuations). */
@@ -221,7 +224,7 @@ export async function extractPdf(bytes: Uint8Array, path: string, options: PdfOp
       if (content.unusable && options.ocr !== false) {
         const reason = content.unusable;
         const dpi = options.dpi ?? 300;
-        const scanned = await readScannedPage(await renderPdfPage(page, dpi), n, dpi);
+        const scanned = await readScannedPage(await renderPdfPage(page, dpi), n, dpi, options.ocrEngine);
         content = scanned.content;
         warnings.push(ocrNote(`page ${n}: ${reason}`, scanned));
       }

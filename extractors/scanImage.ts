@@ -39,7 +39,7 @@ export const scanImageExtractor: Extractor = {
       throw new InputError(path, `the image cannot be decoded (${(error as Error).message}): the file is damaged or truncated`);
     }
     const dpi = dpiOf(canvas.width, canvas.height);
-    const scanned = await readScannedPage(canvas, 1, dpi);
+    const scanned = await readScannedPage(canvas, 1, dpi, options?.ocrEngine);
     if (scanned.content.blank) throw new InputError(path, `the image holds no text or table${named}`);
     return { encoding: null, blocks: joinPages([pageBlocks(scanned.content, 1)]), warnings: [ocrNote('scanned image', scanned)] };
   },

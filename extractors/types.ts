@@ -1,4 +1,5 @@
 import type { Block, SourceInfo } from '../schemas/document.js';
+import type { OcrEngineName } from './scan/ocr.js';
 
 /** What an extractor gives the pipeline: the blocks of one file in reading order. */
 export interface Extraction {
@@ -13,7 +14,7 @@ export interface Extraction {
 export interface Extractor {
   readonly kind: SourceInfo['kind'];
   supports(file: { path: string; head: Uint8Array; mime: string | null }): boolean;
-  extract(bytes: Uint8Array, path: string, options?: { password?: string; ocr?: boolean; dpi?: number }): Promise<Extraction>;
+  extract(bytes: Uint8Array, path: string, options?: { password?: string; ocr?: boolean; dpi?: number; ocrEngine?: OcrEngineName }): Promise<Extraction>;
 }
 
 /** An input the pipeline cannot use, with a reason a user can act on. */

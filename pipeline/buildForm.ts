@@ -134,8 +134,9 @@ const HEADER_LINE_FIELDS: ReadonlyArray<[RegExp, (d: FormDraft, value: string, o
   [/^主管部门\s*[:：]\s*(.+)$/, (d, v, l) => d.setText('department', v, l, [])],
   [/^填报人\s*[:：]\s*(.+)$/, (d, v, l) => { d.record.contact.filler = v.trim(); d.log.add('contact.filler', v, l, []); }],
   [/^(?:联系电话|电话)\s*[:：]\s*(.+)$/, (d, v, l) => setPhone(d, v, l)],
-  // "630001 行政审批部门行政审批局本级": a budget unit's code and name printed above the table
-  [/^(\d{6}\s+\S.*)$/, (d, v, l) => d.setText('filing_unit', v, l, [])],
+  // "630001 行政审批部门行政审批局本级": a budget unit's code and name printed above the table (OCR
+  // may lose the space); a six-digit amount or date before a unit word is not one
+  [/^(\d{6}\s*(?!万?元|年|月|日|个|人|次)[\u4e00-\u9fff]{2}.*)$/, (d, v, l) => d.setText('filing_unit', v, l, [])],
 ];
 
 /** A phone number is its digits (and dashes); latin OCR junk glued after it is dropped. */

@@ -10,6 +10,7 @@ import { buildRecords } from './buildForm.js';
 import { segmentForms } from './segment.js';
 import { applyAudits, scoreRecords } from './score.js';
 import { validateRecord } from './validate.js';
+import type { OcrEngineName } from '../extractors/scan/ocr.js';
 
 export function sha256Of(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -22,6 +23,8 @@ export interface ProcessOptions {
   ocr?: boolean;
   /** resolution for OCR rendering @default 300 */
   dpi?: number;
+  /** the OCR engine @default paddle */
+  ocrEngine?: OcrEngineName;
 }
 
 function emptyDocument(path: string, bytes: Uint8Array): ZipingDocument {

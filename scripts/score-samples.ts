@@ -1,15 +1,19 @@
 /**
  * Field-level precision and recall of every bundled sample (OCR text and PDF) against its expected
- * records: `npm run samples:score [-- --verbose]`. Scanned samples compare free text by similarity.
+ * records: `npm run samples:score [-- [path filter] [--verbose] [--ocr-engine=tesseract|paddle]]`. Scanned samples compare free text by similarity.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { DEFAULT_OCR_ENGINE, OCR_ENGINES } from '../extractors/scan/ocr.js';
 import { processDocument } from '../pipeline/process.js';
 import type { FormRecord } from '../schemas/record.js';
 import { compareRecords } from '../test/compare.js';
 
 const SAMPLES = join(import.meta.dirname, '..', 'samples');
 const verbose = process.argv.includes('--verbose');
+const only = process.argv.slice(2).find((a) => !a.startsWith('--'));
+const engineArg = process.argv.find((a) => a.startsWith('--ocr-engine='))?.split('=')[1];
+const ocrEngine = OCR_ENGINES.find((e) => e === engineArg) ?? DEFAULT_OCR_ENGINE;
 
 function inputs(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -22,9 +26,9 @@ function inputs(dir: string): string[] {
 console.log(['sample', 'forms', 'fields', 'precision', 'recall', 'ms'].join('\t'));
 for (const path of inputs(SAMPLES)) {
   const expectedPath = path.replace(/\.(txt|pdf|png|jpe?g)$/, '.expected.jsonl');
-  if (!existsSync(expectedPath)) continue;
+  if (!existsSync(expectedPath) || (only && !path.includes(only))) continue;
   const started = performance.now();
-  const doc = await processDocument(relative(SAMPLES, path).split('/').pop()!, readFileSync(path));
+  const doc = await processDocument(relative(SAMPLES, path).split('/').pop()!, readFileSync(path), { ocrEngine });
   const ms = Math.round(performance.now() - started);
   const expected = readFileSync(expectedPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FormRecord);
   // scans: free text compared by similarity (ratio ≥ 0.9), everything else exactly

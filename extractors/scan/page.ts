@@ -4,14 +4,14 @@
  * the same page content the text-layer reader gives, so tables, merged cells and continuations
  * are handled by the same code.
  */
-import { type Canvas, createCanvas } from '@napi-rs/canvas';
+import type { Canvas } from '@napi-rs/canvas';
 import type { Repair } from '../../schemas/document.js';
 import type { PlacedText } from '../pdf/geometry.js';
 import { latticeTables } from '../pdf/lattice.js';
 import type { PageContent } from '../pdf/pageContent.js';
-import { binarise, rotate, skewAngle, toGray } from './raster.js';
+import { binarise, type Gray, rotate, skewAngle, toGray } from './raster.js';
 import { rulingLines } from './grid.js';
-import { recognise } from './ocr.js';
+import { type OcrEngineName, ocrEngine } from './ocr.js';
 
 const LIST_ITEM = /^(\d{1,2}[.、．](?!\d)|[(（][一二三四五六七八九十\d]{1,2}[)）])/;
 
@@ -34,15 +34,17 @@ export function correctOcrCell(text: string): string {
     .replace(/^[委冬〈乏]\s*(?=\d)/, '≤');
 }
 
-function crop(canvas: Canvas, x0: number, y0: number, x1: number, y1: number): Canvas {
-  const w = Math.max(1, Math.round(x1 - x0));
-  const h = Math.max(1, Math.round(y1 - y0));
-  const out = createCanvas(w + 16, h + 16);
-  const context = out.getContext('2d');
-  context.fillStyle = '#fff';
-  context.fillRect(0, 0, out.width, out.height);
-  context.drawImage(canvas, Math.round(x0), Math.round(y0), w, h, 8, 8, w, h);
-  return out;
+const MARGIN = 8;
+
+/** A region of the page with a white margin around it, as engines read text best off a border. */
+function crop(gray: Gray, x0: number, y0: number, x1: number, y1: number): Gray {
+  const [left, top] = [Math.max(0, Math.round(x0)), Math.max(0, Math.round(y0))];
+  const w = Math.max(1, Math.min(gray.width, Math.round(x1)) - left);
+  const h = Math.max(1, Math.min(gray.height, Math.round(y1)) - top);
+  const width = w + 2 * MARGIN;
+  const data = new Uint8Array(width * (h + 2 * MARGIN)).fill(255);
+  for (let y = 0; y < h; y++) data.set(gray.data.subarray((top + y) * gray.width + left, (top + y) * gray.width + left + w), (y + MARGIN) * width + MARGIN);
+  return { width, height: h + 2 * MARGIN, data, dpi: gray.dpi };
 }
 
 function inkShare(ink: Uint8Array, width: number, x0: number, y0: number, x1: number, y1: number): number {
@@ -54,7 +56,8 @@ function inkShare(ink: Uint8Array, width: number, x0: number, y0: number, x1: nu
 
 export interface ScannedPage { content: PageContent; skew: number; confidences: number[] }
 
-export async function readScannedPage(source: Canvas, pageNumber: number, dpi: number): Promise<ScannedPage> {
+export async function readScannedPage(source: Canvas, pageNumber: number, dpi: number, engineName?: OcrEngineName): Promise<ScannedPage> {
+  const engine = await ocrEngine(engineName);
   const first = toGray(source, dpi);
   const skew = skewAngle(first, binarise(first));
   const canvas = rotate(source, skew);
@@ -72,7 +75,7 @@ export async function readScannedPage(source: Canvas, pageNumber: number, dpi: n
       const [x0, y0, x1, y1] = [cell.x0 * px + inset, cell.y0 * px + inset, cell.x1 * px - inset, cell.y1 * px - inset];
       if (x1 - x0 < 4 || y1 - y0 < 4 || inkShare(ink, gray.width, x0, y0, x1, y1) < 0.002) continue;
       const shape = cell.y1 - cell.y0 < 26 ? 'line' : 'block';
-      const { text, confidence } = await recognise(await crop(canvas, x0, y0, x1, y1).encode('png'), shape);
+      const { text, confidence } = await engine.read(crop(gray, x0, y0, x1, y1), shape);
       const read = joinOcrLines(text);
       const joined = correctOcrCell(read);
       if (joined === '') continue;
@@ -92,7 +95,7 @@ export async function readScannedPage(source: Canvas, pageNumber: number, dpi: n
   for (let k = 0; k + 1 < edges.length; k += 2) {
     const [top, bottom] = [edges[k]! + 2, edges[k + 1]! - 2];
     if (bottom - top < 8 || inkShare(ink, gray.width, 0, top * px, gray.width, bottom * px) < 0.0005) continue;
-    const { text, confidence } = await recognise(await crop(canvas, 0, top * px, gray.width, bottom * px).encode('png'), 'block');
+    const { text, confidence } = await engine.read(crop(gray, 0, top * px, gray.width, bottom * px), 'block');
     const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
     lines.forEach((line, i) => {
       const y = top + ((i + 0.5) * (bottom - top)) / lines.length;

