@@ -97,7 +97,8 @@ export function pageBlocks(content: PageContent, firstLine: number): PageItem[] 
   }
   for (const runs of groupLines(loose)) {
     const box = { x0: Math.min(...runs.map((r) => r.x0)), y0: Math.min(...runs.map((r) => r.y0)), x1: Math.max(...runs.map((r) => r.x1)), y1: Math.max(...runs.map((r) => r.y1)) };
-    items.push({ y: box.y0, block: { kind: 'text', text: joinLine(runs), line, page: content.page, bbox: bboxTuple(box) } });
+    const repairs = runs.flatMap((r) => r.repairs ?? []);
+    items.push({ y: box.y0, block: { kind: 'text', text: joinLine(runs), line, page: content.page, bbox: bboxTuple(box), ...(repairs.length > 0 ? { repairs } : {}) } });
   }
   items.sort((a, b) => a.y - b.y);
   for (const item of items) {

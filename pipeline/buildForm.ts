@@ -126,23 +126,23 @@ function scopeOf(title: string): FormRecord['scope'] {
 
 // ---------------------------------------------------------------- header lines
 
-const HEADER_LINE_FIELDS: ReadonlyArray<[RegExp, (d: FormDraft, value: string, origin: Origin) => void]> = [
-  [/^填报单位\s*[:：]\s*(.+)$/, (d, v, l) => d.setText('filing_unit', v, l, [])],
-  [/^预算部门(?:\s*[(（]盖章[)）])?\s*[:：]\s*(.+)$/, (d, v, l) => d.setText('filing_unit', v, l, [])],
+const HEADER_LINE_FIELDS: ReadonlyArray<[RegExp, (d: FormDraft, value: string, origin: Origin, repairs: Repair[]) => void]> = [
+  [/^填报单位\s*[:：]\s*(.+)$/, (d, v, l, r) => d.setText('filing_unit', v, l, r)],
+  [/^预算部门(?:\s*[(（]盖章[)）])?\s*[:：]\s*(.+)$/, (d, v, l, r) => d.setText('filing_unit', v, l, r)],
   [/^(?:金额)?单位\s*[:：]\s*(万元|元)\s*$/, (d, v) => { d.amountUnit ??= v as MoneyUnit; }],
-  [/^项目名称\s*[:：]\s*(.+)$/, (d, v, l) => d.setText('project_name', v, l, [])],
-  [/^主管部门\s*[:：]\s*(.+)$/, (d, v, l) => d.setText('department', v, l, [])],
-  [/^填报人\s*[:：]\s*(.+)$/, (d, v, l) => { d.record.contact.filler = v.trim(); d.log.add('contact.filler', v, l, []); }],
-  [/^(?:联系电话|电话)\s*[:：]\s*(.+)$/, (d, v, l) => setPhone(d, v, l)],
+  [/^项目名称\s*[:：]\s*(.+)$/, (d, v, l, r) => d.setText('project_name', v, l, r)],
+  [/^主管部门\s*[:：]\s*(.+)$/, (d, v, l, r) => d.setText('department', v, l, r)],
+  [/^填报人\s*[:：]\s*(.+)$/, (d, v, l, r) => { d.record.contact.filler = v.trim(); d.log.add('contact.filler', v, l, r); }],
+  [/^(?:联系电话|电话)\s*[:：]\s*(.+)$/, (d, v, l, r) => setPhone(d, v, l, r)],
   // "630001 行政审批部门行政审批局本级": a budget unit's code and name printed above the table (OCR
   // may lose the space); a six-digit amount or date before a unit word is not one
-  [/^(\d{6}\s*(?!万?元|年|月|日|个|人|次)[\u4e00-\u9fff]{2}.*)$/, (d, v, l) => d.setText('filing_unit', v, l, [])],
+  [/^(\d{6}\s*(?!万?元|年|月|日|个|人|次)[\u4e00-\u9fff]{2}.*)$/, (d, v, l, r) => d.setText('filing_unit', v, l, r)],
 ];
 
 /** A phone number is its digits (and dashes); latin OCR junk glued after it is dropped. */
-function setPhone(draft: FormDraft, raw: string, origin: Origin): void {
+function setPhone(draft: FormDraft, raw: string, origin: Origin, read: Repair[] = []): void {
   const digits = /[\d][\d\s-]{4,}[\d]/.exec(raw)?.[0].replace(/\s/g, '') ?? null;
-  const repairs: Repair[] = digits && digits !== raw.trim() ? [{ rule: 'phone_junk_removed', before: raw, after: digits, confidence: 0.95 }] : [];
+  const repairs: Repair[] = digits && digits !== raw.trim() ? [...read, { rule: 'phone_junk_removed', before: raw, after: digits, confidence: 0.95 }] : read;
   draft.record.contact.phone = digits ?? raw.trim();
   draft.log.add('contact.phone', raw, origin, repairs);
 }
@@ -172,19 +172,19 @@ function readHeaderLines(draft: FormDraft, segment: FormSegment): void {
   const year = readYear(yearTexts);
   if (year !== null) {
     draft.record.year = year;
-    draft.log.add('year', yearTexts.find((t) => t.includes(String(year))) ?? null, titleOrigin(segment), []);
+    draft.log.add('year', yearTexts.find((t) => t.includes(String(year))) ?? null, titleOrigin(segment), segment.titleRepairs ?? []);
   }
-  for (const { text, line, page, bbox } of segment.headerLines) {
+  for (const { text, line, page, bbox, repairs } of segment.headerLines) {
     // one printed line may hold several fields: "填报人：王明    联系电话：0311-1234567"
     const parts = text.replace(/^#+\s*/, '').replace(/\*\*/g, '').split(FIELD_SEPARATOR).map((p) => p.trim()).filter(Boolean);
     for (const part of parts) {
       for (const [pattern, apply] of HEADER_LINE_FIELDS) {
         const m = pattern.exec(part);
-        if (m) { apply(draft, m[1]!, lineOrigin(line, page, bbox)); break; }
+        if (m) { apply(draft, m[1]!, lineOrigin(line, page, bbox), repairs ?? []); break; }
       }
     }
   }
-  if (segment.title) draft.log.add('title', segment.title, titleOrigin(segment), []);
+  if (segment.title) draft.log.add('title', segment.title, titleOrigin(segment), segment.titleRepairs ?? []);
 }
 
 // ---------------------------------------------------------------- label/value rows
@@ -541,7 +541,7 @@ export function buildRecords(segment: FormSegment, ctx: BuildContext): Built[] {
   // Only when no 项目名称 cell was printed: "3、保障房易地建设评估费绩效目标表" names the project.
   if (draft.record.project_name === null && segment.title) {
     const fromTitle = segment.title.replace(/\s/g, '').replace(/(项目支出绩效自评表|项目绩效自评表|绩效自评表|项目绩效目标表|绩效目标表|自评表)$/, '');
-    if (fromTitle && fromTitle !== segment.title.replace(/\s/g, '')) draft.setText('project_name', fromTitle, titleOrigin(segment), [{ rule: 'project_name_from_title', before: segment.title, after: fromTitle, confidence: 0.9 }]);
+    if (fromTitle && fromTitle !== segment.title.replace(/\s/g, '')) draft.setText('project_name', fromTitle, titleOrigin(segment), [...(segment.titleRepairs ?? []), { rule: 'project_name_from_title', before: segment.title, after: fromTitle, confidence: 0.9 }]);
   }
   finishIndicators(draft);
   return [finish(draft)];

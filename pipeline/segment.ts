@@ -79,7 +79,7 @@ function tableStartsNewProject(segment: FormSegment, table: Table): boolean {
 type TextBlock = Extract<Block, { kind: 'text' }>;
 
 function headerLine(block: TextBlock, text = block.text): FormSegment['headerLines'][number] {
-  return { text, line: block.line, page: block.page, bbox: block.bbox };
+  return { text, line: block.line, page: block.page, bbox: block.bbox, ...(block.repairs ? { repairs: block.repairs } : {}) };
 }
 
 export function segmentForms(blocks: readonly Block[]): { segments: FormSegment[]; otherTables: Table[] } {
@@ -93,7 +93,7 @@ export function segmentForms(blocks: readonly Block[]): { segments: FormSegment[
     if (block.kind === 'text') {
       const title = parseTitle(block.text);
       if (title) {
-        current = { kind: title.kind, title: title.title, titleLine: block.line, titleBbox: block.bbox, page: block.page, headerLines: [...pendingHeader], tables: [] };
+        current = { kind: title.kind, title: title.title, titleLine: block.line, titleBbox: block.bbox, ...(block.repairs ? { titleRepairs: block.repairs } : {}), page: block.page, headerLines: [...pendingHeader], tables: [] };
         const year = YEAR_SUFFIX.exec(bareLine(block.text));
         if (year) current.headerLines.push(headerLine(block, year[0].trim()));
         segments.push(current);

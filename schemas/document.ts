@@ -40,7 +40,7 @@ export const Table = z.object({
 export type Table = z.infer<typeof Table>;
 
 export const Block = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('text'), text: z.string(), line: z.number().int(), page: z.number().int().nullable(), bbox: BBox.nullable() }),
+  z.object({ kind: z.literal('text'), text: z.string(), line: z.number().int(), page: z.number().int().nullable(), bbox: BBox.nullable(), repairs: z.array(Repair).optional() }),
   z.object({ kind: z.literal('table'), table: Table }),
 ]);
 export type Block = z.infer<typeof Block>;
@@ -66,9 +66,11 @@ export const FormSegment = z.object({
   titleLine: z.number().int().nullable(),
   /** where the title was printed (PDFs); null for OCR text */
   titleBbox: BBox.nullable(),
+  /** how the title line was read (OCR), when it was not plain text */
+  titleRepairs: z.array(Repair).optional(),
   /** the page the form starts on (PDFs) */
   page: z.number().int().nullable(),
-  headerLines: z.array(z.object({ text: z.string(), line: z.number().int(), page: z.number().int().nullable(), bbox: BBox.nullable() })),
+  headerLines: z.array(z.object({ text: z.string(), line: z.number().int(), page: z.number().int().nullable(), bbox: BBox.nullable(), repairs: z.array(Repair).optional() })),
   tables: z.array(Table),
 });
 export type FormSegment = z.infer<typeof FormSegment>;

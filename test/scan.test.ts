@@ -62,26 +62,53 @@ describe('OCR corrections', () => {
     expect(correctOcrCell('- ”项目成本')).toBe('项目成本');
     expect(correctOcrCell('之类工作')).toBe('之类工作'); // not before a number: text, unchanged
   });
+
+  it('drops specks read as dots and reads digit look-alikes in short numeric cells', () => {
+    expect(correctOcrCell('19.')).toBe('19');
+    expect(correctOcrCell('10·')).toBe('10');
+    expect(correctOcrCell('农户满意·度')).toBe('农户满意度');
+    expect(correctOcrCell('·填报单位：某县')).toBe('填报单位：某县');
+    expect(correctOcrCell('22.33万元。')).toBe('22.33万元。'); // a sentence's full stop stays
+    expect(correctOcrCell('io')).toBe('10');
+    expect(correctOcrCell('1O0%')).toBe('100%');
+    expect(correctOcrCell('il')).toBe('il'); // nothing that reads as 0 or a digit: text
+    expect(correctOcrCell('info')).toBe('info'); // a word, not a look-alike number
+  });
 });
 
-// The issue's target is 95%; the floor below is what this version reaches (92–93%), kept so a
-// regression fails. The gap is listed on the issue.
-describe.each(readdirSync(DIR).filter((f) => /\.(pdf|png)$/.test(f)).sort())('scanned sample %s', (name) => {
-  it('matches the printed PDF\'s records on at least 90% of fields (free text by similarity)', async () => {
+function expectedOf(name: string): FormRecord[] {
+  return readFileSync(join(DIR, name.replace(/\.(pdf|png|jpg)$/, '.expected.jsonl')), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FormRecord);
+}
+
+// The issue's bar: 95% of fields right, numbers, signs, levels and scores exactly, free text at a
+// Levenshtein ratio of at least 0.9 — with the default engine (PaddleOCR).
+describe.each(readdirSync(DIR).filter((f) => /\.(pdf|png|jpg)$/.test(f)).sort())('scanned sample %s', (name) => {
+  it('matches the printed PDF\'s records on at least 95% of fields (free text by similarity)', async () => {
     const doc = await processDocument(name, readFileSync(join(DIR, name)));
-    const expected = readFileSync(join(DIR, name.replace(/\.(pdf|png)$/, '.expected.jsonl')), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FormRecord);
+    const expected = expectedOf(name);
     const score = compareRecords(expected, doc.records, { fuzzyText: true });
-    console.log(`${name}: ${score.matched}/${score.expected} fields (${(score.recall * 100).toFixed(1)}%)`);
+    console.log(`${name} (paddle): ${score.matched}/${score.expected} fields (${(score.recall * 100).toFixed(1)}%)`);
     expect(doc.records).toHaveLength(expected.length);
-    expect(score.precision).toBeGreaterThanOrEqual(0.9);
-    expect(score.recall).toBeGreaterThanOrEqual(0.9);
+    expect(score.precision).toBeGreaterThanOrEqual(0.95);
+    expect(score.recall).toBeGreaterThanOrEqual(0.95);
     expect(doc.issues.some((i) => /read by OCR/.test(i.message))).toBe(true);
     // every field read from a cell carries the OCR read (and its confidence) as evidence
     const firstName = doc.provenance.find((p) => p.field === 'indicators[0].name')!;
     expect(firstName.repairs[0]).toMatchObject({ rule: 'ocr', confidence: expect.any(Number) });
     expect(firstName.confidence).toBeLessThanOrEqual(0.97 * firstName.repairs[0]!.confidence + 1e-9);
-  }, 120000);
+  }, 180000);
 });
+
+// The other engine behind the same interface, on one page. tesseract.js reaches 92–93% on the
+// ruled samples (README, npm run samples:score): the floor keeps it working, not at the bar.
+it('reads a scan with tesseract.js too (--ocr-engine tesseract)', async () => {
+  const name = 'target_landscape_scan.png';
+  const doc = await processDocument(name, readFileSync(join(DIR, name)), { ocrEngine: 'tesseract' });
+  const score = compareRecords(expectedOf(name), doc.records, { fuzzyText: true });
+  console.log(`${name} (tesseract): ${score.matched}/${score.expected} fields (${(score.recall * 100).toFixed(1)}%)`);
+  expect(doc.records).toHaveLength(1);
+  expect(score.recall).toBeGreaterThanOrEqual(0.9);
+}, 120000);
 
 // OCR tests live in this one file so that only one test process runs the OCR engine at a time.
 it('with OCR, reads the scanned page too and says so', async () => {

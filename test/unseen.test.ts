@@ -5,14 +5,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
+import { stopOcr } from '../extractors/scan/ocr.js';
 import { processDocument } from '../pipeline/process.js';
 
 const DIR = join(import.meta.dirname, 'fixtures', 'unseen');
 
-// The PDF and the flattened text (one long line) are the same form, made by scripts/make-sample-pdfs.ts
-// and scripts/make-flattened-samples.ts: layouts and shapes no sample has.
-it.each(['county_b_self_evaluation_gbk.txt', 'county_b_self_evaluation.pdf', 'county_b_flattened.txt'])('reads an unseen county layout without code written for it (%s)', async (name) => {
+afterAll(stopOcr);
+
+// The PDF, the flattened text (one long line) and the scan (a JPEG at 150 dpi, turned 1.5°,
+// speckled and blurred) are the same form, made by scripts/make-sample-pdfs.ts,
+// scripts/make-flattened-samples.ts and scripts/make-scanned-samples.ts: layouts and shapes no
+// sample has. The scan is held to the same hand-read values, exactly.
+it.each(['county_b_self_evaluation_gbk.txt', 'county_b_self_evaluation.pdf', 'county_b_flattened.txt', 'county_b_scan.jpg'])('reads an unseen county layout without code written for it (%s)', async (name) => {
   const file = join(DIR, name);
   const doc = await processDocument(file, readFileSync(file));
   expect(doc.source.encoding).toBe(name.endsWith('_gbk.txt') ? 'GB18030' : name.endsWith('.txt') ? 'UTF-8' : null);
@@ -36,4 +41,4 @@ it.each(['county_b_self_evaluation_gbk.txt', 'county_b_self_evaluation.pdf', 'co
     ['满意度指标', 10, '服务对象满意度指标', '农户满意度', '>=', 90, '%', 93, 10, 10],
   ]);
   expect(r.issues.filter((i) => i.kind === 'inconsistent')).toEqual([]);
-});
+}, 120000);

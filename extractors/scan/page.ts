@@ -7,11 +7,11 @@
 import type { Canvas } from '@napi-rs/canvas';
 import type { Repair } from '../../schemas/document.js';
 import type { PlacedText } from '../pdf/geometry.js';
-import { latticeTables } from '../pdf/lattice.js';
+import { type GridTable, latticeTables } from '../pdf/lattice.js';
 import type { PageContent } from '../pdf/pageContent.js';
 import { binarise, type Gray, rotate, skewAngle, toGray } from './raster.js';
 import { rulingLines } from './grid.js';
-import { type OcrEngineName, ocrEngine } from './ocr.js';
+import { type OcrEngine, type OcrEngineName, ocrEngine } from './ocr.js';
 
 const LIST_ITEM = /^(\d{1,2}[.、．](?!\d)|[(（][一二三四五六七八九十\d]{1,2}[)）])/;
 
@@ -22,19 +22,29 @@ function joinOcrLines(text: string): string {
 }
 
 /**
- * What chi_sim makes of the signs these forms print before numbers: ≥ comes out as 之, 过, 衬 or a
- * quote mark, ≤ as 委 or 冬. Only a sign directly before a number is corrected. Specks of the
- * ruling read as dashes, bars or commas at a cell's edges are dropped.
+ * OCR slips these forms make predictable. What chi_sim makes of the signs printed before numbers:
+ * ≥ comes out as 之, 过, 衬 or a quote mark, ≤ as 委 or 冬; only a sign directly before a number is
+ * corrected. Specks of the ruling or the paper, read as dashes, bars, commas or dots at a cell's
+ * edges, after a number or between two Chinese characters, are dropped.
  */
 export function correctOcrCell(text: string): string {
-  return text
-    .replace(/^[-—_|，,.。:;'"”“‘’、\s]+/, '')
-    .replace(/[|_\-'"”“‘’，,\s]+$/, '')
+  const cleaned = text
+    .replace(/^[-—_|，,.。:;'"”“‘’、·•\s]+/, '')
+    .replace(/[|_\-'"”“‘’，,·•\s]+$/, '')
+    .replace(/(?<=\d)\.$/, '')
+    .replace(/(?<=[\u4e00-\u9fff])[·•]+(?=[\u4e00-\u9fff])|(?<=\n)[·•]+/g, '')
     .replace(/^[之过衬”"〉全]\s*(?=\d)/, '≥')
     .replace(/^[委冬〈乏]\s*(?=\d)/, '≤');
+  // a short cell of digits and their Latin look-alikes ("io", "1O0", "9l") is a number: scores,
+  // weights and counts are the only such cells these forms print
+  return NUMBER_LOOKALIKES.test(cleaned) && /[oOilI]/.test(cleaned) ? cleaned.replace(/[oO]/g, '0').replace(/[ilI]/g, '1') : cleaned;
 }
 
+const NUMBER_LOOKALIKES = /^(?=.*[\doO])[\doOilI]{2,4}(?:\.\d{1,2})?%?$/;
+
 const MARGIN = 8;
+/** CJK glyphs' ink is about this share of the font size high, so a run's inked height gives its size. */
+const INK_HEIGHT_PER_SIZE = 0.9;
 
 /** A region of the page with a white margin around it, as engines read text best off a border. */
 function crop(gray: Gray, x0: number, y0: number, x1: number, y1: number): Gray {
@@ -47,6 +57,34 @@ function crop(gray: Gray, x0: number, y0: number, x1: number, y1: number): Gray 
   return { width, height: h + 2 * MARGIN, data, dpi: gray.dpi };
 }
 
+/**
+ * The box of a text run's ink inside a detected region (pixels): the band of rows around the
+ * densest row that all hold ink, which leaves out specks and the edge of a neighbouring line the
+ * region caught, then the columns with ink in that band. Null when the region holds no ink.
+ */
+function inkBounds(ink: Uint8Array, width: number, region: { x0: number; y0: number; x1: number; y1: number }): { x0: number; y0: number; x1: number; y1: number } | null {
+  const height = ink.length / width;
+  const [left, right] = [Math.max(0, Math.floor(region.x0)), Math.min(width, Math.ceil(region.x1))];
+  const [top, bottom] = [Math.max(0, Math.floor(region.y0)), Math.min(height, Math.ceil(region.y1))];
+  const rows: number[] = [];
+  for (let y = top; y < bottom; y++) {
+    let n = 0;
+    for (let x = left; x < right; x++) n += ink[y * width + x]!;
+    rows.push(n);
+  }
+  const peak = Math.max(0, ...rows);
+  if (peak === 0) return null;
+  const floor = Math.max(1, 0.03 * peak);
+  let [from, to] = [rows.indexOf(peak), rows.indexOf(peak)];
+  while (from > 0 && rows[from - 1]! >= floor) from--;
+  while (to + 1 < rows.length && rows[to + 1]! >= floor) to++;
+  let [x0, x1] = [Infinity, -1];
+  for (let y = top + from; y <= top + to; y++) {
+    for (let x = left; x < right; x++) if (ink[y * width + x]) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); }
+  }
+  return { x0, y0: top + from, x1: x1 + 1, y1: top + to + 1 };
+}
+
 function inkShare(ink: Uint8Array, width: number, x0: number, y0: number, x1: number, y1: number): number {
   let n = 0;
   let total = 0;
@@ -56,55 +94,70 @@ function inkShare(ink: Uint8Array, width: number, x0: number, y0: number, x1: nu
 
 export interface ScannedPage { content: PageContent; skew: number; confidences: number[] }
 
-export async function readScannedPage(source: Canvas, pageNumber: number, dpi: number, engineName?: OcrEngineName): Promise<ScannedPage> {
-  const engine = await ocrEngine(engineName);
-  const first = toGray(source, dpi);
-  const skew = skewAngle(first, binarise(first));
-  const canvas = rotate(source, skew);
-  const gray = skew === 0 ? first : toGray(canvas, dpi);
-  const ink = binarise(gray);
-  const rules = rulingLines(gray, ink);
-  const px = dpi / 72;
+/** What the engine read, corrected by the domain, with both as evidence (repairs) on every field read from it. */
+function corrected(read: string, confidence: number): { text: string; repairs: Repair[] } {
+  const text = correctOcrCell(read);
+  const repairs: Repair[] = [{ rule: 'ocr', before: '', after: read, confidence: Math.round(confidence * 1000) / 1000 }];
+  if (text !== read) repairs.push({ rule: 'ocr_domain_correction', before: read, after: text, confidence: 0.9 });
+  return { text, repairs };
+}
+
+interface Scan { gray: Gray; ink: Uint8Array; engine: OcrEngine; px: number; texts: PlacedText[]; confidences: number[] }
+
+/** Each cell of the ruled tables, read as one line or a block by its shape; the text sits at the cell's centre. */
+async function readCells(scan: Scan, tables: readonly GridTable[]): Promise<void> {
+  const { gray, ink, px } = scan;
   // stay clear of the ruling (a few pixels thick, and not perfectly straight after deskewing)
-  const inset = Math.max(4, Math.round(0.03 * dpi));
-  const { tables } = latticeTables(rules, []);
-  const texts: PlacedText[] = [];
-  const confidences: number[] = [];
-  for (const table of tables) {
-    for (const cell of table.cells) {
-      const [x0, y0, x1, y1] = [cell.x0 * px + inset, cell.y0 * px + inset, cell.x1 * px - inset, cell.y1 * px - inset];
-      if (x1 - x0 < 4 || y1 - y0 < 4 || inkShare(ink, gray.width, x0, y0, x1, y1) < 0.002) continue;
-      const shape = cell.y1 - cell.y0 < 26 ? 'line' : 'block';
-      const { text, confidence } = await engine.read(crop(gray, x0, y0, x1, y1), shape);
-      const read = joinOcrLines(text);
-      const joined = correctOcrCell(read);
-      if (joined === '') continue;
-      confidences.push(confidence);
-      // the OCR read and any domain correction are evidence on every field read from this cell
-      const repairs: Repair[] = [{ rule: 'ocr', before: '', after: read, confidence: Math.round(confidence * 1000) / 1000 }];
-      if (joined !== read) repairs.push({ rule: 'ocr_sign_and_speck_correction', before: read, after: joined, confidence: 0.9 });
-      const cx = (cell.x0 + cell.x1) / 2;
-      const cy = (cell.y0 + cell.y1) / 2;
-      texts.push({ text: joined, size: 10, x0: cx - 1, x1: cx + 1, y0: cy - 1, y1: cy + 1, repairs });
-    }
+  const inset = Math.max(4, Math.round(0.03 * gray.dpi));
+  for (const cell of tables.flatMap((t) => t.cells)) {
+    const [x0, y0, x1, y1] = [cell.x0 * px + inset, cell.y0 * px + inset, cell.x1 * px - inset, cell.y1 * px - inset];
+    if (x1 - x0 < 4 || y1 - y0 < 4 || inkShare(ink, gray.width, x0, y0, x1, y1) < 0.002) continue;
+    const shape = cell.y1 - cell.y0 < 26 ? 'line' : 'block';
+    const read = await scan.engine.read(crop(gray, x0, y0, x1, y1), shape);
+    const { text, repairs } = corrected(joinOcrLines(read.text), read.confidence);
+    if (text === '') continue;
+    scan.confidences.push(read.confidence);
+    const [cx, cy] = [(cell.x0 + cell.x1) / 2, (cell.y0 + cell.y1) / 2];
+    scan.texts.push({ text, size: 10, x0: cx - 1, x1: cx + 1, y0: cy - 1, y1: cy + 1, repairs });
   }
-  // text outside the tables: the bands above, between and below them
-  const heightPt = gray.height / px;
-  const widthPt = gray.width / px;
-  const edges = [0, ...tables.flatMap((t) => [t.y0, t.y1]), heightPt];
+}
+
+/**
+ * The text outside the ruled tables (titles, header lines, an unruled table): the bands above,
+ * between and below them, read as placed runs so the text-layer readers (lines, stream tables)
+ * apply to them as to a PDF's text.
+ */
+async function readBands(scan: Scan, tables: readonly GridTable[]): Promise<void> {
+  const { gray, ink, px } = scan;
+  const edges = [0, ...tables.flatMap((t) => [t.y0, t.y1]), gray.height / px];
   for (let k = 0; k + 1 < edges.length; k += 2) {
     const [top, bottom] = [edges[k]! + 2, edges[k + 1]! - 2];
     if (bottom - top < 8 || inkShare(ink, gray.width, 0, top * px, gray.width, bottom * px) < 0.0005) continue;
-    const { text, confidence } = await engine.read(crop(gray, 0, top * px, gray.width, bottom * px), 'block');
-    const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
-    lines.forEach((line, i) => {
-      const y = top + ((i + 0.5) * (bottom - top)) / lines.length;
-      texts.push({ text: line, size: 10, x0: 20, x1: 20 + line.length * 10, y0: y - 4, y1: y + 4 });
-    });
-    if (lines.length > 0) confidences.push(confidence);
+    for (const box of await scan.engine.readBoxes(crop(gray, 0, top * px, gray.width, bottom * px))) {
+      const { text, repairs } = corrected(box.text, box.confidence);
+      if (text === '') continue;
+      scan.confidences.push(box.confidence);
+      // the detector's box has a margin around the text: place the run by its ink, as a text layer would
+      const detected = { x0: box.x0 - MARGIN, y0: top * px + box.y0 - MARGIN, x1: box.x1 - MARGIN, y1: top * px + box.y1 - MARGIN };
+      const placed = inkBounds(ink, gray.width, detected) ?? detected;
+      const size = (placed.y1 - placed.y0) / px / INK_HEIGHT_PER_SIZE;
+      scan.texts.push({ text, x0: placed.x0 / px, x1: placed.x1 / px, y0: placed.y0 / px, y1: placed.y1 / px, size, repairs });
+    }
   }
+}
+
+export async function readScannedPage(source: Canvas, pageNumber: number, dpi: number, engineName?: OcrEngineName): Promise<ScannedPage> {
+  const first = toGray(source, dpi);
+  const skew = skewAngle(first, binarise(first));
+  const gray = skew === 0 ? first : toGray(rotate(source, skew), dpi);
+  const ink = binarise(gray);
+  const rules = rulingLines(gray, ink);
+  const { tables } = latticeTables(rules, []);
+  const scan: Scan = { gray, ink, engine: await ocrEngine(engineName), px: dpi / 72, texts: [], confidences: [] };
+  await readCells(scan, tables);
+  await readBands(scan, tables);
   return {
-    content: { page: pageNumber, width: widthPt, height: heightPt, texts, rules, unusable: null, blank: texts.length === 0, rotation: 0 },
-    skew, confidences,
+    content: { page: pageNumber, width: gray.width / scan.px, height: gray.height / scan.px, texts: scan.texts, rules, unusable: null, blank: scan.texts.length === 0, rotation: 0 },
+    skew, confidences: scan.confidences,
   };
 }

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
 import { createWorker, OEM, PSM, type Worker } from 'tesseract.js';
-import type { OcrEngine, OcrShape, OcrText } from './ocr.js';
+import type { OcrBox, OcrEngine, OcrShape, OcrText } from './ocr.js';
 import type { Gray } from './raster.js';
 
 const LANG_PATH = join(dirname(createRequire(import.meta.url).resolve('@tesseract.js-data/chi_sim/package.json')), '4.0.0_best_int');
@@ -51,22 +51,38 @@ function png(gray: Gray): Promise<Buffer> {
   return canvas.encode('png');
 }
 
+async function workerIn(wanted: PSM): Promise<Worker> {
+  if (idle) clearTimeout(idle);
+  const worker = await start();
+  if (mode !== wanted) {
+    await worker.setParameters({ tessedit_pageseg_mode: wanted, preserve_interword_spaces: '1' });
+    mode = wanted;
+  }
+  return worker;
+}
+
 export const tesseractEngine: OcrEngine = {
   name: 'tesseract',
   async read(gray: Gray, shape: OcrShape): Promise<OcrText> {
-    if (idle) clearTimeout(idle);
-    const worker = await start();
-    const wanted = shape === 'line' ? PSM.SINGLE_LINE : PSM.SINGLE_BLOCK;
-    if (mode !== wanted) {
-      await worker.setParameters({ tessedit_pageseg_mode: wanted, preserve_interword_spaces: '1' });
-      mode = wanted;
-    }
     try {
+      const worker = await workerIn(shape === 'line' ? PSM.SINGLE_LINE : PSM.SINGLE_BLOCK);
       const { data } = await worker.recognize(await png(gray));
       return { text: data.text.trim(), confidence: data.confidence / 100 };
     } catch {
       // a crop the engine cannot read is an empty cell with no confidence, not a failed document
       return { text: '', confidence: 0 };
+    } finally {
+      stopWhenIdle();
+    }
+  },
+  async readBoxes(gray: Gray): Promise<OcrBox[]> {
+    try {
+      const worker = await workerIn(PSM.AUTO);
+      const { data } = await worker.recognize(await png(gray), {}, { blocks: true });
+      const words = (data.blocks ?? []).flatMap((b) => b.paragraphs.flatMap((p) => p.lines.flatMap((l) => l.words)));
+      return words.filter((w) => w.text.trim() !== '').map((w) => ({ text: w.text.trim(), confidence: w.confidence / 100, ...w.bbox }));
+    } catch {
+      return [];
     } finally {
       stopWhenIdle();
     }
