@@ -19,6 +19,11 @@ const REC_HEIGHT = 48;
 const REC_MIN_WIDTH = 320;
 /** The detector sees crops no longer than this on their long side (a page band at 300 dpi is ~2500 px). */
 const DET_MAX_SIDE = 1600;
+/**
+ * The detector sees pages at no more than this resolution: text lines 20 px high are plenty for
+ * it, and its cost grows with the pixels (recognition reads the full-resolution crop).
+ */
+const DET_MAX_DPI = 150;
 
 interface Box { x0: number; y0: number; x1: number; y1: number }
 interface Models { ort: typeof import('onnxruntime-node'); det: InferenceSession; rec: InferenceSession; keys: string[] }
@@ -72,19 +77,29 @@ function region(gray: Gray, box: Box): Gray {
   return { width, height, data, dpi: gray.dpi };
 }
 
-/** A 1×3×H×W float tensor of a grey image, each channel normalised by (v/255 - mean) / std. */
-function toTensor(ort: Models['ort'], gray: Gray, width: number, mean: number[], std: number[], pad: number): Tensor {
-  const plane = gray.height * width;
+/**
+ * A 1×3×H×W float tensor of a grey image placed top-left on a `width` × `height` canvas, each
+ * channel normalised by (v/255 - mean) / std; the rest of the canvas is `pad` (already normalised).
+ */
+function toTensor(ort: Models['ort'], gray: Gray, size: { width: number; height: number }, mean: number[], std: number[], pad: (c: number) => number): Tensor {
+  const { width, height } = size;
+  const plane = height * width;
   const values = new Float32Array(3 * plane);
   for (let c = 0; c < 3; c++) {
     const offset = c * plane;
-    values.fill(pad, offset, offset + plane);
+    values.fill(pad(c), offset, offset + plane);
     for (let y = 0; y < gray.height; y++) {
       for (let x = 0; x < gray.width; x++) values[offset + y * width + x] = (gray.data[y * gray.width + x]! / 255 - mean[c]!) / std[c]!;
     }
   }
-  return new ort.Tensor('float32', values, [1, 3, gray.height, width]);
+  return new ort.Tensor('float32', values, [1, 3, height, width]);
 }
+
+const DET_MEAN = [0.485, 0.456, 0.406];
+const DET_STD = [0.229, 0.224, 0.225];
+const REC_MEAN = [0.5, 0.5, 0.5];
+const REC_STD = [0.5, 0.5, 0.5];
+const ceil32 = (n: number): number => Math.max(32, Math.ceil(n / 32) * 32);
 
 /** Connected regions of the probability map above the pixel threshold, kept when their mean is confident. */
 export function textBoxes(probability: Float32Array, width: number, height: number): Box[] {
@@ -132,15 +147,15 @@ export function readingLines<T extends Box>(boxes: readonly T[]): T[][] {
 }
 
 async function detect(m: Models, gray: Gray): Promise<Box[]> {
-  const scale = Math.min(1, DET_MAX_SIDE / Math.max(gray.width, gray.height));
-  // the network wants sides in multiples of 32
-  const width = Math.max(32, Math.round((gray.width * scale) / 32) * 32);
-  const height = Math.max(32, Math.round((gray.height * scale) / 32) * 32);
-  const input = toTensor(m.ort, resize(gray, width, height), width, [0.485, 0.456, 0.406], [0.229, 0.224, 0.225], 0);
+  const scale = Math.min(1, DET_MAX_SIDE / Math.max(gray.width, gray.height), DET_MAX_DPI / gray.dpi);
+  const scaled = resize(gray, Math.max(1, Math.round(gray.width * scale)), Math.max(1, Math.round(gray.height * scale)));
+  // the network wants sides in multiples of 32: the image keeps its shape on a white canvas
+  const canvas = { width: ceil32(scaled.width), height: ceil32(scaled.height) };
+  const input = toTensor(m.ort, scaled, canvas, DET_MEAN, DET_STD, (c) => (1 - DET_MEAN[c]!) / DET_STD[c]!);
   const output = await m.det.run({ [m.det.inputNames[0]!]: input });
   const map = output[m.det.outputNames[0]!]!.data as Float32Array;
-  const [fx, fy] = [gray.width / width, gray.height / height];
-  return textBoxes(map, width, height).map((b) => ({
+  const [fx, fy] = [gray.width / scaled.width, gray.height / scaled.height];
+  return textBoxes(map, canvas.width, canvas.height).map((b) => ({
     x0: Math.max(0, b.x0 * fx), y0: Math.max(0, b.y0 * fy), x1: Math.min(gray.width, b.x1 * fx), y1: Math.min(gray.height, b.y1 * fy),
   }));
 }
@@ -167,7 +182,7 @@ async function recogniseLine(m: Models, gray: Gray, box: Box): Promise<{ text: s
   const line = region(gray, box);
   const width = Math.max(1, Math.round((REC_HEIGHT * line.width) / line.height));
   // padding is zero after normalisation, as PaddleOCR pads
-  const input = toTensor(m.ort, resize(line, width, REC_HEIGHT), Math.max(width, REC_MIN_WIDTH), [0.5, 0.5, 0.5], [0.5, 0.5, 0.5], 0);
+  const input = toTensor(m.ort, resize(line, width, REC_HEIGHT), { width: Math.max(width, REC_MIN_WIDTH), height: REC_HEIGHT }, REC_MEAN, REC_STD, () => 0);
   const output = await m.rec.run({ [m.rec.inputNames[0]!]: input });
   const tensor = output[m.rec.outputNames[0]!]!;
   const [, steps, classes] = tensor.dims as number[];
