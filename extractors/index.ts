@@ -16,7 +16,7 @@ export async function chooseExtractor(path: string, bytes: Uint8Array): Promise<
   if (extractor) return extractor;
   if (mime?.startsWith('image/')) {
     const named = /\.pdf$/i.test(path) ? ` although it is named .pdf` : '';
-    throw new InputError(path, `unsupported image type (${mime})${named}: convert it to PNG or JPEG`);
+    throw new InputError(path, `unsupported image type (${mime})${named}: convert it to PNG, JPEG or TIFF`);
   }
   throw new InputError(path, mime ? `unsupported file type ${mime}` : 'unsupported file: expected OCR text (.txt, .md, .tsv, .html)');
 }

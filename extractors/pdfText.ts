@@ -184,7 +184,12 @@ export function ocrNote(what: string, scanned: ScannedPage): string {
   return `${what}; read by OCR (deskewed ${scanned.skew}°, ${scanned.confidences.length} regions, mean confidence ${mean.toFixed(2)})`;
 }
 
-export function joinPages(pages: PageItem[][]): Block[] {
+/** The blocks of a document's pages in reading order, tables continued across pages joined and numbered. */
+export function pagesToBlocks(pages: PageItem[][]): Block[] {
+  return numberTables(mergeContinuations(joinPages(pages)));
+}
+
+function joinPages(pages: PageItem[][]): Block[] {
   const blocks: Block[] = [];
   let lastTable: { placed: PlacedTable; table: Table } | null = null;
   for (const items of pages) {
@@ -252,7 +257,7 @@ export async function extractPdf(bytes: Uint8Array, path: string, options: PdfOp
     const more = rest > 0 ? ` (and ${rest} more page${rest > 1 ? 's' : ''})` : '';
     throw new InputError(path, `no page has a usable text layer — ${unusable[0]}${more}; OCR is switched off (--no-ocr)`);
   }
-  return { encoding: null, blocks: numberTables(mergeContinuations(joinPages(pages))), warnings, errors };
+  return { encoding: null, blocks: pagesToBlocks(pages), warnings, errors };
 }
 
 export const pdfTextExtractor: Extractor = {

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { createCanvas, type Canvas } from '@napi-rs/canvas';
 import { readPage } from '../extractors/pdf/pageContent.js';
 import { openPdf } from '../extractors/pdfText.js';
-import { decodeImage, renderPdfPage } from '../extractors/scan/raster.js';
-import { dpiOf } from '../extractors/scanImage.js';
+import { renderPdfPage } from '../extractors/scan/raster.js';
+import { imagePages, pageDpi } from '../extractors/scanImage.js';
 
 /** pixels per PDF point (144 dpi) */
 const SCALE = 2;
@@ -18,10 +18,12 @@ const MARGIN = 12;
 export class PageCropper {
   private readonly pages = new Map<string, Promise<Canvas | null>>();
 
-  /** A scanned image at the scale the crops use (boxes are in points at the image's estimated dpi). */
-  private async image(path: string): Promise<Canvas> {
-    const decoded = await decodeImage(readFileSync(path));
-    const factor = (72 * SCALE) / dpiOf(decoded.width, decoded.height);
+  /** A scanned image's page at the scale the crops use (boxes are in points at the page's dpi). */
+  private async image(path: string, pageNumber: number): Promise<Canvas | null> {
+    const page = (await imagePages(readFileSync(path)))[pageNumber - 1];
+    if (!page) return null;
+    const decoded = page.canvas;
+    const factor = (72 * SCALE) / pageDpi(page);
     const canvas = createCanvas(Math.round(decoded.width * factor), Math.round(decoded.height * factor));
     canvas.getContext('2d').drawImage(decoded, 0, 0, canvas.width, canvas.height);
     return canvas;
@@ -33,7 +35,7 @@ export class PageCropper {
     if (!rendered) {
       rendered = (async () => {
         try {
-          if (kind === 'image') return await this.image(path);
+          if (kind === 'image') return await this.image(path, pageNumber);
           const pdf = await openPdf(readFileSync(path), path);
           try {
             const page = await pdf.getPage(pageNumber);

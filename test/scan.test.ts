@@ -5,13 +5,15 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCanvas } from '@napi-rs/canvas';
+import { type Canvas, createCanvas } from '@napi-rs/canvas';
+import UTIF from 'utif2';
+import { openPdf } from '../extractors/pdfText.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { latticeTables } from '../extractors/pdf/lattice.js';
 import { stopOcr } from '../extractors/scan/ocr.js';
 import { correctOcrCell } from '../extractors/scan/page.js';
 import { rulingLines } from '../extractors/scan/grid.js';
-import { binarise, rotate, skewAngle, toGray } from '../extractors/scan/raster.js';
+import { binarise, renderPdfPage, rotate, skewAngle, toGray } from '../extractors/scan/raster.js';
 import { processDocument } from '../pipeline/process.js';
 import type { FormRecord } from '../schemas/record.js';
 import { compareRecords } from './compare.js';
@@ -108,6 +110,35 @@ it('reads a scan with tesseract.js too (--ocr-engine tesseract)', async () => {
   console.log(`${name} (tesseract): ${score.matched}/${score.expected} fields (${(score.recall * 100).toFixed(1)}%)`);
   expect(doc.records).toHaveLength(1);
   expect(score.recall).toBeGreaterThanOrEqual(0.9);
+}, 120000);
+
+/** An uncompressed multi-page RGBA TIFF of `pages` recording `dpi`, written with utif2's IFD writer. */
+function tiffOf(pages: Canvas[], dpi: number): Uint8Array {
+  const ifds = pages.map((p) => ({
+    t256: [p.width], t257: [p.height], t258: [8, 8, 8, 8], t259: [1], t262: [2], t273: [0], t277: [4], t278: [p.height],
+    t279: [p.width * p.height * 4], t282: [[dpi, 1]], t283: [[dpi, 1]], t284: [1], t296: [2], t338: [1],
+  }));
+  // the directory's size does not depend on the offsets in it: write it once to learn where pixels start
+  let offset = UTIF.encode(ifds as never).byteLength;
+  for (const ifd of ifds) { ifd.t273 = [offset]; offset += ifd.t279[0]!; }
+  const head = new Uint8Array(UTIF.encode(ifds as never));
+  const out = new Uint8Array(offset);
+  out.set(head);
+  for (const [i, page] of pages.entries()) out.set(page.getContext('2d').getImageData(0, 0, page.width, page.height).data, ifds[i]!.t273[0]!);
+  return out;
+}
+
+it('reads a multi-page TIFF page by page, at the resolution it records', async () => {
+  const pdf = await openPdf(readFileSync(join(DIR, 'performance_target_scan.pdf')), 'scan');
+  const pages: Canvas[] = [];
+  for (let n = 1; n <= pdf.numPages; n++) pages.push(await renderPdfPage(await pdf.getPage(n), 200));
+  await pdf.destroy();
+  const doc = await processDocument('two_pages.tif', tiffOf(pages, 200));
+  expect(doc.source.kind).toBe('image');
+  expect(doc.records.map((r) => r.source.page)).toEqual([1, 2]);
+  const score = compareRecords(expectedOf('performance_target_scan.pdf'), doc.records, { fuzzyText: true });
+  console.log(`two_pages.tif: ${score.matched}/${score.expected} fields (${(score.recall * 100).toFixed(1)}%)`);
+  expect(score.recall).toBeGreaterThanOrEqual(0.95);
 }, 120000);
 
 // OCR tests live in this one file so that only one test process runs the OCR engine at a time.

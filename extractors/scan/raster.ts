@@ -4,6 +4,7 @@
  */
 import { type Canvas, createCanvas, loadImage } from '@napi-rs/canvas';
 import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import UTIF from 'utif2';
 
 export interface Gray { width: number; height: number; data: Uint8Array; dpi: number }
 
@@ -26,6 +27,43 @@ export async function decodeImage(bytes: Uint8Array): Promise<Canvas> {
   context.fillRect(0, 0, canvas.width, canvas.height);
   context.drawImage(image, 0, 0);
   return canvas;
+}
+
+/** One page of a scanned image file, with the resolution its file records (null when it records none). */
+export interface ImagePage { canvas: Canvas; dpi: number | null }
+
+/** A tag's first number: UTIF gives rationals as numbers and everything else as arrays. */
+function tagNumber(value: unknown): number | null {
+  const first: unknown = Array.isArray(value) ? value[0] : value;
+  if (Array.isArray(first)) return typeof first[0] === 'number' && typeof first[1] === 'number' && first[1] !== 0 ? first[0] / first[1] : null;
+  return typeof first === 'number' ? first : null;
+}
+
+/**
+ * The pages of a TIFF (archives keep multi-page scans, often CCITT G4 bilevel, as TIFF), decoded
+ * by utif2. A page's resolution comes from its XResolution tag, in inches or centimetres.
+ */
+export function decodeTiff(bytes: Uint8Array): ImagePage[] {
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const pages = UTIF.decode(buffer).filter((ifd) => ifd['t256'] !== undefined && ifd['t257'] !== undefined);
+  return pages.map((ifd) => {
+    UTIF.decodeImage(buffer, ifd);
+    const { width, height } = ifd;
+    if (!width || !height) throw new Error('a page has no image data');
+    const canvas = createCanvas(width, height);
+    const context = canvas.getContext('2d');
+    const image = context.createImageData(width, height);
+    image.data.set(UTIF.toRGBA8(ifd));
+    context.putImageData(image, 0, 0);
+    // transparent pixels (some bilevel encodings) are paper
+    context.globalCompositeOperation = 'destination-over';
+    context.fillStyle = '#fff';
+    context.fillRect(0, 0, width, height);
+    const resolution = tagNumber(ifd['t282']);
+    const perCm = tagNumber(ifd['t296']) === 3;
+    const dpi = resolution === null ? null : Math.round(perCm ? resolution * 2.54 : resolution);
+    return { canvas, dpi };
+  });
 }
 
 export function toGray(canvas: Canvas, dpi: number): Gray {
