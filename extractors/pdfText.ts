@@ -181,7 +181,8 @@ function appendContinuation(prev: PlacedTable, next: PlacedTable): void {
 /** What the OCR path did on a page, for the document's warnings. */
 export function ocrNote(what: string, scanned: ScannedPage): string {
   const mean = scanned.confidences.length ? scanned.confidences.reduce((a, b) => a + b, 0) / scanned.confidences.length : 0;
-  return `${what}; read by OCR (deskewed ${scanned.skew}°, ${scanned.confidences.length} regions, mean confidence ${mean.toFixed(2)})`;
+  const turned = scanned.turns === 0 ? '' : `turned ${scanned.turns * 90}° clockwise, `;
+  return `${what}; read by OCR (${turned}deskewed ${scanned.skew}°, ${scanned.confidences.length} regions, mean confidence ${mean.toFixed(2)})`;
 }
 
 /** The blocks of a document's pages in reading order, tables continued across pages joined and numbered. */

@@ -13,7 +13,7 @@ import { latticeTables } from '../extractors/pdf/lattice.js';
 import { stopOcr } from '../extractors/scan/ocr.js';
 import { correctOcrCell } from '../extractors/scan/page.js';
 import { rulingLines } from '../extractors/scan/grid.js';
-import { binarise, renderPdfPage, rotate, skewAngle, toGray } from '../extractors/scan/raster.js';
+import { binarise, decodeImage, renderPdfPage, rotate, skewAngle, toGray, turnCanvas } from '../extractors/scan/raster.js';
 import { processDocument } from '../pipeline/process.js';
 import type { FormRecord } from '../schemas/record.js';
 import { compareRecords } from './compare.js';
@@ -138,6 +138,17 @@ it('reads a multi-page TIFF page by page, at the resolution it records', async (
   expect(doc.records.map((r) => r.source.page)).toEqual([1, 2]);
   const score = compareRecords(expectedOf('performance_target_scan.pdf'), doc.records, { fuzzyText: true });
   console.log(`two_pages.tif: ${score.matched}/${score.expected} fields (${(score.recall * 100).toFixed(1)}%)`);
+  expect(score.recall).toBeGreaterThanOrEqual(0.95);
+}, 120000);
+
+it.each([1, 2])('reads a page scanned %i quarter turn(s) off upright as the upright page', async (turns) => {
+  const name = 'target_landscape_scan.png';
+  const turned = await turnCanvas(await decodeImage(readFileSync(join(DIR, name))), turns).encode('png');
+  const doc = await processDocument('turned.png', turned);
+  expect(doc.issues.map((i) => i.message)).toContainEqual(expect.stringContaining(`turned ${(4 - turns) * 90}° clockwise`));
+  // the same records as the upright scan's, but for the file they came from
+  const expected = expectedOf(name).map((r, i) => ({ ...r, id: doc.records[i]?.id ?? r.id, source: doc.records[i]?.source ?? r.source }));
+  const score = compareRecords(expected, doc.records, { fuzzyText: true });
   expect(score.recall).toBeGreaterThanOrEqual(0.95);
 }, 120000);
 

@@ -189,9 +189,24 @@ async function recogniseLine(m: Models, gray: Gray, box: Box): Promise<{ text: s
   return ctcDecode(tensor.data as Float32Array, steps!, classes!, m.keys);
 }
 
-async function readBoxes(gray: Gray): Promise<OcrBox[]> {
+function loaded(): Promise<Models> {
   models ??= load();
-  const m = await models;
+  return models;
+}
+
+/** The text runs the detector finds in an image (pixels), unread. */
+export async function detectRuns(gray: Gray): Promise<Box[]> {
+  return detect(await loaded(), gray);
+}
+
+/** One run read by the recogniser, with its mean character confidence. */
+export async function recogniseRun(gray: Gray, box: Box): Promise<OcrText> {
+  const { text, scores } = await recogniseLine(await loaded(), gray, box);
+  return { text: text.trim(), confidence: mean(scores) };
+}
+
+async function readBoxes(gray: Gray): Promise<OcrBox[]> {
+  const m = await loaded();
   const boxes: OcrBox[] = [];
   for (const box of await detect(m, gray)) {
     const { text, scores } = await recogniseLine(m, gray, box);

@@ -9,7 +9,8 @@ import type { Repair } from '../../schemas/document.js';
 import type { PlacedText } from '../pdf/geometry.js';
 import { type GridTable, latticeTables } from '../pdf/lattice.js';
 import type { PageContent } from '../pdf/pageContent.js';
-import { binarise, type Gray, rotate, skewAngle, toGray } from './raster.js';
+import { uprightTurns } from './orientation.js';
+import { binarise, type Gray, rotate, skewAngle, toGray, turnCanvas } from './raster.js';
 import { rulingLines } from './grid.js';
 import { type OcrEngine, type OcrEngineName, ocrEngine } from './ocr.js';
 
@@ -92,7 +93,8 @@ function inkShare(ink: Uint8Array, width: number, x0: number, y0: number, x1: nu
   return total === 0 ? 0 : n / total;
 }
 
-export interface ScannedPage { content: PageContent; skew: number; confidences: number[] }
+/** A page read by OCR: its content, the quarter turns that made it upright, its skew and the OCR confidences. */
+export interface ScannedPage { content: PageContent; turns: number; skew: number; confidences: number[] }
 
 /** What the engine read, corrected by the domain, with both as evidence (repairs) on every field read from it. */
 function corrected(read: string, confidence: number): { text: string; repairs: Repair[] } {
@@ -146,18 +148,21 @@ async function readBands(scan: Scan, tables: readonly GridTable[]): Promise<void
   }
 }
 
-export async function readScannedPage(source: Canvas, pageNumber: number, dpi: number, engineName?: OcrEngineName): Promise<ScannedPage> {
-  const first = toGray(source, dpi);
+export async function readScannedPage(scan: Canvas, pageNumber: number, dpi: number, engineName?: OcrEngineName): Promise<ScannedPage> {
+  const scanned = toGray(scan, dpi);
+  const turns = await uprightTurns(scanned);
+  const source = turnCanvas(scan, turns);
+  const first = turns === 0 ? scanned : toGray(source, dpi);
   const skew = skewAngle(first, binarise(first));
   const gray = skew === 0 ? first : toGray(rotate(source, skew), dpi);
   const ink = binarise(gray);
   const rules = rulingLines(gray, ink);
   const { tables } = latticeTables(rules, []);
-  const scan: Scan = { gray, ink, engine: await ocrEngine(engineName), px: dpi / 72, texts: [], confidences: [] };
-  await readCells(scan, tables);
-  await readBands(scan, tables);
+  const page: Scan = { gray, ink, engine: await ocrEngine(engineName), px: dpi / 72, texts: [], confidences: [] };
+  await readCells(page, tables);
+  await readBands(page, tables);
   return {
-    content: { page: pageNumber, width: gray.width / scan.px, height: gray.height / scan.px, texts: scan.texts, rules, unusable: null, blank: scan.texts.length === 0, rotation: 0 },
-    skew, confidences: scan.confidences,
+    content: { page: pageNumber, width: gray.width / page.px, height: gray.height / page.px, texts: page.texts, rules, unusable: null, blank: page.texts.length === 0, rotation: 0 },
+    turns, skew, confidences: page.confidences,
   };
 }

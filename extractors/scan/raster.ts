@@ -140,6 +140,18 @@ export function skewAngle(gray: Gray, ink: Uint8Array, maxDegrees = 3, step = 0.
   return Math.round(best * 100) / 100;
 }
 
+/** The canvas turned clockwise by `turns` quarter turns. */
+export function turnCanvas(canvas: Canvas, turns: number): Canvas {
+  const k = ((turns % 4) + 4) % 4;
+  if (k === 0) return canvas;
+  const out = k === 2 ? createCanvas(canvas.width, canvas.height) : createCanvas(canvas.height, canvas.width);
+  const context = out.getContext('2d');
+  context.translate(out.width / 2, out.height / 2);
+  context.rotate((k * Math.PI) / 2);
+  context.drawImage(canvas, -canvas.width / 2, -canvas.height / 2);
+  return out;
+}
+
 /** The canvas turned by -angle degrees about its centre, on white. */
 export function rotate(canvas: Canvas, degrees: number): Canvas {
   if (Math.abs(degrees) < 0.05) return canvas;
