@@ -1,7 +1,8 @@
 /**
  * Crops of PDF pages and scanned images around a field's box, for the review report: the reviewer
  * sees the printed cell beside the value read from it. PDF pages are rendered with pdf.js onto
- * @napi-rs/canvas at the rotation the extractor used, so boxes and pixels line up.
+ * @napi-rs/canvas at the rotation the extractor used, and scanned pages turned upright and
+ * deskewed as the OCR path read them, so boxes and pixels line up.
  */
 import { readFileSync } from 'node:fs';
 import { createCanvas, type Canvas } from '@napi-rs/canvas';
@@ -9,6 +10,7 @@ import { readPage } from '../extractors/pdf/pageContent.js';
 import { openPdf } from '../extractors/pdfText.js';
 import { renderPdfPage } from '../extractors/scan/raster.js';
 import { imagePages, pageDpi } from '../extractors/scanImage.js';
+import { uprightPage } from '../extractors/scan/page.js';
 
 /** pixels per PDF point (144 dpi) */
 const SCALE = 2;
@@ -22,28 +24,34 @@ export class PageCropper {
   private async image(path: string, pageNumber: number): Promise<Canvas | null> {
     const page = (await imagePages(readFileSync(path)))[pageNumber - 1];
     if (!page) return null;
-    const decoded = page.canvas;
     const factor = (72 * SCALE) / pageDpi(page);
-    const canvas = createCanvas(Math.round(decoded.width * factor), Math.round(decoded.height * factor));
-    canvas.getContext('2d').drawImage(decoded, 0, 0, canvas.width, canvas.height);
+    const canvas = createCanvas(Math.round(page.canvas.width * factor), Math.round(page.canvas.height * factor));
+    canvas.getContext('2d').drawImage(page.canvas, 0, 0, canvas.width, canvas.height);
     return canvas;
   }
 
-  private render(path: string, pageNumber: number, kind: 'pdf' | 'image'): Promise<Canvas | null> {
-    const key = `${path}#${pageNumber}`;
+  private async pdfPage(path: string, pageNumber: number, scanned: boolean): Promise<Canvas> {
+    const pdf = await openPdf(readFileSync(path), path);
+    try {
+      const page = await pdf.getPage(pageNumber);
+      // an OCR'd page's boxes are in its upright frame; a text layer's in the page's own rotation
+      if (scanned) return await renderPdfPage(page, 72 * SCALE);
+      const { rotation } = await readPage(page);
+      return await renderPdfPage(page, 72 * SCALE, rotation);
+    } finally {
+      await pdf.destroy();
+    }
+  }
+
+  private render(path: string, pageNumber: number, kind: 'pdf' | 'image', scanned: boolean): Promise<Canvas | null> {
+    const key = `${path}#${pageNumber}#${scanned}`;
     let rendered = this.pages.get(key);
     if (!rendered) {
       rendered = (async () => {
         try {
-          if (kind === 'image') return await this.image(path, pageNumber);
-          const pdf = await openPdf(readFileSync(path), path);
-          try {
-            const page = await pdf.getPage(pageNumber);
-            const { rotation } = await readPage(page);
-            return await renderPdfPage(page, 72 * SCALE, rotation);
-          } finally {
-            await pdf.destroy();
-          }
+          const page = kind === 'image' ? await this.image(path, pageNumber) : await this.pdfPage(path, pageNumber, scanned);
+          // turned and deskewed as the OCR path read it, so the boxes fall on their cells
+          return page && (kind === 'image' || scanned) ? (await uprightPage(page, 72 * SCALE)).canvas : page;
         } catch {
           return null; // the file moved or cannot be rendered: the report shows the text only
         }
@@ -54,8 +62,8 @@ export class PageCropper {
   }
 
   /** A PNG data URI of the page around `bbox` (points), or null when the page cannot be rendered. */
-  async crop(path: string, pageNumber: number, bbox: readonly number[], kind: 'pdf' | 'image' = 'pdf'): Promise<string | null> {
-    const page = await this.render(path, pageNumber, kind);
+  async crop(path: string, pageNumber: number, bbox: readonly number[], kind: 'pdf' | 'image' = 'pdf', scanned = kind === 'image'): Promise<string | null> {
+    const page = await this.render(path, pageNumber, kind, scanned);
     if (!page || bbox.length !== 4) return null;
     const x0 = Math.max(0, Math.floor((bbox[0]! - MARGIN) * SCALE));
     const y0 = Math.max(0, Math.floor((bbox[1]! - MARGIN) * SCALE));

@@ -84,7 +84,8 @@ async function fieldRow(p: ProvenanceRow, record: FormRecord, doc: DocumentRow, 
   try { value = fieldText(record, p.field); } catch { value = null; }
   const bbox = p.bbox_json ? (JSON.parse(p.bbox_json) as number[]) : null;
   const pictured = doc.kind === 'pdf' || doc.kind === 'image';
-  const image = cropper && pictured && p.page !== null && bbox && existsSync(doc.path) ? await cropper.crop(doc.path, p.page, bbox, doc.kind === 'image' ? 'image' : 'pdf') : null;
+  const scanned = doc.kind === 'image' || (JSON.parse(p.repairs_json) as Array<{ rule: string }>).some((r) => r.rule === 'ocr');
+  const image = cropper && pictured && p.page !== null && bbox && existsSync(doc.path) ? await cropper.crop(doc.path, p.page, bbox, doc.kind === 'image' ? 'image' : 'pdf', scanned) : null;
   const fieldIssues = issues.filter((i) => i.field === p.field);
   return `<tr class="field${fieldIssues.length ? ' inconsistent' : ''}" data-form="${esc(record.id)}" data-field="${esc(p.field)}" data-old="${esc(value ?? '')}" data-null="${value === null ? '1' : '0'}">
 <td><code>${esc(p.field)}</code>${p.corrected ? ' <span class="tag">corrected</span>' : ''}${fieldIssues.map((i) => `<div class="issue ${esc(i.severity)}">${esc(i.detail)}</div>`).join('')}</td>

@@ -67,6 +67,8 @@ describe('OCR corrections', () => {
 
   it('drops specks read as dots and reads digit look-alikes in short numeric cells', () => {
     expect(correctOcrCell('19.')).toBe('19');
+    expect(correctOcrCell('60.公斤')).toBe('60公斤');
+    expect(correctOcrCell('22.33万元')).toBe('22.33万元');
     expect(correctOcrCell('10·')).toBe('10');
     expect(correctOcrCell('农户满意·度')).toBe('农户满意度');
     expect(correctOcrCell('·填报单位：某县')).toBe('填报单位：某县');

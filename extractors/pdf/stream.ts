@@ -101,7 +101,14 @@ function rowsOf(blocks: readonly CellBlock[], width: number): StreamTable['rows'
   const perColumn = new Array<number>(width).fill(0);
   for (const b of blocks) perColumn[b.col]!++;
   const busiest = Math.max(...perColumn);
-  const dense = blocks.filter((b) => perColumn[b.col]! >= 0.4 * busiest).sort((a, b) => a.y0 - b.y0);
+  const candidates = blocks.filter((b) => perColumn[b.col]! >= 0.4 * busiest);
+  // a block beside two rows of another column is a label spanning them (a merged cell), not a row
+  const overlaps = (a: Box, b: Box, size: number): boolean => Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) > 0.2 * size;
+  const spansRows = (b: CellBlock): boolean => {
+    const beside = candidates.filter((o) => o.col !== b.col && overlaps(o, b, b.chunks[0]!.size));
+    return beside.some((o) => beside.some((p) => p.col === o.col && p.y0 >= o.y1));
+  };
+  const dense = candidates.filter((b) => !spansRows(b)).sort((a, b) => a.y0 - b.y0);
   const bands: Box[] = [];
   for (const b of dense) {
     const band = bands[bands.length - 1];

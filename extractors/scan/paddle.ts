@@ -189,6 +189,23 @@ async function recogniseLine(m: Models, gray: Gray, box: Box): Promise<{ text: s
   return ctcDecode(tensor.data as Float32Array, steps!, classes!, m.keys);
 }
 
+/** Ink shorter than this (inches, with its margin) is specks, not a line of text. */
+const MIN_TEXT_INCHES = 0.08;
+
+/** The box around a crop's dark pixels with a margin like the detector's, or null when it has none. */
+function inkBox(gray: Gray): Box | null {
+  let [x0, y0, x1, y1] = [gray.width, gray.height, -1, -1];
+  for (let y = 0; y < gray.height; y++) {
+    for (let x = 0; x < gray.width; x++) {
+      if (gray.data[y * gray.width + x]! >= 128) continue;
+      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+    }
+  }
+  if (x1 < 0) return null;
+  const margin = Math.max(2, Math.round(0.25 * (y1 - y0 + 1)));
+  return { x0: Math.max(0, x0 - margin), y0: Math.max(0, y0 - margin), x1: Math.min(gray.width, x1 + 1 + margin), y1: Math.min(gray.height, y1 + 1 + margin) };
+}
+
 function loaded(): Promise<Models> {
   models ??= load();
   return models;
@@ -209,7 +226,9 @@ async function readBoxes(gray: Gray): Promise<OcrBox[]> {
   const m = await loaded();
   const boxes: OcrBox[] = [];
   for (const box of await detect(m, gray)) {
-    const { text, scores } = await recogniseLine(m, gray, box);
+    // a little more room above and below: a sign's lower bar (≥) or a descender at the box's edge
+    const pad = 0.1 * (box.y1 - box.y0);
+    const { text, scores } = await recogniseLine(m, gray, { ...box, y0: Math.max(0, box.y0 - pad), y1: Math.min(gray.height, box.y1 + pad) });
     if (text.trim() === '') continue;
     boxes.push({ ...box, text: text.trim(), confidence: mean(scores) });
   }
@@ -221,7 +240,15 @@ const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : v
 export const paddleEngine: OcrEngine = {
   name: 'paddle',
   async read(gray: Gray): Promise<OcrText> {
-    const boxes = await readBoxes(gray);
+    let boxes = await readBoxes(gray);
+    // the caller found ink in this cell: when the detector finds no run (small, faint or blurred
+    // text), the ink itself is read as one line
+    const ink = boxes.length === 0 ? inkBox(gray) : null;
+    if (ink && ink.y1 - ink.y0 >= MIN_TEXT_INCHES * gray.dpi) {
+      const read = await recogniseRun(gray, ink);
+      // a confident read only: specks on an empty cell read as stray signs, with low confidence
+      boxes = read.text === '' || read.confidence < 0.6 ? [] : [{ ...ink, ...read }];
+    }
     const lines = readingLines(boxes).map((line) => line.map((b) => b.text).join(''));
     // a cell's confidence is its least certain run's: one bad run is enough to doubt the cell
     return { text: lines.join('\n'), confidence: boxes.length === 0 ? 0 : Math.min(...boxes.map((b) => b.confidence)) };

@@ -32,7 +32,7 @@ export function correctOcrCell(text: string): string {
   const cleaned = text
     .replace(/^[-—_|，,.。:;'"”“‘’、·•\s]+/, '')
     .replace(/[|_\-'"”“‘’，,·•\s]+$/, '')
-    .replace(/(?<=\d)\.$/, '')
+    .replace(/(?<=\d)\.$|(?<=\d)[.·•](?=[\u4e00-\u9fff])/g, '')
     .replace(/(?<=[\u4e00-\u9fff])[·•]+(?=[\u4e00-\u9fff])|(?<=\n)[·•]+/g, '')
     .replace(/^[之过衬”"〉全]\s*(?=\d)/, '≥')
     .replace(/^[委冬〈乏]\s*(?=\d)/, '≤');
@@ -44,8 +44,12 @@ export function correctOcrCell(text: string): string {
 const NUMBER_LOOKALIKES = /^(?=.*[\doO])[\doOilI]{2,4}(?:\.\d{1,2})?%?$/;
 
 const MARGIN = 8;
-/** CJK glyphs' ink is about this share of the font size high, so a run's inked height gives its size. */
-const INK_HEIGHT_PER_SIZE = 0.9;
+/**
+ * A run's inked height is about its font size: CJK glyphs fill most of the em and a scan's blur
+ * adds the rest (measured 0.96–1.05 em on the 150-dpi sample against its PDF's font size). An
+ * overestimate loosens every text tolerance, and then a header row and the row under it merge.
+ */
+const INK_HEIGHT_PER_SIZE = 1.0;
 
 /** A region of the page with a white margin around it, as engines read text best off a border. */
 function crop(gray: Gray, x0: number, y0: number, x1: number, y1: number): Gray {
@@ -148,13 +152,23 @@ async function readBands(scan: Scan, tables: readonly GridTable[]): Promise<void
   }
 }
 
-export async function readScannedPage(scan: Canvas, pageNumber: number, dpi: number, engineName?: OcrEngineName): Promise<ScannedPage> {
+/**
+ * A scanned page as it is read: turned upright, then deskewed. Boxes of OCR'd fields are in this
+ * page's frame, so the review report's crops are cut from it too.
+ */
+export async function uprightPage(scan: Canvas, dpi: number): Promise<{ canvas: Canvas; gray: Gray; turns: number; skew: number }> {
   const scanned = toGray(scan, dpi);
   const turns = await uprightTurns(scanned);
   const source = turnCanvas(scan, turns);
   const first = turns === 0 ? scanned : toGray(source, dpi);
   const skew = skewAngle(first, binarise(first));
-  const gray = skew === 0 ? first : toGray(rotate(source, skew), dpi);
+  if (skew === 0) return { canvas: source, gray: first, turns, skew };
+  const canvas = rotate(source, skew);
+  return { canvas, gray: toGray(canvas, dpi), turns, skew };
+}
+
+export async function readScannedPage(scan: Canvas, pageNumber: number, dpi: number, engineName?: OcrEngineName): Promise<ScannedPage> {
+  const { gray, turns, skew } = await uprightPage(scan, dpi);
   const ink = binarise(gray);
   const rules = rulingLines(gray, ink);
   const { tables } = latticeTables(rules, []);
