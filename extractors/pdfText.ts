@@ -177,7 +177,6 @@ function appendContinuation(prev: PlacedTable, next: PlacedTable): void {
   prev.openBottom = next.openBottom;
 }
 
-/** Join every page's items into document blocks, merging tables continued across pages. */
 /** What the OCR path did on a page, for the document's warnings. */
 export function ocrNote(what: string, scanned: ScannedPage): string {
   const mean = scanned.confidences.length ? scanned.confidences.reduce((a, b) => a + b, 0) / scanned.confidences.length : 0;
@@ -190,6 +189,7 @@ export function pagesToBlocks(pages: PageItem[][]): Block[] {
   return numberTables(mergeContinuations(joinPages(pages)));
 }
 
+/** Join every page's items into document blocks, merging tables continued across pages. */
 function joinPages(pages: PageItem[][]): Block[] {
   const blocks: Block[] = [];
   let lastTable: { placed: PlacedTable; table: Table } | null = null;

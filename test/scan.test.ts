@@ -11,6 +11,7 @@ import { openPdf } from '../extractors/pdfText.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { latticeTables } from '../extractors/pdf/lattice.js';
 import { stopOcr } from '../extractors/scan/ocr.js';
+import { turnGray, uprightTurns } from '../extractors/scan/orientation.js';
 import { correctOcrCell } from '../extractors/scan/page.js';
 import { rulingLines } from '../extractors/scan/grid.js';
 import { binarise, decodeImage, renderPdfPage, rotate, skewAngle, toGray, turnCanvas } from '../extractors/scan/raster.js';
@@ -153,6 +154,15 @@ it.each([1, 2])('reads a page scanned %i quarter turn(s) off upright as the upri
   const score = compareRecords(expected, doc.records, { fuzzyText: true });
   expect(score.recall).toBeGreaterThanOrEqual(0.95);
 }, 120000);
+
+it('keeps an upright page upright when narrow columns stack one character per line', async () => {
+  // page 7 of the A5 sample: its long texts run down narrow columns, so most runs are tall
+  const pdf = await openPdf(readFileSync(join(DIR, '..', 'pdf', 'project_self_eval_breaks.pdf')), 'a5');
+  const page = toGray(await renderPdfPage(await pdf.getPage(7), 150), 150);
+  await pdf.destroy();
+  expect(await uprightTurns(page)).toBe(0);
+  expect(await uprightTurns(turnGray(page, 1))).toBe(3);
+}, 60000);
 
 // OCR tests live in this one file so that only one test process runs the OCR engine at a time.
 it('with OCR, reads the scanned page too and says so', async () => {

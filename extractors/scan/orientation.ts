@@ -1,19 +1,21 @@
 /**
  * Which way up a scanned page is. Archives hold landscape forms scanned sideways and pages fed
  * upside down; deskewing only straightens a few degrees. PaddleOCR's detector finds the text runs
- * on a small copy of the page: runs of several characters are wide when the page is upright or
- * upside down and tall when it lies sideways. Between the two turns left, the recogniser decides:
- * upside-down text reads with far lower confidence. Used whatever engine reads the cells.
+ * on a small copy of the page; for each quarter turn the recogniser reads the longest runs that
+ * would lie across after it, and text the wrong way up reads with far lower confidence.
+ * Used whatever engine reads the cells.
  */
 import { detectRuns, recogniseRun, resize } from './paddle.js';
 import type { Gray } from './raster.js';
 
 /** Orientation is judged on a copy at this resolution: runs of text stay several pixels high. */
 const JUDGE_DPI = 100;
-/** A run counts as a line of several characters when its long side is this many times its short one. */
-const ELONGATED = 2.5;
-/** Runs read both ways to tell a turn from its opposite. */
-const SAMPLE_RUNS = 4;
+/** A run lies across when its width is at least this share of its height (a single character is square). */
+const ACROSS = 0.8;
+/** Runs read in each candidate turn. */
+const SAMPLE_RUNS = 5;
+/** A turn replaces upright (or a turn found before) only when it reads this much more confidently. */
+const TURN_MARGIN = 0.1;
 
 /** The image turned clockwise by `turns` quarter turns. */
 export function turnGray(gray: Gray, turns: number): Gray {
@@ -56,16 +58,20 @@ async function confidenceTurned(small: Gray, runs: readonly Run[], turns: number
 export async function uprightTurns(gray: Gray): Promise<number> {
   const scale = Math.min(1, JUDGE_DPI / gray.dpi);
   const small = scale < 1 ? { ...resize(gray, Math.round(gray.width * scale), Math.round(gray.height * scale)), dpi: JUDGE_DPI } : gray;
-  const runs = (await detectRuns(small)).filter((r) => {
-    const [w, h] = [r.x1 - r.x0, r.y1 - r.y0];
-    return Math.max(w, h) >= ELONGATED * Math.min(w, h);
-  });
-  if (runs.length === 0) return 0;
-  const tall = runs.filter((r) => r.y1 - r.y0 > r.x1 - r.x0);
-  const sideways = tall.length > runs.length / 2;
-  // the longest runs read most reliably either way
-  const sample = (sideways ? tall : runs.filter((r) => r.x1 - r.x0 > r.y1 - r.y0))
-    .sort((a, b) => Math.max(b.x1 - b.x0, b.y1 - b.y0) - Math.max(a.x1 - a.x0, a.y1 - a.y0)).slice(0, SAMPLE_RUNS);
-  const [one, other] = sideways ? [1, 3] : [0, 2];
-  return (await confidenceTurned(small, sample, other)) > (await confidenceTurned(small, sample, one)) ? other : one;
+  const runs = await detectRuns(small);
+  const length = (r: Run): number => Math.max(r.x1 - r.x0, r.y1 - r.y0);
+  // Each turn is judged on the longest runs that would lie across after it, single characters
+  // included: shapes alone mislead (a narrow column stacks one character per line into a tall run
+  // on an upright page, and the recogniser reads such a stack turned sideways quite well), but the
+  // page's short words and numbers read well only the right way up.
+  const across = (sideways: boolean) => runs
+    .filter((r) => (sideways ? r.y1 - r.y0 >= ACROSS * (r.x1 - r.x0) : r.x1 - r.x0 >= ACROSS * (r.y1 - r.y0)))
+    .sort((a, b) => length(b) - length(a)).slice(0, SAMPLE_RUNS);
+  let best = { turns: 0, confidence: -1 };
+  for (const turns of [0, 2, 1, 3]) {
+    const sample = across(turns % 2 === 1);
+    const confidence = sample.length === 0 ? 0 : (await confidenceTurned(small, sample, turns)) / sample.length;
+    if (best.confidence < 0 || confidence > best.confidence + TURN_MARGIN) best = { turns, confidence };
+  }
+  return best.turns;
 }
