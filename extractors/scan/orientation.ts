@@ -1,8 +1,8 @@
 /**
  * Which way up a scanned page is. Archives hold landscape forms scanned sideways and pages fed
  * upside down; deskewing only straightens a few degrees. PaddleOCR's detector finds the text runs
- * on a small copy of the page; for each quarter turn the recogniser reads the longest runs that
- * would lie across after it, and text the wrong way up reads with far lower confidence.
+ * on a small copy of the page. Upright text reads confidently; otherwise the shapes of the runs
+ * say which axis the text runs along, and the recogniser decides between a turn and its opposite.
  * Used whatever engine reads the cells.
  */
 import { detectRuns, recogniseRun, resize } from './paddle.js';
@@ -12,9 +12,14 @@ import type { Gray } from './raster.js';
 const JUDGE_DPI = 100;
 /** A run lies across when its width is at least this share of its height (a single character is square). */
 const ACROSS = 0.8;
-/** Runs read in each candidate turn. */
+/** A run holds several characters when its long side is this many times its short one. */
+const ELONGATED = 2.5;
+/** Runs read in each candidate turn, and the characters (run heights) read of each. */
 const SAMPLE_RUNS = 5;
-/** A turn replaces upright (or a turn found before) only when it reads this much more confidently. */
+const JUDGE_CHARS = 6;
+/** Upright text reads at least this confidently; text the wrong way up far less. */
+const UPRIGHT_ENOUGH = 0.9;
+/** A turn replaces its opposite only when it reads this much more confidently. */
 const TURN_MARGIN = 0.1;
 
 /** The image turned clockwise by `turns` quarter turns. */
@@ -60,18 +65,25 @@ export async function uprightTurns(gray: Gray): Promise<number> {
   const small = scale < 1 ? { ...resize(gray, Math.round(gray.width * scale), Math.round(gray.height * scale)), dpi: JUDGE_DPI } : gray;
   const runs = await detectRuns(small);
   const length = (r: Run): number => Math.max(r.x1 - r.x0, r.y1 - r.y0);
-  // Each turn is judged on the longest runs that would lie across after it, single characters
-  // included: shapes alone mislead (a narrow column stacks one character per line into a tall run
-  // on an upright page, and the recogniser reads such a stack turned sideways quite well), but the
-  // page's short words and numbers read well only the right way up.
-  const across = (sideways: boolean) => runs
+  const across = (sideways: boolean): Run[] => runs
     .filter((r) => (sideways ? r.y1 - r.y0 >= ACROSS * (r.x1 - r.x0) : r.x1 - r.x0 >= ACROSS * (r.y1 - r.y0)))
-    .sort((a, b) => length(b) - length(a)).slice(0, SAMPLE_RUNS);
-  let best = { turns: 0, confidence: -1 };
-  for (const turns of [0, 2, 1, 3]) {
+    .sort((a, b) => length(b) - length(a)).slice(0, SAMPLE_RUNS)
+    // the first few characters of a run are enough to judge, and cost far less to read
+    .map((r) => (sideways ? { ...r, y1: Math.min(r.y1, r.y0 + JUDGE_CHARS * (r.x1 - r.x0)) } : { ...r, x1: Math.min(r.x1, r.x0 + JUDGE_CHARS * (r.y1 - r.y0)) }));
+  const judged = async (turns: number): Promise<number> => {
     const sample = across(turns % 2 === 1);
-    const confidence = sample.length === 0 ? 0 : (await confidenceTurned(small, sample, turns)) / sample.length;
-    if (best.confidence < 0 || confidence > best.confidence + TURN_MARGIN) best = { turns, confidence };
-  }
-  return best.turns;
+    return sample.length === 0 ? 0 : (await confidenceTurned(small, sample, turns)) / sample.length;
+  };
+  // An upright page's longest runs, single characters included, read confidently: done. (Shapes
+  // alone mislead here: a narrow column stacks one character per line into a tall run.)
+  const upright = await judged(0);
+  if (upright >= UPRIGHT_ENOUGH) return 0;
+  // Otherwise the runs of several characters say which axis the text runs along, and reading
+  // decides between a turn and its opposite: text upside down reads with far lower confidence.
+  // (Only between opposites: the recogniser reads characters lying on their side confidently.)
+  const elongated = runs.filter((r) => length(r) >= ELONGATED * Math.min(r.x1 - r.x0, r.y1 - r.y0));
+  const tall = elongated.filter((r) => r.y1 - r.y0 > r.x1 - r.x0).length;
+  const [one, other] = tall > elongated.length / 2 ? [1, 3] : [0, 2];
+  const [first, second] = [one === 0 ? upright : await judged(one), await judged(other)];
+  return second > first + TURN_MARGIN ? other : one;
 }
