@@ -191,6 +191,8 @@ async function recogniseLine(m: Models, gray: Gray, box: Box): Promise<{ text: s
 
 /** Ink shorter than this (inches, with its margin) is specks, not a line of text. */
 const MIN_TEXT_INCHES = 0.08;
+/** A cell's ink read whole is kept only when read at least this confidently. */
+const INK_READ_CONFIDENCE = 0.6;
 
 /** The box around a crop's dark pixels with a margin like the detector's, or null when it has none. */
 function inkBox(gray: Gray): Box | null {
@@ -205,6 +207,8 @@ function inkBox(gray: Gray): Box | null {
   const margin = Math.max(2, Math.round(0.25 * (y1 - y0 + 1)));
   return { x0: Math.max(0, x0 - margin), y0: Math.max(0, y0 - margin), x1: Math.min(gray.width, x1 + 1 + margin), y1: Math.min(gray.height, y1 + 1 + margin) };
 }
+
+const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
 
 function loaded(): Promise<Models> {
   models ??= load();
@@ -223,19 +227,15 @@ export async function recogniseRun(gray: Gray, box: Box): Promise<OcrText> {
 }
 
 async function readBoxes(gray: Gray): Promise<OcrBox[]> {
-  const m = await loaded();
   const boxes: OcrBox[] = [];
-  for (const box of await detect(m, gray)) {
+  for (const box of await detectRuns(gray)) {
     // a little more room above and below: a sign's lower bar (≥) or a descender at the box's edge
     const pad = 0.1 * (box.y1 - box.y0);
-    const { text, scores } = await recogniseLine(m, gray, { ...box, y0: Math.max(0, box.y0 - pad), y1: Math.min(gray.height, box.y1 + pad) });
-    if (text.trim() === '') continue;
-    boxes.push({ ...box, text: text.trim(), confidence: mean(scores) });
+    const read = await recogniseRun(gray, { ...box, y0: Math.max(0, box.y0 - pad), y1: Math.min(gray.height, box.y1 + pad) });
+    if (read.text !== '') boxes.push({ ...box, ...read });
   }
   return boxes;
 }
-
-const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
 
 export const paddleEngine: OcrEngine = {
   name: 'paddle',
@@ -247,7 +247,7 @@ export const paddleEngine: OcrEngine = {
     if (ink && ink.y1 - ink.y0 >= MIN_TEXT_INCHES * gray.dpi) {
       const read = await recogniseRun(gray, ink);
       // a confident read only: specks on an empty cell read as stray signs, with low confidence
-      boxes = read.text === '' || read.confidence < 0.6 ? [] : [{ ...ink, ...read }];
+      boxes = read.text === '' || read.confidence < INK_READ_CONFIDENCE ? [] : [{ ...ink, ...read }];
     }
     const lines = readingLines(boxes).map((line) => line.map((b) => b.text).join(''));
     // a cell's confidence is its least certain run's: one bad run is enough to doubt the cell
@@ -255,9 +255,9 @@ export const paddleEngine: OcrEngine = {
   },
   readBoxes,
   async stop(): Promise<void> {
-    const loaded = models;
+    const pending = models;
     models = null;
-    const m = await loaded;
+    const m = await pending;
     await Promise.all([m?.det.release(), m?.rec.release()]);
   },
 };
