@@ -151,11 +151,14 @@ describe('crashes and concurrent runs', () => {
     const db = join(mkdtempSync(join(tmpdir(), 'ziping-concurrent-')), 'db.sqlite');
     const files = readdirSync(dir).map((f) => join(dir, f));
     // overlapping halves: files 0–13 and 6–19
-    const runs = [files.slice(0, 14), files.slice(6)].map((part) => new Promise<number | null>((resolve) => {
-      const child = spawn('node', [BIN, 'ingest', ...part, '--db', db, '--quiet'], { cwd: ROOT, stdio: 'ignore' });
-      child.on('exit', (code) => resolve(code));
+    const runs = [files.slice(0, 14), files.slice(6)].map((part) => new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn('node', [BIN, 'ingest', ...part, '--db', db, '--quiet'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+      child.on('exit', (code) => resolve({ code, stderr }));
     }));
-    expect(await Promise.all(runs)).toEqual([0, 0]);
+    const results = await Promise.all(runs);
+    expect(results.map((r) => r.code), results.map((r) => r.stderr).join('\n')).toEqual([0, 0]);
     checkDatabase(db, 20);
     const stored = new Database(db, { readonly: true }).prepare('SELECT file FROM documents ORDER BY file').all() as Array<{ file: string }>;
     expect(stored.map((r) => r.file)).toEqual(files.map((f) => basename(f)).sort());

@@ -105,14 +105,18 @@ FROM v_forms WHERE form_type = 'self_evaluation' GROUP BY filing_unit, year;
 
 export const VIEW_NAMES = ['v_indicators', 'v_forms', 'v_units'] as const;
 
+const BUSY_TIMEOUT_MS = 60_000;
+
 /** Open (or create) a database: WAL so readers never block the writer, a busy timeout for concurrent runs. */
 export function openDatabase(path: string): Db {
-  const db = new Database(path);
+  // The busy timeout applies from the first statement: two runs opening one new database at once
+  // both switch it to WAL and create its tables. A batch waits for the other writer (its rescoring
+  // of the whole database can take seconds on a loaded machine) rather than fail.
+  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
   db.pragma('journal_mode = WAL');
   // In WAL mode NORMAL cannot corrupt the database; a power cut may lose only the last document,
   // which the next run re-reads because its row is missing.
   db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 10000');
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
   migrate(db);
