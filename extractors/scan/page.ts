@@ -9,7 +9,7 @@ import type { Repair } from '../../schemas/document.js';
 import type { PlacedText } from '../pdf/geometry.js';
 import { type GridTable, latticeTables } from '../pdf/lattice.js';
 import type { PageContent } from '../pdf/pageContent.js';
-import { uprightTurns } from './orientation.js';
+import { turnGray, uprightTurns } from './orientation.js';
 import { binarise, type Gray, rotate, skewAngle, toGray, turnCanvas } from './raster.js';
 import { rulingLines } from './grid.js';
 import { type OcrEngine, type OcrEngineName, ocrEngine } from './ocr.js';
@@ -156,20 +156,22 @@ async function readBands(scan: Scan, tables: readonly GridTable[]): Promise<void
  * A scanned page as it is read: turned upright, then deskewed. Boxes of OCR'd fields are in this
  * page's frame, so the review report's crops are cut from it too.
  */
-export async function uprightPage(scan: Canvas, dpi: number): Promise<{ canvas: Canvas; gray: Gray; turns: number; skew: number }> {
+export async function uprightPage(scan: Canvas, dpi: number): Promise<{ canvas: Canvas; gray: Gray; ink: Uint8Array; turns: number; skew: number }> {
   const scanned = toGray(scan, dpi);
   const turns = await uprightTurns(scanned);
   const source = turnCanvas(scan, turns);
-  const first = turns === 0 ? scanned : toGray(source, dpi);
-  const skew = skewAngle(first, binarise(first));
-  if (skew === 0) return { canvas: source, gray: first, turns, skew };
+  const first = turnGray(scanned, turns);
+  const firstInk = binarise(first);
+  const skew = skewAngle(first, firstInk);
+  // a straight page keeps its binarised image; a turned one is binarised again after rotating
+  if (skew === 0) return { canvas: source, gray: first, ink: firstInk, turns, skew };
   const canvas = rotate(source, skew);
-  return { canvas, gray: toGray(canvas, dpi), turns, skew };
+  const gray = toGray(canvas, dpi);
+  return { canvas, gray, ink: binarise(gray), turns, skew };
 }
 
 export async function readScannedPage(scan: Canvas, pageNumber: number, dpi: number, engineName?: OcrEngineName): Promise<ScannedPage> {
-  const { gray, turns, skew } = await uprightPage(scan, dpi);
-  const ink = binarise(gray);
+  const { gray, ink, turns, skew } = await uprightPage(scan, dpi);
   const rules = rulingLines(gray, ink);
   const { tables } = latticeTables(rules, []);
   const page: Scan = { gray, ink, engine: await ocrEngine(engineName), px: dpi / 72, texts: [], confidences: [] };
