@@ -6,6 +6,7 @@ import chardet from 'chardet';
 import iconv from 'iconv-lite';
 import { detectBlocks, numberTables } from '../pipeline/detectTables.js';
 import { isFlattened, rebuildFlattened, tokensOf } from '../pipeline/flattened.js';
+import { normaliseScript } from '../pipeline/chineseScript.js';
 import { type Extractor, InputError } from './types.js';
 
 const TEXT_EXTENSIONS = /\.(txt|md|markdown|tsv|html?|text)$/i;
@@ -47,14 +48,17 @@ export const ocrTextExtractor: Extractor = {
   },
   async extract(bytes, path) {
     if (bytes.byteLength === 0) throw new InputError(path, 'empty file (0 bytes): nothing to read');
-    const { text, encoding } = decodeText(bytes);
-    if (junkRatio(text) > 0.05) throw new InputError(path, 'not a text file: it holds binary data (is it a PDF or image with the wrong extension?)');
-    const lines = text.split(/\r\n|\r|\n/);
+    const decoded = decodeText(bytes);
+    const { encoding } = decoded;
+    if (junkRatio(decoded.text) > 0.05) throw new InputError(path, 'not a text file: it holds binary data (is it a PDF or image with the wrong extension?)');
+    const script = normaliseScript(decoded.text);
+    const scriptWarnings = script.note ? [`the text is not in simplified characters: ${script.note}`] : [];
+    const lines = script.text.split(/\r\n|\r|\n/);
     const blocks = detectBlocks(lines);
     if (isFlattened(blocks, tokensOf(lines))) {
       const rebuilt = rebuildFlattened(lines);
-      return { encoding, blocks: numberTables(rebuilt.blocks), warnings: ['the table structure was lost (flattened text): rows were rebuilt from the order of the cells'], errors: rebuilt.errors };
+      return { encoding, blocks: numberTables(rebuilt.blocks), warnings: [...scriptWarnings, 'the table structure was lost (flattened text): rows were rebuilt from the order of the cells'], errors: rebuilt.errors };
     }
-    return { encoding, blocks, warnings: [] };
+    return { encoding, blocks, warnings: scriptWarnings };
   },
 };

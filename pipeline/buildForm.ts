@@ -11,6 +11,7 @@ import {
   type AlignedRow, type HeaderColumn, type RowCell, alignRow, labelOnlyRow, resolveLevels,
 } from './indicators.js';
 import { ProvenanceLog } from './provenance.js';
+import { titleText } from './segment.js';
 import { type KeyValue, pairLabels, tokenizeRow } from './tokens.js';
 import { isBlank, labelKey } from './text.js';
 import {
@@ -49,7 +50,7 @@ class FormDraft {
       source: { file: ctx.file, sha256: ctx.sha256, page: segment.page ?? segment.tables[0]?.rows[0]?.[0]?.origin.page ?? null, form_index: ctx.formIndex },
       form_type: segment.kind,
       scope: scopeOf(segment.title ?? ''),
-      year: null, title: segment.title, project_name: null, project_code: null, department: null,
+      year: null, title: segment.title === null ? null : titleText(segment.title), project_name: null, project_code: null, department: null,
       implementing_unit: null, filing_unit: null, amount_unit: null, funds: emptyFunds(),
       goal_expected: null, goal_actual: null, completion_rate: null, indicators: [], total_score: null,
       grade: null, problems: null, contact: { filler: null, phone: null }, confidence: 1, needs_review: false, issues: [],

@@ -15,15 +15,32 @@ function bareLine(text: string): string {
 
 const YEAR_SUFFIX = /\s*[(（]\s*\d{4}\s*年度?\s*[)）]\s*$/;
 
-/** Recognise a form title line: 项目支出绩效自评表, 绩效目标表, 自评情况汇总表 and their variants. */
+/**
+ * The family of form titles, whatever a county calls its form: a 表 whose name says it records
+ * performance targets or a self-evaluation — 绩效自评表, 绩效目标表 and their kin 申报表, 批复表,
+ * 填报表, 评价表, 目标自评表, 区域/部门整体 forms — or a 汇总表 of them.
+ */
+const FORM_FAMILY = /绩效|自评|目标(申报|批复|填报|审核)?表$/;
+
+/** "1、", "附件2：", "附表：" before a title, and a leading "2020年度" or "XX局2020年" (the key keeps the form's own name). */
+export function titleText(line: string): string {
+  const bare = line.replace(/^(附件|附表)\s*\d*\s*[:：.、]?\s*/, '').replace(/^\d{1,2}\s*[.、．]\s*/, '');
+  const afterYear = /^[^\s]{0,30}?(?:19|20)\d{2}\s*年度?\s*(.{4,})$/.exec(bare);
+  return (afterYear ? afterYear[1]! : bare).trim();
+}
+
+/** Recognise a form title line: any title of the family, with its kind. */
 export function parseTitle(text: string): FormTitle | null {
   const line = bareLine(text).replace(YEAR_SUFFIX, '');
   if (line.length > 80) return null;
   const compact = line.replace(/\s/g, '');
-  if (/汇总表$/.test(compact) && /绩效|自评/.test(compact)) return { kind: 'summary', title: line };
-  if (/绩效目标表$/.test(compact)) return { kind: 'performance_target', title: line };
-  if (/自评表$/.test(compact)) return { kind: 'self_evaluation', title: line };
-  return null;
+  if (!/表$/.test(compact) || !FORM_FAMILY.test(compact) || /[。；;]/.test(compact)) return null;
+  const title = line;
+  if (/汇总表$/.test(compact)) return { kind: 'summary', title };
+  // the word nearest the end names the form: 绩效目标自评表 evaluates, 绩效评价指标表 sets targets
+  const last = [...compact.matchAll(/自评|评价|得分|目标|指标/g)].pop()?.[0];
+  if (last === undefined) return null;
+  return { kind: /自评|评价|得分/.test(last) ? 'self_evaluation' : 'performance_target', title };
 }
 
 /** A short line ending in 表 that is not a form title: the caption of some other table. */
