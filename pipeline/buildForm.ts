@@ -8,7 +8,7 @@ import type { FieldProvenance, FormSegment, Origin, Repair } from '../schemas/do
 import { type FormRecord, type Indicator, type Issue, emptyFunds } from '../schemas/record.js';
 import { prepareRow } from './cells.js';
 import {
-  type AlignedRow, type HeaderColumn, type RowCell, alignRow, labelOnlyRow, resolveLevels,
+  type AlignedRow, type HeaderColumn, type RowCell, alignRow, isOperatorCell, isUnitCell, labelOnlyRow, resolveLevels,
 } from './indicators.js';
 import { ProvenanceLog } from './provenance.js';
 import { titleText } from './segment.js';
@@ -389,6 +389,18 @@ function indicatorField(draft: FormDraft, path: string, cell: RowCell | undefine
   return { text: cell.text, confidence };
 }
 
+/**
+ * A target printed over three columns (指标性质 | 指标值 | 度量单位: "≥ | 95 | %") read as one
+ * value "≥95%"; a sign cell that holds 定量/定性 is not a sign.
+ */
+function splitTargetText(fields: AlignedRow['fields']): string {
+  const target = fields.target?.text.trim() ?? '';
+  const op = fields.target_op && isOperatorCell(fields.target_op.text) ? fields.target_op.text.replace(/\s/g, '') : '';
+  const unit = fields.target_unit && isUnitCell(fields.target_unit.text) && /\d$/.test(target) ? fields.target_unit.text.trim() : '';
+  if (target === '' || (op === '' && unit === '') || /^[≥≤<>=＜＞≧≦]/.test(target)) return target;
+  return `${op}${target}${unit}`;
+}
+
 function finishIndicators(draft: FormDraft): void {
   const resolved = resolveLevels(draft.indicatorRows);
   const seen = new Map<string, number>();
@@ -410,8 +422,10 @@ function finishIndicators(draft: FormDraft): void {
     const value = (column: 'target' | 'actual') => {
       const cell = r.row.fields[column];
       if (!cell) return null;
-      const parsed = parseValue(cell.text);
       const repairs = [...shift];
+      const text = column === 'target' ? splitTargetText(r.row.fields) : cell.text;
+      if (text !== cell.text) repairs.push({ rule: 'target_from_split_cells', before: cell.text, after: text, confidence: 0.97 });
+      const parsed = parseValue(text);
       if (parsed.junk) repairs.push({ rule: 'latin_junk_removed', before: cell.text, after: cell.text.replace(parsed.junk, ''), confidence: 0.9 });
       if (/百分/.test(cell.text)) repairs.push({ rule: 'percent_word_to_sign', before: cell.text, after: '%', confidence: 0.99 });
       confidences.push(indicatorField(draft, `${p}.${column}`, cell, repairs).confidence);

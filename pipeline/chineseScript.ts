@@ -16,7 +16,7 @@ export function toSimplified(text: string): { text: string; glosses: number; con
   let glosses = 0;
   const bare = text.replace(PINYIN_GLOSS, () => { glosses++; return ''; });
   converter ??= OpenCC.Converter({ from: 'tw', to: 'cn' });
-  const simplified = converter(bare);
+  const simplified = converter!(bare);
   let converted = 0;
   for (let i = 0; i < bare.length && i < simplified.length; i++) if (bare[i] !== simplified[i]) converted++;
   return { text: simplified, glosses, converted };

@@ -351,7 +351,13 @@ const isFormTitle = (token: string): boolean => parseTitle(token) !== null && !/
  */
 export function rebuildFlattened(lines: readonly string[]): { blocks: Block[]; errors: string[] } {
   const tokens = tokensOf(lines);
-  const starts = tokens.map((t, i) => (isFormTitle(t) ? i : -1)).filter((i) => i >= 0);
+  const titles = tokens.map((t, i) => (isFormTitle(t) ? i : -1)).filter((i) => i >= 0);
+  // a page heading that repeats the title ("XX局2023年…申报表" above "2023年…申报表"): the form
+  // starts at the last title before its first label
+  const starts = titles.filter((start, k) => {
+    const next = titles[k + 1];
+    return next === undefined || tokens.slice(start + 1, next).some((t) => isWordOfForm(t));
+  });
   const blocks: Block[] = [];
   const errors: string[] = [];
   const firstLine = (token: string): number => {

@@ -40,6 +40,17 @@ function levelLabelOf(text: string): boolean {
   return matchLevel1(text) !== null || matchLevel2(text) !== null;
 }
 
+/** A cell that holds only a comparison: ≥, ≦, =, 大于等于, 不低于 (the sign column of a split target). */
+export function isOperatorCell(text: string): boolean {
+  return /^([≥≤≧≦<>=＜＞﹦＝═]|>=|<=|大于等于|小于等于|大于|小于|等于|不低于|不高于|不少于|不多于|不超过|不小于|不大于)$/.test(text.replace(/\s/g, ''));
+}
+
+/** A cell that holds only a unit: 人, 万元, %, 平方米, 人次 (the unit column of a split target). */
+export function isUnitCell(text: string): boolean {
+  const t = text.replace(/\s/g, '');
+  return /^(%|％|‰|[a-zA-Z]{1,3}|[\u4e00-\u9fff]{1,4}(\/[\u4e00-\u9fff]{1,3})?)$/.test(t) && !levelLabelOf(t);
+}
+
 /** How well a cell fits a column, from its content; NEG means it cannot go there. */
 function fit(column: IndicatorColumn, text: string): number {
   const isLabel = levelLabelOf(text);
@@ -52,6 +63,8 @@ function fit(column: IndicatorColumn, text: string): number {
     case 'actual': return isLabel ? -2 : isValueLike(text) || isDash(text) ? 1 : 0.5;
     case 'weight':
     case 'score': return parseScore(text) !== null ? 1 : isDash(text) ? 0.5 : -3;
+    case 'target_op': return isOperatorCell(text) ? 2 : /^定[量性]$/.test(text.trim()) ? 0.5 : -3;
+    case 'target_unit': return isUnitCell(text) ? 1 : -3;
     default: return isLabel ? -2 : isValueLike(text) && text.length < 8 ? -0.5 : 0.5;
   }
 }

@@ -14,24 +14,38 @@ export interface LabelMatch<C extends string> { raw: string; canonical: C; dista
 export const INDICATOR_COLUMNS = {
   level1: ['一级指标'],
   level2: ['二级指标'],
-  name: ['三级指标', '指标名称'],
-  target: ['年度指标值', '预期指标值', '指标值', '年度目标值', '目标值'],
-  actual: ['实际完成值', '全年实际值', '完成值'],
-  weight: ['分值', '权重'],
-  score: ['得分', '自评得分'],
-  deviation_note: ['偏差原因分析及改进措施', '未完成原因分析'],
-  description: ['绩效指标描述', '指标解释'],
-  basis: ['指标值确定依据', '指标值设定依据'],
+  name: ['三级指标', '指标名称', '指标内容'],
+  target: [
+    '年度指标值', '预期指标值', '指标值', '年度目标值', '目标值', '指标值及单位', '指标值(包含数字及文字描述)', '年初目标值',
+    '年初目标值(A)', '年度指标值(A)', '计划目标值',
+  ],
+  actual: [
+    '实际完成值', '全年实际值', '完成值', '全年完成值', '实际完成值(B)', '全年实际值(B)', '指标实际完成值', '实际值',
+    '实施进度',
+  ],
+  weight: ['分值', '权重', '指标分值权重', '指标权重'],
+  score: ['得分', '自评得分', '指标得分'],
+  deviation_note: [
+    '偏差原因分析及改进措施', '未完成原因分析', '未完成原因', '未完成原因及改进措施', '未完成原因及拟采取的改进措施',
+    '偏差原因分析', '偏差原因及改进措施',
+  ],
+  description: ['绩效指标描述', '指标解释', '指标描述'],
+  basis: ['指标值确定依据', '指标值设定依据', '指标值设置依据', '绩效标准', '指标值说明', '评价标准', '评(价)标准'],
+  // Sichuan/Chongqing/Jiangxi templates print a target as three cells: sign | number | unit
+  target_op: ['指标性质', '计算符号', '指标方向'],
+  target_unit: ['度量单位', '计量单位'],
+  // columns every reader recognises and the contract keeps no field for
+  note: ['备注', '得分计算方法', '指标赋分规则', '佐证资料', '上年完成值', '上年实际值', '完成率', '指标方向性', '评分标准'],
 } as const;
 export type IndicatorColumn = keyof typeof INDICATOR_COLUMNS;
 
 /** Labels of the form's header and funds blocks (left: canonical key, right: printed variants). */
 export const FIELD_LABELS = {
-  project_name: ['项目名称'],
+  project_name: ['项目名称', '项目支出名称'],
   project_code: ['项目编码', '项目代码'],
   department: ['主管部门', '主管单位'],
   implementing_unit: ['实施单位', '实施(主管)单位', '资金使用单位(科室)名称', '资金使用单位'],
-  filing_unit: ['填报单位', '预算部门', '预算部门(盖章)', '编制部门', '预算单位'],
+  filing_unit: ['填报单位', '预算部门', '预算部门(盖章)', '编制部门', '预算单位', '填报单位(盖章)', '部门(单位)名称', '单位名称'],
   project_amount: ['项目金额'],
   // funds columns
   initial_budget: ['年初预算数'],
@@ -53,7 +67,7 @@ export const FIELD_LABELS = {
   total_score: ['总分', '合计得分'],
   grade: ['自评等级', '等级'],
   problems: ['存在问题、原因及下一步整改措施', '存在问题及改进措施', '五、存在问题、原因及下一步整改措施'],
-  filler: ['填报人', '联系人'],
+  filler: ['填报人', '联系人', '填表人', '项目负责人'],
   phone: ['联系电话', '电话'],
   contact: ['联系人及电话'],
   seq: ['序号'],
