@@ -10,6 +10,7 @@ import type { Block, Cell, Table } from '../schemas/document.js';
 import { isBlank, labelKey } from './text.js';
 import { parseTitle } from './segment.js';
 import { isValueLike, parseScore } from './values.js';
+import { LEVEL1, LEVEL2 } from '../schemas/record.js';
 import { FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from './vocabulary.js';
 
 // ---------------------------------------------------------------- detection
@@ -31,7 +32,10 @@ export function isFlattened(blocks: readonly Block[], tokens: readonly string[])
       if (labels >= 3 && labels / cells.length >= 0.7) return false;
     }
   }
-  return indicatorLabels(tokens) >= 3;
+  if (indicatorLabels(tokens) >= 3) return true;
+  // a form cut before its indicator table: a title of the family, then its header and funds labels
+  const title = tokens.findIndex((t) => parseTitle(t) !== null);
+  return title >= 0 && tokens.slice(title + 1).filter((t) => fieldLabel(t) !== null).length >= 3;
 }
 
 // ---------------------------------------------------------------- tokens
@@ -68,13 +72,53 @@ function separatorOf(lines: readonly string[]): 'pipe' | 'line' | 'space' {
   return (words[Math.floor(words.length / 2)] ?? 0) > 6 ? 'space' : 'line';
 }
 
+/**
+ * A line of a one-cell-per-line file that is really a row whose cells are apart by spaces:
+ * splitting it yields at least two words of the form (labels, level names, column headers) or
+ * values — a sentence that happens to hold a space does not.
+ */
+function spacedRow(line: string): boolean {
+  const words = line.trim().split(/\s+/);
+  if (words.length < 2) return false;
+  const known = words.filter((w) => isWordOfForm(w) || isValueLike(w)).length;
+  return known >= 2 && known >= words.length * 0.3;
+}
+
+/** Level and column names long enough to be cut off the front of a run-together cell. */
+const LEADING_LABELS: readonly string[] = [
+  ...LEVEL1, ...LEVEL2, ...Object.values(INDICATOR_COLUMNS).flat(),
+  ...Object.values(FIELD_LABELS).flat().filter((label) => label.length >= 4),
+].filter((label) => label.length >= 3).sort((a, b) => b.length - a.length);
+
+/**
+ * A dump that lost the separators between cells prints "产出指标数量指标校舍维修改造质量合格率100%":
+ * the level, column and field names at the front of such a run are cells of their own.
+ */
+export function splitLeadingLabels(token: string): string[] {
+  const out: string[] = [];
+  let rest = token;
+  for (let guard = 0; guard < 6; guard++) {
+    const label = LEADING_LABELS.find((l) => rest.startsWith(l) && rest.length > l.length);
+    if (!label) break;
+    const after = rest.slice(label.length);
+    // "指标值说明" is a label of its own, "年度指标值" is not "年度" + "指标值": cut only before a new word
+    if (/^[(（:：\s]/.test(after) || LEADING_LABELS.some((l) => (label + after).startsWith(l) && l.length > label.length)) break;
+    out.push(label);
+    rest = after.trim();
+  }
+  return [...out, rest].filter(Boolean);
+}
+
 /** The file's cells in order. Spaces inside a cell ("其中: 财政资金", a sentence after commas) are kept together. */
 export function tokensOf(lines: readonly string[]): string[] {
-  const separator = separatorOf(lines);
+  const fileSeparator = separatorOf(lines);
   let raw: string[];
-  if (separator === 'pipe') raw = lines.flatMap((l) => l.split('|')).map((t) => t.trim()).filter((t) => t !== '' && !/^:?-{2,}:?$/.test(t));
-  else if (separator === 'line') raw = lines.map((l) => l.trim()).filter(Boolean);
+  if (fileSeparator === 'pipe') raw = lines.flatMap((l) => l.split('|')).map((t) => t.trim()).filter((t) => t !== '' && !/^:?-{2,}:?$/.test(t));
+  else if (fileSeparator === 'line') raw = lines.flatMap((l) => (spacedRow(l) ? l.trim().split(/\s+/) : [l.trim()])).filter(Boolean);
   else raw = lines.flatMap((l) => l.trim().split(/\s+/)).filter(Boolean);
+  raw = raw.flatMap(splitLeadingLabels);
+  // spaces separate cells wherever a line was split on them
+  const separator = fileSeparator === 'line' && lines.some(spacedRow) ? 'space' : fileSeparator;
   const out: string[] = [];
   for (const token of raw.filter((t) => !PAGE_FURNITURE.test(t))) {
     const prev = out[out.length - 1];
@@ -370,10 +414,15 @@ export function rebuildFlattened(lines: readonly string[]): { blocks: Block[]; e
     const end = starts[k + 1] ?? tokens.length;
     const { texts, rows, indicators, cut } = rebuildForm(tokens.slice(start, end));
     const line = firstLine(tokens[start]!);
-    if (indicators === 0) {
+    // label/value rows with a value: a project name alone is a form cut at its start
+    const labelled = rows.filter((row) => row.some((t) => fieldLabel(t) === null))
+      .reduce((n, row) => n + row.filter((t) => fieldLabel(t) !== null).length, 0);
+    if (indicators === 0 && labelled < 2) {
       errors.push(`line ${line}: the form "${tokens[start]}" ends before its first complete indicator row (the file is cut off?); it was not read`);
       return;
     }
+    // a form cut before its indicator table is still read: its header and funds are facts, and
+    // validation reports the missing indicator rows
     if (cut) errors.push(`line ${line}: the file ends inside an indicator row ("${cut.join(' ')}"); that row was not read`);
     for (const text of texts) blocks.push({ kind: 'text', text, line, page: null, bbox: null });
     if (rows.length > 0) blocks.push({ kind: 'table', table: table(rows, line) });
