@@ -86,9 +86,17 @@ function spacedRow(line: string): boolean {
 
 /** Level and column names long enough to be cut off the front of a run-together cell. */
 const LEADING_LABELS: readonly string[] = [
+  '绩效指标', '年度绩效指标', '本年度绩效指标', '长期绩效指标', '年度绩效目标', '项目年度绩效目标', '年度总体目标', '总体目标',
   ...LEVEL1, ...LEVEL2, ...Object.values(INDICATOR_COLUMNS).flat(),
   ...Object.values(FIELD_LABELS).flat().filter((label) => label.length >= 4),
 ].filter((label) => label.length >= 3).sort((a, b) => b.length - a.length);
+
+/** Names distinctive enough to cut a run-together dump at, wherever they stand. */
+const INNER_LABELS: readonly string[] = [
+  '绩效指标', '年度绩效指标', '长期绩效指标', '年度总体目标',
+  ...LEVEL1, ...LEVEL2, ...Object.values(INDICATOR_COLUMNS).flat().filter((label) => label.length >= 4),
+  ...Object.values(FIELD_LABELS).flat().filter((label) => label.length >= 4 && !/^(其他|其中)/.test(label)),
+].sort((a, b) => b.length - a.length);
 
 /**
  * A dump that lost the separators between cells prints "产出指标数量指标校舍维修改造质量合格率100%":
@@ -109,6 +117,30 @@ export function splitLeadingLabels(token: string): string[] {
   return [...out, rest].filter(Boolean);
 }
 
+/**
+ * A dump that lost every separator ("项目名称镇域内基础设施建设主管部门坝塘镇…"): a long run that
+ * holds two or more names of the form is cut before and after each of them. A sentence rarely
+ * holds two field or column names; a run-together form holds dozens.
+ */
+export function splitRunTogether(token: string): string[] {
+  if (token.length < 20) return [token];
+  const hits: Array<{ at: number; end: number }> = [];
+  let at = 0;
+  while (at < token.length) {
+    const label = INNER_LABELS.find((l) => token.startsWith(l, at));
+    if (label) { hits.push({ at, end: at + label.length }); at += label.length; } else at++;
+  }
+  if (hits.length < 2) return [token];
+  const pieces: string[] = [];
+  let from = 0;
+  for (const hit of hits) {
+    pieces.push(token.slice(from, hit.at), token.slice(hit.at, hit.end));
+    from = hit.end;
+  }
+  pieces.push(token.slice(from));
+  return pieces.map((p) => p.trim()).filter(Boolean);
+}
+
 /** The file's cells in order. Spaces inside a cell ("其中: 财政资金", a sentence after commas) are kept together. */
 export function tokensOf(lines: readonly string[]): string[] {
   const fileSeparator = separatorOf(lines);
@@ -116,7 +148,7 @@ export function tokensOf(lines: readonly string[]): string[] {
   if (fileSeparator === 'pipe') raw = lines.flatMap((l) => l.split('|')).map((t) => t.trim()).filter((t) => t !== '' && !/^:?-{2,}:?$/.test(t));
   else if (fileSeparator === 'line') raw = lines.flatMap((l) => (spacedRow(l) ? l.trim().split(/\s+/) : [l.trim()])).filter(Boolean);
   else raw = lines.flatMap((l) => l.trim().split(/\s+/)).filter(Boolean);
-  raw = raw.flatMap(splitLeadingLabels);
+  raw = raw.flatMap(splitRunTogether).flatMap(splitLeadingLabels);
   // spaces separate cells wherever a line was split on them
   const separator = fileSeparator === 'line' && lines.some(spacedRow) ? 'space' : fileSeparator;
   const out: string[] = [];
@@ -295,6 +327,9 @@ export function indicatorRows(tokens: readonly string[], header: readonly Indica
 
 // ---------------------------------------------------------------- form rows
 
+/** Labels of a form's header block: where a form without its title starts. */
+const HEADER_FIELD: ReadonlySet<string> = new Set(['project_name', 'project_code', 'department', 'implementing_unit', 'filing_unit']);
+
 /** Labels that begin a row of their own (a label/value row); the others head columns. */
 const ROW_LABELS: ReadonlySet<string> = new Set(['project_name', 'project_code', 'department', 'implementing_unit', 'filing_unit', 'project_amount',
   'funds_total_row', 'fiscal_row', 'carryover_row', 'other_row', 'total_score', 'grade', 'problems']);
@@ -398,10 +433,28 @@ export function rebuildFlattened(lines: readonly string[]): { blocks: Block[]; e
   const titles = tokens.map((t, i) => (isFormTitle(t) ? i : -1)).filter((i) => i >= 0);
   // a page heading that repeats the title ("XX局2023年…申报表" above "2023年…申报表"): the form
   // starts at the last title before its first label
-  const starts = titles.filter((start, k) => {
+  const headed = titles.filter((start, k) => {
     const next = titles[k + 1];
     return next === undefined || tokens.slice(start + 1, next).some((t) => isWordOfForm(t));
   });
+  // "绩效项目指标表" over the indicator table of the form above it heads a section, not a form:
+  // a form of its own prints a field label (项目名称, 主管部门 …) before its indicator header
+  const starts = headed.filter((start, k) => {
+    if (k === 0) return true;
+    const end = headed[k + 1] ?? tokens.length;
+    const header = tokens.slice(start + 1, end).findIndex((t) => columnLabel(t)?.canonical === 'level1');
+    const before = tokens.slice(start + 1, header < 0 ? end : start + 1 + header);
+    return before.some((t) => fieldLabel(t) !== null);
+  });
+  // a form that starts without its title (an excerpt, a page of a longer file): it starts at its
+  // first field label, or at its indicator header
+  if (starts.length === 0) {
+    const header = tokens.findIndex((t) => columnLabel(t)?.canonical === 'level1');
+    if (header >= 0) {
+      const label = tokens.slice(0, header).findIndex((t) => HEADER_FIELD.has(fieldLabel(t)?.canonical ?? ''));
+      starts.push(label >= 0 ? label : header);
+    }
+  }
   const blocks: Block[] = [];
   const errors: string[] = [];
   const firstLine = (token: string): number => {
