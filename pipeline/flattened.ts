@@ -6,12 +6,15 @@
  * (level names start rows, each row fills the announced columns, scores are numbers). The result
  * is ordinary blocks, so every later stage applies unchanged.
  */
-import type { Block, Cell, Table } from '../schemas/document.js';
+import type { Block, Cell, Repair, Table } from '../schemas/document.js';
 import { isBlank, labelKey } from './text.js';
 import { parseTitle } from './segment.js';
 import { isValueLike, parseScore } from './values.js';
 import { LEVEL1, LEVEL2 } from '../schemas/record.js';
 import { FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from './vocabulary.js';
+
+/** Confidence in a cell's place when the place was rebuilt from the cells' order (calibrated on the keyed corpus). */
+export const FLATTENED_CONFIDENCE = 0.85;
 
 // ---------------------------------------------------------------- detection
 
@@ -414,9 +417,18 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
   return { texts, rows, indicators, cut };
 }
 
+/**
+ * Every cell of a rebuilt form carries the rebuilding as a repair: its row and column were inferred
+ * from the order of the cells, not read, and on real forms that inference is wrong often enough
+ * (the keyed corpus) that a reviewer must see the form.
+ */
+const REBUILT: Repair = { rule: 'cell_order_rebuilt', before: 'cells in reading order', after: 'table rows', confidence: FLATTENED_CONFIDENCE };
+
 function table(rows: readonly string[][], line: number): Table {
   const width = Math.max(...rows.map((r) => r.length));
-  const cells = rows.map((r): Cell[] => Array.from({ length: width }, (_, col) => ({ text: r[col] ?? '', origin: { table: null, row: null, col, line, page: null, bbox: null } })));
+  const cells = rows.map((r): Cell[] => Array.from({ length: width }, (_, col) => ({
+    text: r[col] ?? '', origin: { table: null, row: null, col, line, page: null, bbox: null }, ...(r[col] ? { repairs: [REBUILT] } : {}),
+  })));
   return { index: -1, format: 'markdown', firstLine: line, lastLine: line, rows: cells };
 }
 
@@ -477,7 +489,7 @@ export function rebuildFlattened(lines: readonly string[]): { blocks: Block[]; e
     // a form cut before its indicator table is still read: its header and funds are facts, and
     // validation reports the missing indicator rows
     if (cut) errors.push(`line ${line}: the file ends inside an indicator row ("${cut.join(' ')}"); that row was not read`);
-    for (const text of texts) blocks.push({ kind: 'text', text, line, page: null, bbox: null });
+    for (const text of texts) blocks.push({ kind: 'text', text, line, page: null, bbox: null, repairs: [REBUILT] });
     if (rows.length > 0) blocks.push({ kind: 'table', table: table(rows, line) });
   });
   return { blocks, errors };
