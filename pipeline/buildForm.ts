@@ -401,6 +401,14 @@ function splitTargetText(fields: AlignedRow['fields']): string {
   return `${op}${target}${unit}`;
 }
 
+/** Repairs the extractor made to how a row was read (rows rebuilt from cell order), once each. */
+function extractorRepairs(row: AlignedRow): Repair[] {
+  const cells = [row.level1Cell, row.level2Cell, ...Object.values(row.fields)].filter((c): c is RowCell => c !== null && c !== undefined);
+  const rules = new Map<string, Repair>();
+  for (const cell of cells) for (const repair of cell.repairs) if (repair.rule === 'cell_order_rebuilt') rules.set(repair.rule, repair);
+  return [...rules.values()];
+}
+
 function finishIndicators(draft: FormDraft): void {
   const resolved = resolveLevels(draft.indicatorRows);
   const seen = new Map<string, number>();
@@ -416,8 +424,10 @@ function finishIndicators(draft: FormDraft): void {
     seen.set(fingerprint, i);
     const name = indicatorField(draft, `${p}.name`, r.row.fields.name, shift);
     const levelConfidence = r.levelRepairs.reduce((c, x) => c * x.confidence, 0.97);
-    draft.log.add(`${p}.level1`, r.level1Printed, r.row.level1Cell?.origin ?? null, r.levelRepairs.filter((x) => x.rule.includes('level1') || x.rule === 'orphan_label_row'));
-    draft.log.add(`${p}.level2`, r.level2Printed, r.row.level2Cell?.origin ?? null, r.levelRepairs.filter((x) => x.rule.includes('level2') || x.rule === 'orphan_label_row'));
+    // a level filled down or read from a rebuilt row is as doubtful as the row's own cells
+    const rowRead = extractorRepairs(r.row);
+    draft.log.add(`${p}.level1`, r.level1Printed, r.row.level1Cell?.origin ?? null, [...rowRead, ...r.levelRepairs.filter((x) => x.rule.includes('level1') || x.rule === 'orphan_label_row')]);
+    draft.log.add(`${p}.level2`, r.level2Printed, r.row.level2Cell?.origin ?? null, [...rowRead, ...r.levelRepairs.filter((x) => x.rule.includes('level2') || x.rule === 'orphan_label_row')]);
     const confidences = [name.confidence, levelConfidence];
     const value = (column: 'target' | 'actual') => {
       const cell = r.row.fields[column];
