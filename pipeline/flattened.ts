@@ -109,7 +109,8 @@ export function splitLeadingLabels(token: string): string[] {
   const out: string[] = [];
   let rest = token;
   for (let guard = 0; guard < 6; guard++) {
-    const label = LEADING_LABELS.find((l) => rest.startsWith(l) && rest.length > l.length);
+    // a remainder of one character ("服务对象满意度指标等") is part of the name, not a cell
+    const label = LEADING_LABELS.find((l) => rest.startsWith(l) && rest.length > l.length + 1);
     if (!label) break;
     const after = rest.slice(label.length);
     // "指标值说明" is a label of its own, "年度指标值" is not "年度" + "指标值": cut only before a new word
@@ -284,6 +285,8 @@ export function indicatorRows(tokens: readonly string[], header: readonly Indica
     if (hasLevel1 && p < j && isLevel1(tokens[p]!)) { p++; score += 1; }
     if (hasLevel2 && p < j && isLevel2(tokens[p]!) && !(isLevel1(tokens[p]!) && p === i)) { p++; score += 1; }
     const rest = j - p;
+    // a template row left empty: its level names and nothing else ("生态效益指标" with no indicator)
+    if (rest === 0 && p > i && j < n) return -0.8;
     // the file may end inside a row: only level names, or too few cells, left at the very end
     if (j === n && rest < Math.max(1, width - 2 - optional)) return -4;
     // a name split by a stray space ("建设 面积") is one cell: two text tokens where the name goes
@@ -373,10 +376,51 @@ class RowBuilder {
     this.row.push(token);
   }
 
+  /** Take back the last `count` tokens of the row being built (they turned out to head a table). */
+  retract(count: number): void {
+    let left = count;
+    while (left > 0 && this.row.length > 0) { this.row.pop(); this.labels.pop(); left--; }
+    while (left > 0 && this.rows.length > 0) {
+      const last = this.rows[this.rows.length - 1]!;
+      const take = Math.min(left, last.length);
+      last.splice(last.length - take, take);
+      if (last.length === 0) this.rows.pop();
+      left -= take;
+    }
+  }
+
   /** label, value, label, value …: a row of pairs */
   private isPairs(): boolean {
     return this.row.every((t, i) => (i % 2 === 0) === (fieldLabel(t) !== null));
   }
+}
+
+/** Labels that end an indicator table: the closing rows, the signature block, a note. */
+function endsIndicatorBlock(token: string): boolean {
+  if (CLOSING.has(fieldLabel(token)?.canonical ?? '') || SECTION.test(token)) return true;
+  return /^(填报人|填表人|联系人|联系电话|单位负责人|财政部门审核意见|审核意见|其他需要说明|其他说明事项)/.test(token.replace(/\s/g, ''));
+}
+
+/**
+ * A two-level header printed as two runs: "年度指标值 实际完成值 分值 得分 偏差原因…" over
+ * "一级指标 二级指标 三级指标 指标性质 指标值 度量单位" (the upper 年度指标值 spans the lower sign,
+ * value and unit). The run of column labels right before the level-1 header is the upper level.
+ */
+function upperHeader(tokens: readonly string[], level1At: number): string[] {
+  let from = level1At;
+  while (from > 0 && columnLabel(tokens[from - 1]!) && columnLabel(tokens[from - 1]!)?.canonical !== 'level1') from--;
+  const run = tokens.slice(from, level1At);
+  return run.length >= 2 ? run : [];
+}
+
+/** The upper level's columns the lower level does not already print, in the upper's order, after the lower's. */
+function upperColumnsBelow(upper: readonly string[], lower: readonly string[]): string[] {
+  const present = new Set(lower.map((h) => columnLabel(h)?.canonical));
+  const split = present.has('target_op') || present.has('target_unit');
+  return upper.filter((h) => {
+    const column = columnLabel(h)?.canonical;
+    return column !== undefined && !present.has(column) && !(split && column === 'target');
+  });
 }
 
 /** One form's tokens → header lines and table rows. */
@@ -392,11 +436,14 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
     if (HEADER_LINE.test(token)) { texts.push(token); i++; continue; }
     if (columnLabel(token)?.canonical === 'level1') {
       // the indicator header: its labels, then the rows up to the first closing label
+      const upper = upperHeader(tokens, i);
+      builder.retract(upper.length);
       builder.flush();
       const header: string[] = [];
       while (i < tokens.length && columnLabel(tokens[i]!)) header.push(tokens[i++]!);
+      header.push(...upperColumnsBelow(upper, header));
       const start = i;
-      while (i < tokens.length && !CLOSING.has(fieldLabel(tokens[i]!)?.canonical ?? '') && !SECTION.test(tokens[i]!)) i++;
+      while (i < tokens.length && !endsIndicatorBlock(tokens[i]!)) i++;
       const read = indicatorRows(tokens.slice(start, i), header.map((h) => columnLabel(h)!.canonical));
       builder.rows.push(header, ...read.rows);
       indicators += read.rows.length;

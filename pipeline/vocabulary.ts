@@ -110,9 +110,12 @@ export function matchLabel<C extends string>(raw: string, vocabulary: Record<C, 
   return match ? { ...match, raw } as LabelMatch<C> : null;
 }
 
+/** Captions over a block of the form: one slip from 绩效标准, never a column or field label. */
+const CAPTIONS: ReadonlySet<string> = new Set(['绩效指标', '年度绩效指标', '本年度绩效指标', '长期绩效指标', '项目绩效指标']);
+
 function computeLabelMatch<C extends string>(raw: string, vocabulary: Record<C, readonly string[]>): LabelMatch<C> | null {
   const key = labelKey(raw);
-  if (key === '') return null;
+  if (key === '' || CAPTIONS.has(key)) return null;
   let best: LabelMatch<C> | null = null;
   for (const canonical of Object.keys(vocabulary) as C[]) {
     for (const term of vocabulary[canonical]) {
