@@ -11,7 +11,7 @@ import {
   type AlignedRow, type HeaderColumn, type RowCell, alignRow, isOperatorCell, isUnitCell, labelOnlyRow, resolveLevels,
 } from './indicators.js';
 import { ProvenanceLog } from './provenance.js';
-import { titleText } from './segment.js';
+import { parseTitle, titleText } from './segment.js';
 import { type KeyValue, pairLabels, tokenizeRow } from './tokens.js';
 import { isBlank, labelKey } from './text.js';
 import {
@@ -169,7 +169,10 @@ function readYear(texts: readonly string[]): number | null {
 const FIELD_SEPARATOR = /\s{2,}|\t|(?=(?:填报单位|金额单位|填报人|联系电话|联系人|项目编码|主管部门)\s*[:：])/;
 
 function readHeaderLines(draft: FormDraft, segment: FormSegment): void {
-  const yearTexts = [segment.title ?? '', ...segment.headerLines.filter((h) => /年度/.test(h.text)).map((h) => h.text)];
+  // the title, then lines that state the year (年度, a bare "(2023年)", a heading repeating the title);
+  // never a 填报日期, which is the year after
+  const statesYear = (text: string) => /年度/.test(text) || parseTitle(text) !== null || /^[(（]\s*\d{4}\s*年度?\s*[)）]$/.test(text.trim());
+  const yearTexts = [segment.title ?? '', ...segment.headerLines.filter((h) => statesYear(h.text)).map((h) => h.text)];
   const year = readYear(yearTexts);
   if (year !== null) {
     draft.record.year = year;

@@ -397,7 +397,8 @@ class RowBuilder {
 
 /** Labels that end an indicator table: the closing rows, the signature block, a note. */
 function endsIndicatorBlock(token: string): boolean {
-  if (CLOSING.has(fieldLabel(token)?.canonical ?? '') || SECTION.test(token)) return true;
+  const label = fieldLabel(token)?.canonical ?? '';
+  if (CLOSING.has(label) || label === 'project_name' || SECTION.test(token)) return true;
   return /^(填报人|填表人|联系人|联系电话|单位负责人|财政部门审核意见|审核意见|其他需要说明|其他说明事项)/.test(token.replace(/\s/g, ''));
 }
 
@@ -492,9 +493,10 @@ export function rebuildFlattened(lines: readonly string[]): { blocks: Block[]; e
   const titles = tokens.map((t, i) => (isFormTitle(t) ? i : -1)).filter((i) => i >= 0);
   // a page heading that repeats the title ("XX局2023年…申报表" above "2023年…申报表"): the form
   // starts at the last title before its first label
+  // (the segment stage keeps both lines, the shorter as the title)
   const headed = titles.filter((start, k) => {
-    const next = titles[k + 1];
-    return next === undefined || tokens.slice(start + 1, next).some((t) => isWordOfForm(t));
+    const previous = titles[k - 1];
+    return previous === undefined || tokens.slice(previous + 1, start).some((t) => isWordOfForm(t));
   });
   // "绩效项目指标表" over the indicator table of the form above it heads a section, not a form:
   // a form of its own prints a field label (项目名称, 主管部门 …) before its indicator header
@@ -505,6 +507,18 @@ export function rebuildFlattened(lines: readonly string[]): { blocks: Block[]; e
     const before = tokens.slice(start + 1, header < 0 ? end : start + 1 + header);
     return before.some((t) => fieldLabel(t) !== null);
   });
+  // a second project in a list of forms: a 项目名称 after the indicator table starts the next form,
+  // with the unit and amount-unit lines printed just above it
+  for (let k = 0; k < starts.length; k++) {
+    const end = starts[k + 1] ?? tokens.length;
+    const header = tokens.slice(starts[k]!, end).findIndex((t) => columnLabel(t)?.canonical === 'level1');
+    if (header < 0) continue;
+    const next = tokens.slice(starts[k]! + header, end).findIndex((t) => fieldLabel(t)?.canonical === 'project_name');
+    if (next < 0) continue;
+    let at = starts[k]! + header + next;
+    while (at - 1 > starts[k]! + header && /^\d{6}\S|^(金额)?单位[:：]/.test(tokens[at - 1]!) && at > starts[k]! + header + next - 2) at--;
+    starts.splice(k + 1, 0, at);
+  }
   // a form that starts without its title (an excerpt, a page of a longer file): it starts at its
   // first field label, or at its indicator header
   if (starts.length === 0) {

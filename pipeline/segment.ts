@@ -109,6 +109,15 @@ export function segmentForms(blocks: readonly Block[]): { segments: FormSegment[
   for (const block of blocks) {
     if (block.kind === 'text') {
       const title = parseTitle(block.text);
+      // a heading that repeats the title before the form begins ("XX局2023年雾炮车…申报表" over
+      // "2023年项目支出绩效目标申报表"): one form, named by the shorter (the form's own name)
+      if (title && current && current.tables.length === 0 && !current.headerLines.some((h) => isHeaderLine(h.text))) {
+        const keepOld = titleText(current.title ?? '').length <= titleText(title.title).length;
+        const other = keepOld ? block.text : current.title ?? '';
+        if (!keepOld) Object.assign(current, { kind: title.kind, title: title.title, titleLine: block.line, titleBbox: block.bbox });
+        current.headerLines.push(headerLine(block, other));
+        continue;
+      }
       if (title) {
         current = { kind: title.kind, title: title.title, titleLine: block.line, titleBbox: block.bbox, ...(block.repairs ? { titleRepairs: block.repairs } : {}), page: block.page, headerLines: [...pendingHeader], tables: [] };
         const year = YEAR_SUFFIX.exec(bareLine(block.text));
