@@ -134,7 +134,8 @@ export function splitRunTogether(token: string): string[] {
     const label = INNER_LABELS.find((l) => token.startsWith(l, at));
     if (label) { hits.push({ at, end: at + label.length }); at += label.length; } else at++;
   }
-  if (hits.length < 2) return [token];
+  // one name is enough where it ends the run: "…(注:以下内容为附件图片识别)一级指标"
+  if (hits.length === 0 || (hits.length === 1 && hits[0]!.end !== token.length)) return [token];
   const pieces: string[] = [];
   let from = 0;
   for (const hit of hits) {
@@ -399,7 +400,8 @@ class RowBuilder {
 function endsIndicatorBlock(token: string): boolean {
   const label = fieldLabel(token)?.canonical ?? '';
   if (CLOSING.has(label) || label === 'project_name' || SECTION.test(token)) return true;
-  return /^(填报人|填表人|联系人|联系电话|单位负责人|财政部门审核意见|审核意见|其他需要说明|其他说明事项)/.test(token.replace(/\s/g, ''));
+  // 序号 heads the next table (an allocation list), never a cell of an indicator row
+  return /^(填报人|填表人|联系人|联系电话|单位负责人|财政部门审核意见|审核意见|其他需要说明|其他说明事项|序号$)/.test(token.replace(/\s/g, ''));
 }
 
 /**

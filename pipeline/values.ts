@@ -49,6 +49,14 @@ function parseValueUncached(rawText: string): ValueParse {
   if (!num) return { value: { raw, op: null, value: null, unit: null }, junk: null };
   const value = Number(num[0].replace(/,/g, ''));
   let unit = rest.slice(num[0].length);
+  // "60%及以上", "5天以内": the comparison printed after the value
+  const after = /(及以上|以上|及以下|以下|以内)$/.exec(unit);
+  if (after && op === null && unit.length > after[0].length) {
+    op = after[1]!.endsWith('上') ? '>=' : '<=';
+    unit = unit.slice(0, -after[0].length);
+  }
+  // a range or a date ("18—54周岁", "2021.1.1-12.31", "1-6期"): not one number with a unit
+  if (/\d/.test(unit) && !/^(m2|m3|km2|m²|m³)$/i.test(unit)) return { value: { raw, op: null, value: null, unit: null }, junk: null };
   let junk: string | null = null;
   const latinTail = /[a-zA-Z]+$/.exec(unit);
   if (latinTail && !LATIN_UNITS.test(unit) && !LATIN_UNITS.test(latinTail[0])) {

@@ -139,6 +139,16 @@ function matchLevel<L extends string>(raw: string, names: readonly L[], aliases:
   if (key.length < 2) return null;
   const alias = aliases[key];
   if (alias) return { canonical: alias, printed: raw, weight, distance: 0 };
+  // short labels some templates print: 数量, 产出数量, 效益满意度 for 数量指标, 满意度指标
+  const short = key.replace(/^(产出|效益|项目)(?=.{2})/, '');
+  if (short !== key || !key.endsWith('指标')) {
+    const full = short.endsWith('指标') ? short : `${short}指标`;
+    // 服务对象满意度 is the commonest third-level *name*: only its full label is a level
+    if (full === '服务对象满意度指标') return null;
+    if ((names as readonly string[]).includes(full)) return { canonical: full as L, printed: raw, weight, distance: 1 };
+    const viaAlias = aliases[full] ?? aliases[short];
+    if (viaAlias) return { canonical: viaAlias, printed: raw, weight, distance: 1 };
+  }
   let best: LevelLabel<L> | null = null;
   for (const name of names) {
     const d = levenshtein.get(key, name);
