@@ -12,12 +12,12 @@ export interface LabelMatch<C extends string> { raw: string; canonical: C; dista
 
 /** Indicator-table columns of the contract and the labels counties print for them. */
 export const INDICATOR_COLUMNS = {
-  level1: ['一级指标'],
-  level2: ['二级指标'],
-  name: ['三级指标', '指标名称', '指标内容'],
+  level1: ['一级指标', '一级'],
+  level2: ['二级指标', '二级'],
+  name: ['三级指标', '指标名称', '指标内容', '三级'],
   target: [
     '年度指标值', '预期指标值', '指标值', '年度目标值', '目标值', '指标值及单位', '指标值(包含数字及文字描述)', '年初目标值',
-    '年初目标值(A)', '年度指标值(A)', '计划目标值',
+    '年初目标值(A)', '年度指标值(A)', '计划目标值', '年度数值',
   ],
   actual: [
     '实际完成值', '全年实际值', '完成值', '全年完成值', '实际完成值(B)', '全年实际值(B)', '指标实际完成值', '实际值',
@@ -43,8 +43,8 @@ export type IndicatorColumn = keyof typeof INDICATOR_COLUMNS;
 export const FIELD_LABELS = {
   project_name: ['项目名称', '项目支出名称'],
   project_code: ['项目编码', '项目代码'],
-  department: ['主管部门', '主管单位'],
-  implementing_unit: ['实施单位', '实施(主管)单位', '资金使用单位(科室)名称', '资金使用单位'],
+  department: ['主管部门', '主管单位', '项目主管部门'],
+  implementing_unit: ['实施单位', '项目实施单位', '项目执行单位', '执行单位', '实施(主管)单位', '资金使用单位(科室)名称', '资金使用单位'],
   filing_unit: ['填报单位', '预算部门', '预算部门(盖章)', '编制部门', '预算单位', '填报单位(盖章)', '部门(单位)名称', '单位名称'],
   project_amount: ['项目金额'],
   // funds columns
@@ -55,7 +55,7 @@ export const FIELD_LABELS = {
   execution_rate: ['执行率', '预算执行进度', '预算执行率'],
   funds_weight: ['分值'],
   funds_score: ['得分'],
-  funds_total_row: ['年度资金总额', '项目资金'],
+  funds_total_row: ['年度资金总额', '项目资金', '资金总额', '年度资金申请总额'],
   fiscal_row: ['其中:财政资金', '其中:当年财政拨款', '其中:财政拨款', '财政资金', '当年财政拨款', '财政拨款'],
   carryover_row: ['上年结转资金'],
   other_row: ['其他资金', '其他'],
@@ -139,6 +139,9 @@ function matchLevel<L extends string>(raw: string, names: readonly L[], aliases:
   if (key.length < 2) return null;
   const alias = aliases[key];
   if (alias) return { canonical: alias, printed: raw, weight, distance: 0 };
+  // 产出值, 数量值: a county's 值 for 指标
+  const asIndicator = key.replace(/值$/, '指标');
+  if (asIndicator !== key && (names as readonly string[]).includes(asIndicator)) return { canonical: asIndicator as L, printed: raw, weight, distance: 1 };
   // short labels some templates print: 数量, 产出数量, 效益满意度 for 数量指标, 满意度指标
   const short = key.replace(/^(产出|效益|项目)(?=.{2})/, '');
   if (short !== key || !key.endsWith('指标')) {
