@@ -146,6 +146,18 @@ export function splitRunTogether(token: string): string[] {
   return pieces.map((p) => p.trim()).filter(Boolean);
 }
 
+/**
+ * A name run together with its value: "校舍维修改造质量合格率100%", "学生家长满意度≥90%". Only a
+ * comparison or a percentage is cut off — "村组干部230人" may well be a name as printed.
+ */
+export function splitTrailingValue(token: string): string[] {
+  if (/[，。；,;：:]/.test(token)) return [token];
+  const m = /^(.*[\u4e00-\u9fff)）])((?:[≥≤≧≦＞＜><=]|大于等于|小于等于|不低于|不少于|不高于|不超过)\d+(?:\.\d+)?(?:%|[\u4e00-\u9fff]{1,3})?|\d+(?:\.\d+)?%)$/.exec(token);
+  // "已完成100%", "达到95%": a value with its verb, not a name
+  if (!m || (m[1]!.match(/[\u4e00-\u9fff]/g) ?? []).length < 4 || /(完成|达到|实现|约|为|达|率为)$/.test(m[1]!)) return [token];
+  return [m[1]!, m[2]!];
+}
+
 /** The file's cells in order. Spaces inside a cell ("其中: 财政资金", a sentence after commas) are kept together. */
 export function tokensOf(lines: readonly string[]): string[] {
   const fileSeparator = separatorOf(lines);
@@ -153,7 +165,7 @@ export function tokensOf(lines: readonly string[]): string[] {
   if (fileSeparator === 'pipe') raw = lines.flatMap((l) => l.split('|')).map((t) => t.trim()).filter((t) => t !== '' && !/^:?-{2,}:?$/.test(t));
   else if (fileSeparator === 'line') raw = lines.flatMap((l) => (spacedRow(l) ? l.trim().split(/\s+/) : [l.trim()])).filter(Boolean);
   else raw = lines.flatMap((l) => l.trim().split(/\s+/)).filter(Boolean);
-  raw = raw.flatMap(splitRunTogether).flatMap(splitLeadingLabels);
+  raw = raw.flatMap(splitRunTogether).flatMap(splitLeadingLabels).flatMap(splitTrailingValue);
   // spaces separate cells wherever a line was split on them
   const separator = fileSeparator === 'line' && lines.some(spacedRow) ? 'space' : fileSeparator;
   const out: string[] = [];
