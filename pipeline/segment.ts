@@ -4,6 +4,7 @@
  */
 import type { Block, FormSegment, Table } from '../schemas/document.js';
 import { labelKey } from './text.js';
+import { listHeaderOf, splitProjects } from './projectList.js';
 import { matchLabel, INDICATOR_COLUMNS } from './vocabulary.js';
 
 export interface FormTitle { kind: FormSegment['kind']; title: string }
@@ -145,6 +146,7 @@ export function segmentForms(blocks: readonly Block[]): { segments: FormSegment[
       current.tables.push(table);
     } else if (looksLikeForm(table)) {
       current = { kind: kindFromTable(table), title: null, titleLine: null, titleBbox: null, page: table.rows[0]?.[0]?.origin.page ?? null, headerLines: [...pendingHeader], tables: [table] };
+      adoptLeadingRows(current, table);
       segments.push(current);
       pendingHeader = [];
       closedByProse = false;
@@ -152,6 +154,47 @@ export function segmentForms(blocks: readonly Block[]): { segments: FormSegment[
       otherTables.push(table);
     }
   }
-  const formTables = segments.filter((s) => s.tables.length > 0);
+  const formTables = segments.filter((s) => s.tables.length > 0).flatMap(explodeProjectList);
   return { segments: formTables, otherTables };
+}
+
+/**
+ * A table that opens with one-cell rows — its title ("部门预算项目绩效目标申报表(2023年度)") and
+ * header lines (金额单位:元) printed inside the frame — gives the form its title and header lines.
+ */
+function adoptLeadingRows(segment: FormSegment, table: Table): void {
+  for (const row of table.rows.slice(0, 4)) {
+    const filled = row.filter((c) => c.text.trim() !== '');
+    if (filled.length !== 1) break;
+    const cell = filled[0]!;
+    const line: FormSegment['headerLines'][number] = { text: cell.text.trim(), line: cell.origin.line ?? table.firstLine, page: cell.origin.page, bbox: cell.origin.bbox };
+    const title = parseTitle(cell.text);
+    if (title && segment.title === null) {
+      Object.assign(segment, { kind: title.kind, title: title.title, titleLine: line.line, titleBbox: line.bbox });
+      const year = YEAR_SUFFIX.exec(bareLine(cell.text));
+      if (year) segment.headerLines.push({ ...line, text: year[0].trim() });
+    } else if (isHeaderLine(cell.text)) segment.headerLines.push(line);
+  }
+}
+
+/**
+ * A list of projects in one table (projectList.ts) becomes one segment per project: the rows above
+ * the list header (金额单位 …), the project's cells as label/value rows, the indicator header and
+ * the project's indicator rows.
+ */
+function explodeProjectList(segment: FormSegment): FormSegment[] {
+  const rows = segment.tables.flatMap((t) => t.rows);
+  const filled = (row: readonly Table['rows'][number][number][]) => row.filter((c) => c.text.trim() !== '');
+  for (let r = 0; r < rows.length; r++) {
+    const header = listHeaderOf(filled(rows[r]!));
+    if (!header) continue;
+    const projects = splitProjects(rows.slice(r + 1).map(filled), header);
+    if (projects.length === 0) return [segment];
+    const table = segment.tables[0]!;
+    return projects.map((project) => ({
+      ...segment,
+      tables: [{ ...table, rows: [...rows.slice(0, r), ...project.fields.map((pair) => [...pair]), header.indicatorLabels, ...project.rows] }],
+    }));
+  }
+  return [segment];
 }
