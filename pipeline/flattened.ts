@@ -9,6 +9,7 @@
 import type { Block, Cell, Repair, Table } from '../schemas/document.js';
 import { isBlank, labelKey } from './text.js';
 import { parseTitle } from './segment.js';
+import { listHeaderOf, projectPrefix } from './projectList.js';
 import { isValueLike, parseScore } from './values.js';
 import { LEVEL1, LEVEL2 } from '../schemas/record.js';
 import { FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from './vocabulary.js';
@@ -438,6 +439,43 @@ function upperColumnsBelow(upper: readonly string[], lower: readonly string[]): 
   });
 }
 
+/**
+ * A list of projects flattened into one stream (projectList.ts): the list header (项目名称 项目单位
+ * 预算数 年度绩效目标 一级指标 …), then each project's cells followed by its indicator rows. Each
+ * project becomes a token stream of its own — the lines before the list, its cells as label/value
+ * pairs, the indicator header and its rows — or null when the form is no list.
+ */
+function projectListForms(tokens: readonly string[]): string[][] | null {
+  const level1At = tokens.findIndex((t) => columnLabel(t)?.canonical === 'level1');
+  if (level1At < 0) return null;
+  let from = level1At;
+  while (from > 0 && fieldLabel(tokens[from - 1]!) !== null) from--;
+  let to = level1At;
+  while (to < tokens.length && columnLabel(tokens[to]!)) to++;
+  const header = listHeaderOf(tokens.slice(from, to).map((text) => ({ text })));
+  if (!header) return null;
+  const budgetCol = header.projectFields.indexOf('adjusted_budget');
+  const data = tokens.slice(to);
+  // a project starts where an amount stands after at most budgetCol text cells and before a level name
+  const starts: number[] = [];
+  data.forEach((token, i) => {
+    if (!/^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+\.\d{2}$/.test(token)) return;
+    let begin = i;
+    while (begin > 0 && i - begin < budgetCol && isText(data[begin - 1]!) && !isLevel1(data[begin - 1]!) && !isLevel2(data[begin - 1]!)) begin--;
+    if (i - begin === budgetCol && data.slice(i + 1, i + 4).some((t) => isLevel1(t) || isLevel2(t))) starts.push(begin);
+  });
+  if (starts.length === 0) return null;
+  const before = tokens.slice(0, from);
+  const indicatorHeader = header.indicatorLabels.map((c) => c.text);
+  return starts.map((begin, k) => {
+    const slice = data.slice(begin, starts[k + 1] ?? data.length);
+    const prefix = projectPrefix(slice.map((text) => ({ text })), header);
+    if (!prefix) return [...before, ...slice];
+    const pairs = header.projectLabels.flatMap((label, c) => (prefix.values[c] ? [label.text, prefix.values[c]!.text] : []));
+    return [...before, ...pairs, ...indicatorHeader, ...prefix.rest.map((c) => c.text)];
+  });
+}
+
 /** One form's tokens → header lines and table rows. */
 function rebuildForm(tokens: readonly string[]): Rebuilt {
   const texts: string[] = [];
@@ -550,9 +588,12 @@ export function rebuildFlattened(lines: readonly string[]): { blocks: Block[]; e
     return Math.max(1, (exact >= 0 ? exact : lines.findIndex((l) => l.includes(head.slice(0, 20)))) + 1);
   };
   for (const t of tokens.slice(0, starts[0] ?? tokens.length)) blocks.push({ kind: 'text', text: t, line: firstLine(t), page: null, bbox: null });
-  starts.forEach((start, k) => {
-    const end = starts[k + 1] ?? tokens.length;
-    const { texts, rows, indicators, cut } = rebuildForm(tokens.slice(start, end));
+  const forms = starts.flatMap((start, k) => {
+    const own = tokens.slice(start, starts[k + 1] ?? tokens.length);
+    return (projectListForms(own) ?? [own]).map((formTokens) => ({ start, formTokens }));
+  });
+  forms.forEach(({ start, formTokens }) => {
+    const { texts, rows, indicators, cut } = rebuildForm(formTokens);
     const line = firstLine(tokens[start]!);
     // label/value rows with a value: a project name alone is a form cut at its start
     const labelled = rows.filter((row) => row.some((t) => fieldLabel(t) === null))

@@ -9,7 +9,7 @@ import { memoizeString } from './memo.js';
 const OPERATORS: ReadonlyArray<[string, ParsedValue['op']]> = [
   ['大于等于', '>='], ['小于等于', '<='], ['不低于', '>='], ['不少于', '>='], ['不高于', '<='], ['不超过', '<='],
   ['不多于', '<='], ['>=', '>='], ['<=', '<='], ['≥', '>='], ['≧', '>='], ['≤', '<='], ['≦', '<='],
-  ['＞', '>'], ['＜', '<'], ['>', '>'], ['<', '<'], ['﹦', '='], ['＝', '='], ['=', '='],
+  ['大于', '>'], ['小于', '<'], ['等于', '='], ['═', '='], ['＞', '>'], ['＜', '<'], ['>', '>'], ['<', '<'], ['﹦', '='], ['＝', '='], ['=', '='],
 ];
 
 /** Latin units that follow a number in these forms; any other latin tail is OCR junk ("100%zh"). */
@@ -56,7 +56,8 @@ function parseValueUncached(rawText: string): ValueParse {
     unit = unit.slice(0, -after[0].length);
   }
   // a range or a date ("18—54周岁", "2021.1.1-12.31", "1-6期"): not one number with a unit
-  if (/\d/.test(unit) && !/^(m2|m3|km2|m²|m³)$/i.test(unit)) return { value: { raw, op: null, value: null, unit: null }, junk: null };
+  // … and "32-专项资金项目", "820-马踏镇部门": a code before a name; "11月底之前", "15日前": a date
+  if (/^(月|日|号)/.test(unit) || (/\d/.test(unit) && !/^(m2|m3|km2|m²|m³)$/i.test(unit)) || /^[-—–－]/.test(unit)) return { value: { raw, op: null, value: null, unit: null }, junk: null };
   let junk: string | null = null;
   const latinTail = /[a-zA-Z]+$/.exec(unit);
   if (latinTail && !LATIN_UNITS.test(unit) && !LATIN_UNITS.test(latinTail[0])) {
