@@ -17,7 +17,7 @@ import { isBlank, labelKey } from './text.js';
 import {
   type MoneyUnit, parseMoney, parseRate, parseScore, parseValue,
 } from './values.js';
-import { type FieldLabel, INDICATOR_COLUMNS, type IndicatorColumn, matchLabel } from './vocabulary.js';
+import { type FieldLabel, FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, matchLabel } from './vocabulary.js';
 
 export interface BuildContext { file: string; sha256: string; formIndex: number }
 export interface Built { record: FormRecord; provenance: FieldProvenance[] }
@@ -360,6 +360,13 @@ function indicatorHeaderOf(cells: readonly RowCell[]): HeaderColumn[] | null {
     const near = nearestMissingColumn(cell.text, columns);
     if (near) { header.push({ column: near, col: cell.col }); columns.add(near); }
   }
+  // A printed column the vocabulary does not know keeps its place (its cells are not stored) and
+  // is reported: a reviewer must see what it held. Captions before the first column are not columns.
+  const firstCol = Math.min(...header.map((h) => h.col));
+  for (const cell of cells) {
+    if (cell.col <= firstCol || header.some((h) => h.col === cell.col) || isBlank(cell.text)) continue;
+    header.push({ column: 'note', col: cell.col, unknown: cell.text });
+  }
   header.sort((a, b) => a.col - b.col);
   // A garbled 一级指标 label (text of another cell printed over it) still has a level-1 column.
   if (!columns.has('level1')) header.unshift({ column: 'level1', col: Math.max(0, (header[0]?.col ?? 1) - 1) });
@@ -377,9 +384,16 @@ function isClosingRow(cells: readonly RowCell[]): boolean {
   });
 }
 
+/** Labels of a form's header block: inside an indicator table they mean another form was read into this one. */
+const HEADER_BLOCK_FIELDS: ReadonlySet<FieldLabel> = new Set(['project_name', 'project_code', 'department', 'implementing_unit', 'filing_unit']);
+
 function readIndicatorRow(draft: FormDraft, cells: readonly RowCell[], placeholders: readonly RowCell[]): void {
   if (placeholders.length > 0) draft.placeholderCount += placeholders.length;
   if (cells.length === 0) return;
+  const fieldLabel = cells.find((c) => labelKey(c.text).length <= 8 && HEADER_BLOCK_FIELDS.has(matchLabel(c.text, FIELD_LABELS)?.canonical as FieldLabel));
+  if (fieldLabel) {
+    draft.issue('indicators', 'field_label_in_indicators', `an indicator row holds the field label "${fieldLabel.text}": a form's header block was read as indicator rows (two forms joined?)`);
+  }
   const labelOnly = labelOnlyRow(cells, placeholders.length > 0);
   if (labelOnly) { draft.indicatorRows.push(labelOnly); return; }
   draft.indicatorRows.push(alignRow(cells, draft.indicatorHeader));
@@ -472,6 +486,10 @@ function finishIndicators(draft: FormDraft): void {
     indicator.confidence = Math.round(Math.min(...confidences) * 1000) / 1000;
     draft.record.indicators.push(indicator);
   }
+  const targetColumn = draft.indicatorHeader.some((h) => h.column === 'target');
+  if (targetColumn && draft.record.indicators.length > 0 && draft.record.indicators.every((i) => i.target === null)) {
+    draft.issue('indicators', 'target_column_empty', 'the table has a target column but no row has a target read from it');
+  }
   if (draft.placeholderCount > 0) draft.issue('indicators', 'placeholder_dropped', `${draft.placeholderCount} template placeholder cells (指标 N:, .....) dropped`, 'info');
 }
 
@@ -558,7 +576,12 @@ export function buildRecords(segment: FormSegment, ctx: BuildContext): Built[] {
       if (cells.length === 0 && placeholders.length === 0) continue;
       if (state !== 'indicators') {
         const header = indicatorHeaderOf(cells);
-        if (header) { draft.indicatorHeader = header; state = 'indicators'; continue; }
+        if (header) {
+          draft.indicatorHeader = header;
+          for (const h of header.filter((x) => x.unknown !== undefined)) draft.issue('indicators', 'unmapped_column', `the indicator table's column "${h.unknown}" maps to no known column; its cells were not stored`);
+          state = 'indicators';
+          continue;
+        }
       }
       if (state === 'indicators' && isClosingRow(cells)) state = 'closing';
       if (state === 'indicators') readIndicatorRow(draft, cells, placeholders);

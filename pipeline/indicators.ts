@@ -11,7 +11,8 @@ import {
 import { isValueLike, parseScore } from './values.js';
 
 export interface RowCell { text: string; col: number; origin: Origin; repairs: Repair[] }
-export interface HeaderColumn { column: IndicatorColumn; col: number }
+/** A column of the indicator header; `unknown` holds the printed label of a column no vocabulary entry names. */
+export interface HeaderColumn { column: IndicatorColumn; col: number; unknown?: string }
 
 /** Fields a row's cells were assigned to (level labels kept apart). */
 export type RowFields = Partial<Record<Exclude<IndicatorColumn, 'level1' | 'level2'>, RowCell>>;
