@@ -1,6 +1,6 @@
 /**
  * The review report: one self-contained HTML page (inline CSS, JS and SVG; no network) with an
- * overview and one section per form that needs review, listing each doubtful field with its
+ * overview and one section per form that needs review (or carries a reviewer's correction), listing each doubtful field with its
  * printed text (and the page crop for PDFs), the value read, the repairs, the confidence and its
  * source. Every document string is escaped; the page only ever shows it as text.
  */
@@ -74,10 +74,10 @@ function sourceText(p: ProvenanceRow): string {
   return esc(parts.filter(Boolean).join(' · ') || '—');
 }
 
-/** Fields a reviewer should look at: low confidence, or named by an issue. */
+/** Fields a reviewer should look at: low confidence, or named by a finding; and those already corrected, to see what was saved. */
 function doubtful(provenance: readonly ProvenanceRow[], issues: readonly IssueRow[]): ProvenanceRow[] {
   const flagged = new Set(issues.map((i) => i.field));
-  return provenance.filter((p) => p.confidence < REVIEW_THRESHOLD || flagged.has(p.field));
+  return provenance.filter((p) => p.confidence < REVIEW_THRESHOLD || flagged.has(p.field) || p.corrected === 1);
 }
 
 /** One finding as a line: field, rule, where it was made (unless while reading), what it says. */
@@ -172,7 +172,10 @@ export async function buildReport(db: Db, options: ReportOptions = {}): Promise<
 
   const sections: string[] = [];
   let doubtfulFields = 0;
-  for (const form of forms.filter((f) => f.needs_review)) {
+  // a corrected form stays in the report after its findings are resolved, so a reviewer sees what was saved
+  const corrected = new Set(provenance.filter((p) => p.corrected === 1).map((p) => p.form_id));
+  const shown = (f: FormRow): boolean => f.needs_review === 1 || corrected.has(f.id);
+  for (const form of forms.filter(shown)) {
     const record = FormRecord.parse(JSON.parse(form.record_json));
     const doc = docBySha.get(form.document_sha256)!;
     const formIssues = issuesOf.get(form.id) ?? [];
@@ -189,7 +192,7 @@ ${rows.length ? `<table><thead><tr><th>field</th><th>printed</th><th>value</th><
   }
 
   // Forms that need no review may still carry information-only findings: listed, so every finding shows.
-  const quiet = forms.filter((f) => !f.needs_review && issuesOf.has(f.id)).map((f) => {
+  const quiet = forms.filter((f) => !shown(f) && issuesOf.has(f.id)).map((f) => {
     const record = JSON.parse(f.record_json) as FormRecord;
     return `<tr><td>${esc(docBySha.get(f.document_sha256)?.file ?? '')} · form ${record.source.form_index + 1}</td><td>${esc(record.project_name ?? record.title ?? '')}</td><td>${issuesOf.get(f.id)!.map(findingLine).join('')}</td></tr>`;
   });
