@@ -95,17 +95,24 @@ describe('every finding reaches every reader', () => {
     expect(db.prepare("SELECT COUNT(*) AS n FROM findings WHERE rule = 'summary_vs_form'").get()).toEqual({ n: 4 });
   });
 
-  it('turns an older database\'s form_issues and audits tables into views over findings', async () => {
+  it('turns an older database\'s form_issues and audits tables into views over findings; `ziping score` re-makes its findings', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'ziping-')), 'old.sqlite');
     let db = openDatabase(path);
     storeDocument(db, await load('000_3121bed7dfbd76d2.txt'));
     const before = sortRows(findingRows(db));
+    // records as an older version stored them: issues without rule or stage, audit findings as `audit:<rule>`
+    for (const r of loadRecords(db)) {
+      const legacy = r.issues.map(({ field, kind, detail, severity, rule, stage }) => ({ field, kind: stage === 'check' && kind !== 'missing' ? `audit:${rule}` : kind, detail, severity }));
+      db.prepare('UPDATE forms SET record_json = ? WHERE id = ?').run(JSON.stringify({ ...r, issues: legacy }), r.id);
+    }
     db.exec(`DROP VIEW form_issues; DROP VIEW audits; DELETE FROM findings;
       CREATE TABLE form_issues (form_id TEXT NOT NULL, field TEXT NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL, severity TEXT NOT NULL);
       CREATE TABLE audits (form_id TEXT NOT NULL, rule TEXT NOT NULL, field TEXT NOT NULL, expected TEXT, found TEXT, severity TEXT NOT NULL, detail TEXT NOT NULL);`);
     db.close();
     db = openDatabase(path);
     expect(db.prepare("SELECT type FROM sqlite_master WHERE name IN ('form_issues', 'audits')").all()).toEqual([{ type: 'view' }, { type: 'view' }]);
+    expect(findingRows(db).filter((f) => f.stage === 'check')).toEqual([]);
+    rescoreDatabase(db, { forms: true });
     expect(sortRows(findingRows(db))).toEqual(before);
     db.close();
   });

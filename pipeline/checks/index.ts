@@ -10,8 +10,7 @@ import { asFinding, type Finding, FormRecord, type Issue } from '../../schemas/r
 import { crossFormFindings } from './crossForm.js';
 import { recompute } from './recompute.js';
 import { FORM_RULES, type FormInput } from './rules.js';
-import type { Rule } from './rule.js';
-import { toFinding } from './rule.js';
+import { type Rule, toFinding } from './rule.js';
 import { formConfidence, needsReview } from './review.js';
 
 export { CROSS_FORM_RULES, crossFormFindings } from './crossForm.js';
@@ -27,7 +26,8 @@ export function formFindings(form: FormRecord, score: FormScore = recompute(form
 
 /**
  * A stored record's issues from before the check stage existed (no `stage`): the old validate and
- * audit findings are re-made by the rules, so they go; what the build stage observed stays.
+ * audit findings are re-made by the rules, so they go; what the build stage observed stays. Only
+ * stored records are read this way — a freshly built record's issues are all build observations.
  */
 function isLegacyCheck(issue: Issue): boolean {
   return issue.stage === undefined && (issue.kind.startsWith('audit:') || issue.kind === 'inconsistent'
@@ -41,7 +41,7 @@ function isLegacyCheck(issue: Issue): boolean {
  */
 export function checkForm(record: FormRecord, provenance?: readonly FieldProvenance[]): { record: FormRecord; score: FormScore } {
   const score = recompute(record);
-  const kept = record.issues.filter((i) => !isLegacyCheck(i)).map(asFinding).filter((i) => i.stage !== 'check');
+  const kept = (provenance ? record.issues : record.issues.filter((i) => !isLegacyCheck(i))).map(asFinding).filter((i) => i.stage !== 'check');
   const confidence = provenance ? formConfidence(record, provenance) : record.confidence;
   const issues = [...kept, ...formFindings(record, score)];
   return { record: FormRecord.parse({ ...record, confidence, issues, needs_review: needsReview({ confidence, issues }) }), score };
