@@ -11,7 +11,7 @@ import { CROSS_FORM_RULES, FORM_RULES } from '../pipeline/checks/index.js';
 import { toJsonl } from '../pipeline/export.js';
 import { processDocument } from '../pipeline/process.js';
 import { buildReport, esc } from '../pipeline/report.js';
-import { loadRecords, openDatabase, saveDocument, type Db } from '../pipeline/sinks/sqlite.js';
+import { loadRecords, openDatabase, saveDocument, type Db, viewRows } from '../pipeline/sinks/sqlite.js';
 import { rescoreDatabase, storeDocument } from '../pipeline/store.js';
 import { asFinding, type FormRecord } from '../schemas/record.js';
 
@@ -70,6 +70,7 @@ describe('every finding reaches every reader', () => {
     expect(sortRows(rows)).toEqual(sortRows(asRows(records)));
     const exported = toJsonl(records).trim().split('\n').map((l) => JSON.parse(l) as FormRecord);
     expect(sortRows(asRows(exported))).toEqual(sortRows(rows));
+    expect(viewRows(db, 'v_findings')).toHaveLength(rows.length);
     const html = await buildReport(db, { images: false });
     for (const row of rows) expect(html, `${row.rule} on ${row.form_id}`).toContain(esc(row.detail));
     // needs_review follows from the findings (and confidence) alone

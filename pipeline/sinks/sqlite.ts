@@ -114,9 +114,14 @@ CREATE VIEW v_units AS
 SELECT filing_unit, year, COUNT(*) AS projects, SUM(adjusted_budget_yuan) AS budget_yuan, SUM(executed_yuan) AS executed_yuan,
   ROUND(AVG(printed_total), 2) AS mean_score, SUM(audits > 0) AS forms_with_findings
 FROM v_forms WHERE form_type = 'self_evaluation' GROUP BY filing_unit, year;
+DROP VIEW IF EXISTS v_findings;
+CREATE VIEW v_findings AS
+SELECT f.id AS form_id, d.file, f.form_index, f.form_type, f.year, f.project_name, x.stage, x.rule, x.field, x.kind, x.severity,
+  x.expected, x.found, x.detail
+FROM findings x JOIN forms f ON f.id = x.form_id JOIN documents d ON d.sha256 = f.document_sha256;
 `;
 
-export const VIEW_NAMES = ['v_indicators', 'v_forms', 'v_units'] as const;
+export const VIEW_NAMES = ['v_indicators', 'v_forms', 'v_units', 'v_findings'] as const;
 
 const BUSY_TIMEOUT_MS = 60_000;
 
