@@ -11,11 +11,12 @@ import { ZodError } from 'zod';
 import { CorrectionsFile } from '../schemas/corrections.js';
 import { buildReport } from '../pipeline/report.js';
 import { startReviewServer } from './reviewServer.js';
-import { listCorrections, saveCorrection } from '../pipeline/sinks/corrections.js';
+import { listCorrections } from '../pipeline/sinks/corrections.js';
+import { rescoreDatabase, saveCorrection } from '../pipeline/store.js';
 import { type DocumentResult, collectInputs, runBatch } from '../pipeline/batch.js';
 import { toCsv, toJsonl } from '../pipeline/export.js';
 import { stringify } from 'csv-stringify/sync';
-import { loadProvenance, loadRecords, openDatabase, rescoreDatabase, VIEW_NAMES, viewRows } from '../pipeline/sinks/sqlite.js';
+import { loadProvenance, loadRecords, openDatabase, VIEW_NAMES, viewRows } from '../pipeline/sinks/sqlite.js';
 import { DEFAULT_OCR_ENGINE, OCR_ENGINES, type OcrEngineName } from '../extractors/scan/ocr.js';
 
 type ViewName = (typeof VIEW_NAMES)[number];
@@ -68,14 +69,14 @@ async function ingest(paths: string[], opts: IngestOptions): Promise<void> {
     },
   });
   bar?.stop();
-  // Summaries and their forms may sit in different files: score across the whole database.
+  // Summaries and their forms may sit in different files: the cross-form rules run over the whole database.
   const scored = rescoreDatabase(db);
   db.close();
   if (!opts.json && !opts.quiet) {
     for (const r of results) process.stdout.write(line(r) + '\n');
     const total = results.reduce((a, r) => ({ forms: a.forms + r.forms, indicators: a.indicators + r.indicators, review: a.review + r.needsReview }), { forms: 0, indicators: 0, review: 0 });
     process.stdout.write(`\n${results.length} files (${failed} failed, ${results.filter((r) => r.status === 'skipped').length} unchanged): ${total.forms} forms, ${total.indicators} indicators, ${total.review} forms need review → ${opts.db}\n`);
-    process.stdout.write(`scored ${scored.forms} stored forms: ${scored.audits} audit findings (see the audits table and v_forms)\n`);
+    process.stdout.write(`checked ${scored.forms} stored forms: ${scored.findings} rule findings (see the findings table and v_forms)\n`);
   }
   log.info({ files: files.length, failed }, 'ingest finished');
   if (failed > 0) process.exitCode = 1;
@@ -114,6 +115,7 @@ function applyCorrections(file: string, opts: { db: string }): void {
     if (outcome.status === 'conflict') process.stderr.write(`conflict: ${c.form_id} ${c.field}: the form now holds ${JSON.stringify(outcome.current)}, not ${JSON.stringify(c.old_value)}; not applied\n`);
     if (outcome.status === 'rejected') process.stderr.write(`rejected: ${c.form_id} ${c.field}: ${outcome.reason}\n`);
   }
+  if (counts.applied > 0) rescoreDatabase(db);
   db.close();
   process.stdout.write(`${counts.applied} applied, ${counts.conflict} conflicts, ${counts.rejected} rejected → ${opts.db}\n`);
   if (counts.conflict + counts.rejected > 0) process.exitCode = 1;
@@ -148,7 +150,7 @@ async function review(opts: { db: string; port: number }): Promise<void> {
 
 function score(opts: { db: string }): void {
   const db = openDatabase(opts.db);
-  const result = rescoreDatabase(db);
+  const result = rescoreDatabase(db, { forms: true });
   const byRule = db.prepare('SELECT rule, severity, COUNT(*) AS n FROM audits GROUP BY rule, severity ORDER BY n DESC').all();
   db.close();
   process.stdout.write(JSON.stringify({ ...result, by_rule: byRule }, null, 2) + '\n');
@@ -161,7 +163,7 @@ function stats(opts: { db: string }): void {
     documents: q('SELECT status, COUNT(*) AS n FROM documents GROUP BY status'),
     forms: q('SELECT form_type, COUNT(*) AS n, SUM(needs_review) AS needs_review, ROUND(AVG(confidence), 3) AS mean_confidence FROM forms GROUP BY form_type'),
     indicators: q('SELECT COUNT(*) AS n, SUM(target_value IS NOT NULL) AS numeric_targets FROM indicators'),
-    issues: q('SELECT kind, severity, COUNT(*) AS n FROM form_issues GROUP BY kind, severity ORDER BY n DESC'),
+    issues: q('SELECT stage, rule, kind, severity, COUNT(*) AS n FROM findings GROUP BY stage, rule, kind, severity ORDER BY n DESC'),
   };
   db.close();
   process.stdout.write(JSON.stringify(out, null, 2) + '\n');
@@ -202,7 +204,7 @@ export function buildProgram(): Command {
     .option('--no-images', 'leave out the page crops of PDF fields').action(writeReport);
   program.command('review').description('serve the report on 127.0.0.1 where reviewers correct fields and save')
     .option('--db <path>', 'SQLite database', 'ziping.sqlite').option('--port <n>', 'port (default: a free one)', nonNegativeInt, 0).action(review);
-  program.command('score').description('recompute execution rates, indicator scores and totals; write the audits table')
+  program.command('score').description('re-check every stored form with the current rules (recomputed rates, scores and totals; findings within and across forms)')
     .option('--db <path>', 'SQLite database to score', 'ziping.sqlite')
     .action(score);
   program.command('stats').description('counts of documents, forms, indicators and issues')

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Correction } from '../schemas/corrections.js';
 import { buildReport } from '../pipeline/report.js';
-import { saveCorrection } from '../pipeline/sinks/corrections.js';
+import { rescoreDatabase, saveCorrection } from '../pipeline/store.js';
 import type { Db } from '../pipeline/sinks/sqlite.js';
 
 const MAX_BODY = 1 << 20;
@@ -65,6 +65,8 @@ export async function startReviewServer(db: Db, port = 0): Promise<ReviewServer>
       const parsed = Correction.safeParse(body);
       if (!parsed.success) { json(res, 400, { status: 'rejected', reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }); return; }
       const outcome = saveCorrection(db, parsed.data);
+      // a corrected total may change what a summary row is checked against
+      if (outcome.status === 'applied') rescoreDatabase(db);
       json(res, outcome.status === 'applied' ? 200 : 409, outcome);
       return;
     }

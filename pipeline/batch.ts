@@ -10,7 +10,7 @@ import PQueue from 'p-queue';
 import type { ZipingDocument } from '../schemas/document.js';
 import { processDocument, type ProcessOptions, sha256Of } from './process.js';
 import { DocumentPool } from './workerPool.js';
-import { storeDocument } from './sinks/corrections.js';
+import { storeDocument } from './store.js';
 import { type Db, storedStatus } from './sinks/sqlite.js';
 
 export interface BatchOptions {

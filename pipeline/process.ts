@@ -8,8 +8,7 @@ import { chooseExtractor, InputError } from '../extractors/index.js';
 import { DOCUMENT_MODEL_VERSION, type ZipingDocument } from '../schemas/document.js';
 import { buildRecords } from './buildForm.js';
 import { segmentForms } from './segment.js';
-import { applyAudits, scoreRecords } from './score.js';
-import { validateRecord } from './validate.js';
+import { checkRecords } from './checks/index.js';
 import type { OcrEngineName } from '../extractors/scan/ocr.js';
 
 export function sha256Of(bytes: Uint8Array): string {
@@ -53,14 +52,14 @@ function segment(doc: ZipingDocument): void {
   doc.otherTables = otherTables;
 }
 
-/** Stage 3 — build and validate: map headers, repair cells, parse values, check arithmetic. */
+/** Stage 3 — build: map headers, repair cells, parse values; issues are only what reading observed. */
 function build(doc: ZipingDocument): void {
   let formIndex = 0;
   for (const seg of doc.segments) {
     try {
       const built = buildRecords(seg, { file: doc.source.file, sha256: doc.source.sha256, formIndex });
       for (const { record, provenance } of built) {
-        doc.records.push(validateRecord(record, provenance));
+        doc.records.push(record);
         doc.provenance.push(...provenance);
         formIndex++;
       }
@@ -70,10 +69,12 @@ function build(doc: ZipingDocument): void {
   }
 }
 
-/** Stage 4 — score: recompute rates, scores and totals; findings join each form's issues. */
-function score(doc: ZipingDocument): void {
-  doc.scores = scoreRecords(doc.records);
-  doc.records = applyAudits(doc.records, doc.scores);
+/** Stage 4 — check: recompute rates, scores and totals; every rule's finding joins its form's issues. */
+function check(doc: ZipingDocument): void {
+  const { records, scores, failures } = checkRecords(doc.records, doc.provenance);
+  doc.records = records;
+  doc.scores = scores;
+  for (const { record, message } of failures) doc.issues.push({ stage: 'check', message: `form "${record.title ?? '(untitled)'}": ${message}`, severity: 'error' });
 }
 
 /**
@@ -83,7 +84,7 @@ function score(doc: ZipingDocument): void {
 function settleStatus(doc: ZipingDocument): void {
   doc.records.forEach((record, i) => {
     for (const issue of record.issues.filter((x) => x.severity === 'error')) {
-      doc.issues.push({ stage: 'validate', message: `form ${i + 1} "${record.project_name ?? record.title ?? '(untitled)'}": ${issue.detail}`, severity: 'error' });
+      doc.issues.push({ stage: 'check', message: `form ${i + 1} "${record.project_name ?? record.title ?? '(untitled)'}": ${issue.detail}`, severity: 'error' });
     }
   });
   if (doc.records.length === 0 && !doc.issues.some((i) => i.severity === 'error')) {
@@ -112,7 +113,7 @@ export async function processDocument(path: string, bytes: Uint8Array, options: 
     await extract(doc, bytes, options);
     segment(doc);
     build(doc);
-    score(doc);
+    check(doc);
     settleStatus(doc);
   } catch (error) {
     const message = error instanceof InputError ? error.reason : `internal error: ${(error as Error).message}`;

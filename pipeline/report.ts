@@ -1,6 +1,6 @@
 /**
  * The review report: one self-contained HTML page (inline CSS, JS and SVG; no network) with an
- * overview and one section per form that needs review, listing each doubtful field with its
+ * overview and one section per form that needs review (or carries a reviewer's correction), listing each doubtful field with its
  * printed text (and the page crop for PDFs), the value read, the repairs, the confidence and its
  * source. Every document string is escaped; the page only ever shows it as text.
  */
@@ -9,7 +9,7 @@ import { FormRecord } from '../schemas/record.js';
 import { fieldText } from './corrections.js';
 import { PageCropper } from './pageImages.js';
 import type { Db } from './sinks/sqlite.js';
-import { REVIEW_THRESHOLD } from './validate.js';
+import { REVIEW_THRESHOLD } from './checks/review.js';
 
 export interface ReportOptions {
   /** served by `ziping review`: rows get a Save button that posts with this session token */
@@ -33,7 +33,8 @@ function scriptJson(value: unknown): string {
 interface DocumentRow { sha256: string; file: string; path: string; kind: string; status: string; forms: number }
 interface FormRow { id: string; document_sha256: string; record_json: string; needs_review: number; confidence: number }
 interface ProvenanceRow { form_id: string; field: string; raw: string | null; page: number | null; line: number | null; table_index: number | null; row_index: number | null; col_index: number | null; bbox_json: string | null; repairs_json: string; confidence: number; corrected: number }
-interface IssueRow { form_id: string; field: string; kind: string; detail: string; severity: string }
+/** One row of the `findings` table: every finding of every stage, the only place the report reads them from. */
+interface IssueRow { form_id: string; rule: string; field: string; kind: string; severity: string; expected: string | null; found: string | null; detail: string; stage: string }
 
 function histogram(values: readonly number[]): string {
   const bins = new Array<number>(10).fill(0);
@@ -73,10 +74,15 @@ function sourceText(p: ProvenanceRow): string {
   return esc(parts.filter(Boolean).join(' · ') || '—');
 }
 
-/** Fields a reviewer should look at: low confidence, or named by an issue. */
+/** Fields a reviewer should look at: low confidence, or named by a finding; and those already corrected, to see what was saved. */
 function doubtful(provenance: readonly ProvenanceRow[], issues: readonly IssueRow[]): ProvenanceRow[] {
   const flagged = new Set(issues.map((i) => i.field));
-  return provenance.filter((p) => p.confidence < REVIEW_THRESHOLD || flagged.has(p.field));
+  return provenance.filter((p) => p.confidence < REVIEW_THRESHOLD || flagged.has(p.field) || p.corrected === 1);
+}
+
+/** One finding as a line: field, rule, where it was made (unless while reading), what it says. */
+function findingLine(i: IssueRow): string {
+  return `<div class="issue ${esc(i.severity)}" data-rule="${esc(i.rule)}" data-stage="${esc(i.stage)}"><code>${esc(i.field)}</code> ${esc(i.rule)}${i.stage === 'build' ? '' : ` <span class="muted">(${esc(i.stage)})</span>`}: ${esc(i.detail)}</div>`;
 }
 
 async function fieldRow(p: ProvenanceRow, record: FormRecord, doc: DocumentRow, issues: readonly IssueRow[], cropper: PageCropper | null): Promise<string> {
@@ -149,7 +155,7 @@ export async function buildReport(db: Db, options: ReportOptions = {}): Promise<
   const docs = db.prepare('SELECT sha256, file, path, kind, status, forms FROM documents ORDER BY file').all() as DocumentRow[];
   const forms = db.prepare('SELECT f.id, f.document_sha256, f.record_json, f.needs_review, f.confidence FROM forms f JOIN documents d ON d.sha256 = f.document_sha256 ORDER BY d.file, f.form_index').all() as FormRow[];
   const provenance = db.prepare('SELECT * FROM field_provenance ORDER BY rowid').all() as ProvenanceRow[];
-  const issues = db.prepare('SELECT * FROM form_issues').all() as IssueRow[];
+  const issues = db.prepare('SELECT form_id, rule, field, kind, severity, expected, found, detail, stage FROM findings ORDER BY rowid').all() as IssueRow[];
   const byForm = <T extends { form_id: string }>(rows: readonly T[]): Map<string, T[]> => {
     const map = new Map<string, T[]>();
     for (const row of rows) map.set(row.form_id, [...(map.get(row.form_id) ?? []), row]);
@@ -161,12 +167,15 @@ export async function buildReport(db: Db, options: ReportOptions = {}): Promise<
   const reviewPerDoc = new Map<string, number>();
   for (const f of forms) if (f.needs_review) reviewPerDoc.set(f.document_sha256, (reviewPerDoc.get(f.document_sha256) ?? 0) + 1);
   const kinds = new Map<string, number>();
-  for (const i of issues) kinds.set(i.kind, (kinds.get(i.kind) ?? 0) + 1);
+  for (const i of issues) kinds.set(i.rule, (kinds.get(i.rule) ?? 0) + 1);
   const cropper = options.images === false ? null : new PageCropper();
 
   const sections: string[] = [];
   let doubtfulFields = 0;
-  for (const form of forms.filter((f) => f.needs_review)) {
+  // a corrected form stays in the report after its findings are resolved, so a reviewer sees what was saved
+  const corrected = new Set(provenance.filter((p) => p.corrected === 1).map((p) => p.form_id));
+  const shown = (f: FormRow): boolean => f.needs_review === 1 || corrected.has(f.id);
+  for (const form of forms.filter(shown)) {
     const record = FormRecord.parse(JSON.parse(form.record_json));
     const doc = docBySha.get(form.document_sha256)!;
     const formIssues = issuesOf.get(form.id) ?? [];
@@ -177,17 +186,24 @@ export async function buildReport(db: Db, options: ReportOptions = {}): Promise<
     sections.push(`<section class="form" id="form-${esc(form.id.replace(/[^a-z0-9]/gi, '-'))}">
 <h2>${esc(record.project_name ?? record.title ?? '(untitled form)')}</h2>
 <p class="muted">${esc(doc.file)} · form ${record.source.form_index + 1}${record.source.page !== null ? ` · page ${record.source.page}` : ''} · ${esc(record.form_type)} · confidence ${form.confidence}</p>
-${formIssues.length ? `<div class="issues">${formIssues.map((i) => `<div class="issue ${esc(i.severity)}"><code>${esc(i.field)}</code> ${esc(i.kind)}: ${esc(i.detail)}</div>`).join('')}</div>` : ''}
+${formIssues.length ? `<div class="issues">${formIssues.map(findingLine).join('')}</div>` : ''}
 ${rows.length ? `<table><thead><tr><th>field</th><th>printed</th><th>value</th><th>repairs</th><th>confidence</th><th>source</th></tr></thead><tbody>${rows.join('')}</tbody></table>` : '<p class="muted">No single field is doubtful; see the issues above.</p>'}
 </section>`);
   }
+
+  // Forms that need no review may still carry information-only findings: listed, so every finding shows.
+  const quiet = forms.filter((f) => !shown(f) && issuesOf.has(f.id)).map((f) => {
+    const record = JSON.parse(f.record_json) as FormRecord;
+    return `<tr><td>${esc(docBySha.get(f.document_sha256)?.file ?? '')} · form ${record.source.form_index + 1}</td><td>${esc(record.project_name ?? record.title ?? '')}</td><td>${issuesOf.get(f.id)!.map(findingLine).join('')}</td></tr>`;
+  });
+  if (quiet.length) sections.push(`<section class="quiet"><h2>Findings on forms that need no review</h2><table><thead><tr><th>form</th><th>project</th><th>findings</th></tr></thead><tbody>${quiet.join('')}</tbody></table></section>`);
 
   const reviewForms = forms.filter((f) => f.needs_review).length;
   const overview = `<table class="overview"><tbody>
 <tr><th>documents</th><td>${docs.length} (${['success', 'partial', 'failed'].map((s) => `${docs.filter((d) => d.status === s).length} ${s}`).join(', ')})</td></tr>
 <tr><th>forms</th><td>${forms.length}</td></tr><tr><th>forms needing review</th><td>${reviewForms}</td></tr>
 <tr><th>fields needing review</th><td>${doubtfulFields}</td></tr></tbody></table>
-<h3>Issues by kind</h3><table><thead><tr><th>kind</th><th>count</th></tr></thead><tbody>${[...kinds].sort((a, b) => b[1] - a[1]).map(([k, n]) => `<tr><td>${esc(k)}</td><td>${n}</td></tr>`).join('')}</tbody></table>
+<h3>Findings by rule</h3><table><thead><tr><th>rule</th><th>count</th></tr></thead><tbody>${[...kinds].sort((a, b) => b[1] - a[1]).map(([k, n]) => `<tr><td>${esc(k)}</td><td>${n}</td></tr>`).join('')}</tbody></table>
 <h3>Field confidence</h3>${histogram(provenance.map((p) => p.confidence))}
 <h3>Forms per file (red: need review)</h3>${fileBars(docs, reviewPerDoc)}`;
 

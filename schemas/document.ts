@@ -1,7 +1,8 @@
 /**
  * The internal document model: one object per input file that every stage enriches.
- * extract fills `blocks`; segment fills `forms`; build fills `records` and `provenance`;
- * validate fills confidence and issues; score fills `scores`; `status` is settled last. Sinks only read a finished document.
+ * extract fills `blocks`; segment fills `segments`; build fills `records` (with what it observed
+ * while reading) and `provenance`; check fills each record's findings, confidence and review flag,
+ * and `scores`; `status` is settled last. Sinks only read a finished document.
  */
 import { z } from 'zod';
 import { FormRecord } from './record.js';
@@ -85,13 +86,6 @@ export const SourceInfo = z.object({
 });
 export type SourceInfo = z.infer<typeof SourceInfo>;
 
-/** The scoring stage's results for one form (pipeline/score.ts): recomputed values and audit findings. */
-export const Audit = z.object({
-  form_id: z.string(), rule: z.string(), field: z.string(), expected: z.string().nullable(), found: z.string().nullable(),
-  severity: z.enum(['info', 'warn', 'error']), detail: z.string(),
-});
-export type Audit = z.infer<typeof Audit>;
-
 export const IndicatorAssessment = z.object({
   position: z.number().int(),
   met: z.enum(['met', 'not_met', 'unknown']),
@@ -101,6 +95,7 @@ export const IndicatorAssessment = z.object({
 });
 export type IndicatorAssessment = z.infer<typeof IndicatorAssessment>;
 
+/** What the check stage recomputed for one form (pipeline/checks/recompute.ts); its findings are on the record. */
 export const FormScore = z.object({
   form_id: z.string(),
   recomputed_rate: z.number().nullable(),
@@ -110,7 +105,6 @@ export const FormScore = z.object({
   printed_total: z.number().nullable(),
   weight_sum: z.number().nullable(),
   indicators: z.array(IndicatorAssessment),
-  audits: z.array(Audit),
 });
 export type FormScore = z.infer<typeof FormScore>;
 

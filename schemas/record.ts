@@ -39,13 +39,46 @@ export const Indicator = z.object({
 });
 export type Indicator = z.infer<typeof Indicator>;
 
-export const Issue = z.object({
+export const SEVERITIES = ['info', 'warn', 'error'] as const;
+/**
+ * Where a finding was made: `build` — observed while reading the form (an unparsed amount, a
+ * dropped placeholder); `check` — a rule of the check stage on one form (pipeline/checks/rules.ts);
+ * `cross_form` — a rule across forms, such as a summary row against its project's form
+ * (pipeline/checks/crossForm.ts); `correction` — a reviewer's correction that no longer matches
+ * a re-read.
+ */
+export const FINDING_STAGES = ['build', 'check', 'cross_form', 'correction'] as const;
+
+/**
+ * One finding about one field of a form: the only shape a problem takes, in a record's `issues`
+ * and in the `findings` table. `kind` groups rules (`missing`, `inconsistent`, …); `rule` names the
+ * one rule that made it; `expected`/`found` are the values compared, as text, where there are any.
+ */
+export const Finding = z.object({
   field: z.string(),
   kind: z.string(),
   detail: z.string(),
-  severity: z.enum(['info', 'warn', 'error']),
+  severity: z.enum(SEVERITIES),
+  rule: z.string(),
+  stage: z.enum(FINDING_STAGES),
+  expected: z.string().nullable(),
+  found: z.string().nullable(),
 });
+export type Finding = z.infer<typeof Finding>;
+
+/**
+ * An entry of a record's `issues`: the contract's `{field, kind, detail, severity}` and the
+ * finding's added fields. Those are optional only so that what the build stage observes
+ * (`draft.issue(field, kind, detail)`) and records stored by older versions still read; the check
+ * stage completes every issue into a Finding (`asFinding`).
+ */
+export const Issue = Finding.partial({ rule: true, stage: true, expected: true, found: true });
 export type Issue = z.infer<typeof Issue>;
+
+/** An issue as a complete finding: a build observation's rule is its kind. */
+export function asFinding(issue: Issue): Finding {
+  return { ...issue, rule: issue.rule ?? issue.kind, stage: issue.stage ?? 'build', expected: issue.expected ?? null, found: issue.found ?? null };
+}
 
 const money = z.number().nullable();
 

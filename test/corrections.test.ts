@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fieldText, withField } from '../pipeline/corrections.js';
 import { processDocument } from '../pipeline/process.js';
-import { listCorrections, saveCorrection, storeDocument } from '../pipeline/sinks/corrections.js';
+import { listCorrections } from '../pipeline/sinks/corrections.js';
+import { saveCorrection, storeDocument } from '../pipeline/store.js';
 import { loadProvenance, loadRecords, openDatabase } from '../pipeline/sinks/sqlite.js';
 
 const SAMPLE = join(import.meta.dirname, '..', 'samples', '000_3121bed7dfbd76d2.txt');

@@ -1,12 +1,13 @@
 /**
- * Scoring and audit rules on real rows of the seed forms, and the findings the samples must produce.
+ * Recomputation and the check stage's rules on real rows of the seed forms, and the findings the samples must produce.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processDocument } from '../pipeline/process.js';
-import { assessIndicator, gradeFor, scoreForm, summaryAudits } from '../pipeline/score.js';
-import { openDatabase, rescoreDatabase, saveDocument, viewRows } from '../pipeline/sinks/sqlite.js';
+import { assessIndicator, crossFormFindings, formFindings, gradeFor, recompute } from '../pipeline/checks/index.js';
+import { openDatabase, saveDocument, viewRows } from '../pipeline/sinks/sqlite.js';
+import { rescoreDatabase } from '../pipeline/store.js';
 import { parseValue } from '../pipeline/values.js';
 import type { Indicator } from '../schemas/record.js';
 import { recordsFrom } from './helpers.js';
@@ -53,10 +54,11 @@ describe('form audits', () => {
 | 产出指标 | 数量指标 | 评审数量 | ≥200次 | 77次 | 50 | 50 |
 | 满意度指标 | 服务对象满意度指标 | 满意度 | ≥90% | 95% | 50 | 50 |
 | 总分 | | | | | 100 | 100 |`);
-    const score = scoreForm(form!);
+    const score = recompute(form!);
     expect(score.indicators.map((i) => [i.met, i.recomputed_score])).toEqual([['not_met', 19.25], ['met', 50]]);
     expect(score.recomputed_total).toBe(69.25);
-    expect(score.audits.map((a) => a.rule)).toEqual(['full_marks_target_missed']);
+    expect(formFindings(form!, score).map((a) => a.rule)).toEqual(['full_marks_target_missed']);
+    expect(form!.issues.filter((i) => i.stage === 'check').map((i) => i.rule)).toEqual(['full_marks_target_missed']);
   });
 
   it('checks grade bands', () => {
@@ -70,9 +72,8 @@ describe('findings on the samples', () => {
   it('000: 视频勘验平台 prints 总分 10 against a sum of 100', async () => {
     const doc = await load('000_3121bed7dfbd76d2.txt');
     const form = doc.records.find((r) => r.project_name?.includes('视频勘验平台'))!;
-    const audits = doc.scores.find((s) => s.form_id === form.id)!.audits;
-    expect(audits).toContainEqual(expect.objectContaining({ rule: 'total_score', expected: '100', found: '10', severity: 'error' }));
-    expect(form.issues.map((i) => i.field)).toContain('total_score');
+    expect(form.issues).toContainEqual(expect.objectContaining({ rule: 'total_score', field: 'total_score', kind: 'inconsistent', expected: '100', found: '10', severity: 'warn', stage: 'check' }));
+    expect(form.issues.filter((i) => i.field === 'total_score')).toHaveLength(1);
   });
 
   it('002: 网上配件硬件 prints 执行率 1.16% where 7.279 / 66.15 is 11.0%; its funds score does not follow', async () => {
@@ -80,13 +81,15 @@ describe('findings on the samples', () => {
     const form = doc.records.find((r) => r.project_name?.includes('网上配件硬件'))!;
     const score = doc.scores.find((s) => s.form_id === form.id)!;
     expect(score.recomputed_rate).toBeCloseTo(0.11, 3);
-    expect(score.audits).toContainEqual(expect.objectContaining({ rule: 'execution_rate', expected: '11%', found: '1.16%' }));
-    expect(score.audits).toContainEqual(expect.objectContaining({ rule: 'funds_score', expected: '1.1', found: '10' }));
+    expect(form.issues).toContainEqual(expect.objectContaining({ rule: 'execution_rate', expected: '11%', found: '1.16%' }));
+    expect(form.issues).toContainEqual(expect.objectContaining({ rule: 'funds_score', expected: '1.1', found: '10' }));
+    expect(form.issues.filter((i) => i.field === 'funds.execution_rate')).toHaveLength(1);
   });
 
   it('002: the summary table\'s self-scores differ from the forms\' totals for the same projects', async () => {
     const doc = await load('002_65a510f48b791a11.txt');
-    const findings = summaryAudits(doc.records);
+    const findings = [...crossFormFindings(doc.records).values()].flat();
+    expect(doc.records.flatMap((r) => r.issues.filter((i) => i.stage === 'cross_form'))).toEqual(findings);
     expect(findings.map((f) => [f.expected, f.found, f.detail.match(/"([^"]+)"/)![1]])).toEqual([
       ['100', '90', '承德市网上硬件配件费'],
       ['100', '90', '“满意承德”城市综合服务平台及相关业务系统'],
@@ -96,13 +99,13 @@ describe('findings on the samples', () => {
   });
 });
 
-describe('audits table and analyst views', () => {
+describe('findings table, its views and the analyst views', () => {
   it('answers "which projects of 2021 claimed full marks on an indicator that missed its target?" in one query', async () => {
     const db = openDatabase(':memory:');
     for (const name of ['000_3121bed7dfbd76d2.txt', '002_65a510f48b791a11.txt', '003_16052ebbc3505be3.txt']) {
       saveDocument(db, await processDocument(name, readFileSync(join(SAMPLES, name))));
     }
-    expect(rescoreDatabase(db).audits).toBeGreaterThan(0);
+    expect(rescoreDatabase(db).findings).toBeGreaterThan(0);
     // the query printed in the README
     const rows = db.prepare(`SELECT DISTINCT project_name FROM v_indicators
       WHERE year = 2021 AND full_marks AND met = 'not_met' ORDER BY project_name`).all() as Array<{ project_name: string }>;

@@ -1,12 +1,12 @@
 /**
- * The SQLite sink: reads finished documents and stores them. One transaction per document;
- * a re-run of the same file (same sha256) replaces its rows; corrections are never deleted.
- * Every value from a document is bound as a parameter.
+ * The SQLite sink: reads finished documents and stores them; it never checks or scores anything
+ * (the check stage did, in the pipeline). One transaction per document; a re-run of the same file
+ * (same sha256) replaces its rows; corrections are never deleted. Every value from a document is
+ * bound as a parameter.
  */
 import Database from 'better-sqlite3';
 import type { FormScore, ZipingDocument } from '../../schemas/document.js';
-import type { FormRecord } from '../../schemas/record.js';
-import { scoreRecords } from '../score.js';
+import { asFinding, type FormRecord } from '../../schemas/record.js';
 
 export type Db = Database.Database;
 
@@ -34,9 +34,9 @@ CREATE TABLE IF NOT EXISTS indicators (
   weight REAL, score REAL, deviation_note TEXT, basis TEXT, confidence REAL NOT NULL,
   PRIMARY KEY (form_id, position)
 );
-CREATE TABLE IF NOT EXISTS form_issues (
-  form_id TEXT NOT NULL REFERENCES forms(id) ON DELETE CASCADE, field TEXT NOT NULL, kind TEXT NOT NULL,
-  detail TEXT NOT NULL, severity TEXT NOT NULL
+CREATE TABLE IF NOT EXISTS findings (
+  form_id TEXT NOT NULL REFERENCES forms(id) ON DELETE CASCADE, rule TEXT NOT NULL, field TEXT NOT NULL, kind TEXT NOT NULL,
+  severity TEXT NOT NULL, expected TEXT, found TEXT, detail TEXT NOT NULL, stage TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS tables (
   document_sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE, table_index INTEGER NOT NULL,
@@ -60,24 +60,37 @@ CREATE TABLE IF NOT EXISTS indicator_scores (
   form_id TEXT NOT NULL REFERENCES forms(id) ON DELETE CASCADE, position INTEGER NOT NULL,
   met TEXT NOT NULL, recomputed_score REAL, printed_score REAL, PRIMARY KEY (form_id, position)
 );
-CREATE TABLE IF NOT EXISTS audits (
-  form_id TEXT NOT NULL REFERENCES forms(id) ON DELETE CASCADE, rule TEXT NOT NULL, field TEXT NOT NULL,
-  expected TEXT, found TEXT, severity TEXT NOT NULL, detail TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS idx_audits_form ON audits(form_id);
+CREATE INDEX IF NOT EXISTS idx_findings_form ON findings(form_id);
 CREATE INDEX IF NOT EXISTS idx_forms_document ON forms(document_sha256);
 CREATE INDEX IF NOT EXISTS idx_provenance_form ON field_provenance(form_id);
-CREATE INDEX IF NOT EXISTS idx_issues_form ON form_issues(form_id);
 `;
 
 /** Columns added after a database may have been created: added in place, never dropped. */
 function migrate(db: Db): void {
   const columns = (db.prepare('PRAGMA table_info(field_provenance)').all() as Array<{ name: string }>).map((c) => c.name);
   if (!columns.includes('corrected')) db.exec('ALTER TABLE field_provenance ADD COLUMN corrected INTEGER NOT NULL DEFAULT 0');
+  // Before the findings table, findings lived in two tables (form_issues, audits); they become
+  // views over `findings`, which is filled from each form's record (`ziping score` adds the
+  // cross-form findings again).
+  db.transaction(() => {
+    const old = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'form_issues'").get();
+    if (!old) return;
+    db.exec('DROP TABLE form_issues; DROP TABLE IF EXISTS audits;');
+    const forms = db.prepare('SELECT record_json FROM forms').all() as Array<{ record_json: string }>;
+    for (const f of forms) insertFindings(db, JSON.parse(f.record_json) as FormRecord);
+  }).immediate();
 }
 
-/** Analyst views (README "Analyst views"); recreated on open so a newer ziping's definitions win. */
+/**
+ * Analyst views (README "Analyst views") and the two older names of findings — `form_issues` (the
+ * contract's issue columns) and `audits` (what the check stage found); recreated on open so a
+ * newer ziping's definitions win.
+ */
 const VIEWS = `
+DROP VIEW IF EXISTS form_issues;
+CREATE VIEW form_issues AS SELECT form_id, field, kind, detail, severity FROM findings;
+DROP VIEW IF EXISTS audits;
+CREATE VIEW audits AS SELECT form_id, rule, field, expected, found, severity, detail FROM findings WHERE stage IN ('check', 'cross_form');
 DROP VIEW IF EXISTS v_indicators;
 CREATE VIEW v_indicators AS
 SELECT f.id AS form_id, d.file, f.year, f.filing_unit, f.project_name, f.form_type, x.position,
@@ -101,9 +114,14 @@ CREATE VIEW v_units AS
 SELECT filing_unit, year, COUNT(*) AS projects, SUM(adjusted_budget_yuan) AS budget_yuan, SUM(executed_yuan) AS executed_yuan,
   ROUND(AVG(printed_total), 2) AS mean_score, SUM(audits > 0) AS forms_with_findings
 FROM v_forms WHERE form_type = 'self_evaluation' GROUP BY filing_unit, year;
+DROP VIEW IF EXISTS v_findings;
+CREATE VIEW v_findings AS
+SELECT f.id AS form_id, d.file, f.form_index, f.form_type, f.year, f.project_name, x.stage, x.rule, x.field, x.kind, x.severity,
+  x.expected, x.found, x.detail
+FROM findings x JOIN forms f ON f.id = x.form_id JOIN documents d ON d.sha256 = f.document_sha256;
 `;
 
-export const VIEW_NAMES = ['v_indicators', 'v_forms', 'v_units'] as const;
+export const VIEW_NAMES = ['v_indicators', 'v_forms', 'v_units', 'v_findings'] as const;
 
 const BUSY_TIMEOUT_MS = 60_000;
 
@@ -147,22 +165,33 @@ function upsertFormSql(db: Db): string {
   return `INSERT INTO forms (${formColumns.join(', ')}) VALUES (${formColumns.map(() => '?').join(', ')}) ON CONFLICT(id) DO UPDATE SET ${updates}`;
 }
 
+function insertFindings(db: Db, record: FormRecord): void {
+  const insert = db.prepare('INSERT INTO findings (form_id, rule, field, kind, severity, expected, found, detail, stage) VALUES (?,?,?,?,?,?,?,?,?)');
+  for (const f of record.issues.map(asFinding)) insert.run(record.id, f.rule, f.field, f.kind, f.severity, f.expected, f.found, f.detail, f.stage);
+}
+
+/** Replace a stored form's findings (its record, review flag and `findings` rows) with the record's. */
+export function writeFindings(db: Db, record: FormRecord): void {
+  db.prepare('UPDATE forms SET record_json = ?, needs_review = ? WHERE id = ?').run(JSON.stringify(record), record.needs_review ? 1 : 0, record.id);
+  db.prepare('DELETE FROM findings WHERE form_id = ?').run(record.id);
+  insertFindings(db, record);
+}
+
 /**
- * Write one form's rows (form, indicators, issues), replacing earlier rows of the same form id;
+ * Write one form's rows (form, indicators, findings), replacing earlier rows of the same form id;
  * its provenance and scores are written by the callers that have them.
  */
 export function writeForm(db: Db, sha: string, record: FormRecord): void {
   db.prepare('DELETE FROM indicators WHERE form_id = ?').run(record.id);
-  db.prepare('DELETE FROM form_issues WHERE form_id = ?').run(record.id);
+  db.prepare('DELETE FROM findings WHERE form_id = ?').run(record.id);
   // an upsert, not INSERT OR REPLACE: replacing would delete the row and cascade to its provenance
   db.prepare(upsertFormSql(db)).run(...formRow(sha, record));
   const insertIndicator = db.prepare(`INSERT INTO indicators VALUES (${new Array(20).fill('?').join(',')})`);
-  const insertIssue = db.prepare('INSERT INTO form_issues VALUES (?,?,?,?,?)');
   record.indicators.forEach((x, i) => insertIndicator.run(record.id, i, x.level1, x.level1_weight, x.level2, x.name, x.description,
     x.target?.raw ?? null, x.target?.op ?? null, x.target?.value ?? null, x.target?.unit ?? null,
     x.actual?.raw ?? null, x.actual?.op ?? null, x.actual?.value ?? null, x.actual?.unit ?? null,
     x.weight, x.score, x.deviation_note, x.basis, x.confidence));
-  for (const issue of record.issues) insertIssue.run(record.id, issue.field, issue.kind, issue.detail, issue.severity);
+  insertFindings(db, record);
 }
 
 /** Store one finished document, replacing any earlier rows of the same file, in one transaction. */
@@ -193,28 +222,16 @@ export function saveDocument(db: Db, doc: ZipingDocument): void {
   })();
 }
 
-/** Write scoring results (the caller holds the transaction; old rows of these forms go first). */
+/** Write recomputed values (the caller holds the transaction; old rows of these forms go first). */
 export function insertScores(db: Db, scores: readonly FormScore[]): void {
-  const clear = ['form_scores', 'indicator_scores', 'audits'].map((t) => db.prepare(`DELETE FROM ${t} WHERE form_id = ?`));
+  const clear = ['form_scores', 'indicator_scores'].map((t) => db.prepare(`DELETE FROM ${t} WHERE form_id = ?`));
   const insertForm = db.prepare('INSERT INTO form_scores VALUES (?,?,?,?,?,?,?)');
   const insertIndicator = db.prepare('INSERT INTO indicator_scores VALUES (?,?,?,?,?)');
-  const insertAudit = db.prepare('INSERT INTO audits VALUES (?,?,?,?,?,?,?)');
   for (const s of scores) {
     for (const statement of clear) statement.run(s.form_id);
     insertForm.run(s.form_id, s.recomputed_rate, s.recomputed_funds_score, s.indicator_score_sum, s.recomputed_total, s.printed_total, s.weight_sum);
     for (const x of s.indicators) insertIndicator.run(s.form_id, x.position, x.met, x.recomputed_score, x.printed_score);
-    for (const a of s.audits) insertAudit.run(a.form_id, a.rule, a.field, a.expected, a.found, a.severity, a.detail);
   }
-}
-
-/**
- * Re-score every stored form (`ziping score`, and the end of every ingest): summaries are matched
- * against forms across the whole database, so a summary and its forms may come from different files.
- */
-export function rescoreDatabase(db: Db): { forms: number; audits: number } {
-  const scores = scoreRecords(loadRecords(db));
-  db.transaction(() => insertScores(db, scores))();
-  return { forms: scores.length, audits: scores.reduce((n, s) => n + s.audits.length, 0) };
 }
 
 /** Every row of one analyst view, for CSV export. */

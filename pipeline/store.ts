@@ -1,0 +1,103 @@
+/**
+ * The pipeline's side of the database: what to write after a correction, a re-ingest or a batch.
+ * Corrections apply → the check stage re-checks → the sinks write; rules across forms run over
+ * every stored form at the end of an ingest. The sinks themselves never check or score.
+ */
+import type { Correction } from '../schemas/corrections.js';
+import type { ZipingDocument } from '../schemas/document.js';
+import type { FormRecord } from '../schemas/record.js';
+import { checkAcrossForms, checkForm } from './checks/index.js';
+import { fieldText, withField } from './corrections.js';
+import { correctionsOfDocument, insertCorrection, loadForm, markCorrected } from './sinks/corrections.js';
+import { type Db, insertScores, loadRecords, saveDocument, writeFindings, writeForm } from './sinks/sqlite.js';
+
+export type CorrectionOutcome =
+  | { status: 'applied'; id: number }
+  | { status: 'conflict'; current: string | null }
+  | { status: 'rejected'; reason: string };
+
+/** Re-check a corrected form and write it: record, indicator rows, findings, scores, the provenance flag. */
+function recheckAndWrite(db: Db, sha: string, record: FormRecord, field: string): void {
+  const { record: checked, score } = checkForm(record);
+  writeForm(db, sha, checked);
+  insertScores(db, [score]);
+  markCorrected(db, record.id, field);
+}
+
+/**
+ * Apply one correction if the field still holds the value the reviewer saw; otherwise report the
+ * conflict and change nothing. One transaction: the trail and the form never disagree. Findings
+ * across forms are refreshed by the next `rescoreDatabase`.
+ */
+export function saveCorrection(db: Db, correction: Correction): CorrectionOutcome {
+  return db.transaction((): CorrectionOutcome => {
+    const form = loadForm(db, correction.form_id);
+    if (!form) return { status: 'rejected', reason: `no form ${correction.form_id} in this database` };
+    let current: string | null;
+    let updated: FormRecord;
+    try {
+      current = fieldText(form.record, correction.field);
+      if (current !== correction.old_value) return { status: 'conflict', current };
+      updated = withField(form.record, correction.field, correction.new_value);
+    } catch (error) {
+      return { status: 'rejected', reason: (error as Error).message };
+    }
+    recheckAndWrite(db, form.sha, updated, correction.field);
+    return { status: 'applied', id: insertCorrection(db, correction) };
+  })();
+}
+
+/**
+ * Re-apply the stored corrections of a re-ingested document, oldest first. A field the new
+ * extraction reads differently from both the old and the corrected value keeps the reviewer's
+ * value and gets a `correction_conflict` finding, so a person looks again.
+ */
+function reapplyCorrections(db: Db, sha: string): void {
+  for (const c of correctionsOfDocument(db, sha)) {
+    const form = loadForm(db, c.form_id);
+    if (!form) continue;
+    let current: string | null;
+    try {
+      current = fieldText(form.record, c.field);
+    } catch {
+      continue; // the field no longer exists (an indicator row fewer): the trail keeps the correction
+    }
+    if (current === c.new_value) continue;
+    let updated = withField(form.record, c.field, c.new_value);
+    if (current !== c.old_value) {
+      updated = { ...updated, issues: [...updated.issues, { field: c.field, kind: 'correction_conflict', severity: 'warn', rule: 'correction_conflict', stage: 'correction', expected: c.old_value, found: current,
+        detail: `re-extracted as "${current ?? ''}", not "${c.old_value ?? ''}" as when ${c.reviewer} corrected it to "${c.new_value ?? ''}"` }] };
+    }
+    recheckAndWrite(db, sha, updated, c.field);
+  }
+}
+
+/** Store a processed document and re-apply its reviewers' corrections, in one transaction. */
+export function storeDocument(db: Db, doc: ZipingDocument): void {
+  db.transaction(() => {
+    saveDocument(db, doc);
+    reapplyCorrections(db, doc.source.sha256);
+  })();
+}
+
+/**
+ * The rules across forms over every stored form (the end of every ingest, after corrections, and
+ * `ziping score`): a summary and its projects' forms may come from different files. With
+ * `forms: true` (`ziping score`) every form is first re-checked by the current rules. Only forms
+ * whose findings changed are written.
+ */
+export function rescoreDatabase(db: Db, options: { forms?: boolean } = {}): { forms: number; findings: number } {
+  db.transaction(() => {
+    let records = loadRecords(db);
+    const rechecked = new Set<string>();
+    if (options.forms) {
+      const checked = records.map((r) => checkForm(r));
+      insertScores(db, checked.map((c) => c.score));
+      records = checked.map((c) => c.record);
+      for (const r of records) rechecked.add(r.id);
+    }
+    for (const { record, changed } of checkAcrossForms(records)) if (changed || rechecked.has(record.id)) writeFindings(db, record);
+  }).immediate();
+  const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).n;
+  return { forms: count('SELECT COUNT(*) AS n FROM forms'), findings: count('SELECT COUNT(*) AS n FROM audits') };
+}
