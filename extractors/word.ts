@@ -24,7 +24,7 @@ export async function readDocx(bytes: Uint8Array, path: string, entries: readonl
     html = result.value;
     messages = result.messages;
   } catch (error) {
-    throw new InputError(path, `damaged Word document: ${(error as Error).message}`);
+    throw new InputError(path, `damaged Word document: ${(error as Error).message.replace(/^error:\s*/, '').split('\n')[0]!.trim()}`);
   }
   const warnings = messages.filter((m) => m.type === 'error').map((m) => `Word reader: ${m.message}`);
   if (entries.some((e) => /vbaProject\.bin$/i.test(e.name))) warnings.push('the document holds macros: they were not run');

@@ -14,17 +14,18 @@ import { InputError } from '../types.js';
 /** A conversion taking longer than this is given up. @default 120 s */
 export const CONVERSION_TIMEOUT_MS = 120_000;
 
-let located: string | null | undefined;
+let onPath: string | null | undefined;
 
-/** The soffice executable on PATH (or $ZIPING_SOFFICE), or null when LibreOffice is not installed. */
+const executable = (file: string): boolean => {
+  try { accessSync(file, constants.X_OK); return true; } catch { return false; }
+};
+
+/** The soffice executable: $ZIPING_SOFFICE when set, else soffice on PATH; null when LibreOffice is not installed. */
 export function findSoffice(): string | null {
-  if (located !== undefined) return located;
-  const candidates = process.env.ZIPING_SOFFICE !== undefined ? [process.env.ZIPING_SOFFICE] : (process.env.PATH ?? '').split(delimiter).flatMap((dir) => [join(dir, 'soffice'), join(dir, 'libreoffice')]);
-  located = candidates.find((file) => {
-    if (file === '') return false;
-    try { accessSync(file, constants.X_OK); return true; } catch { return false; }
-  }) ?? null;
-  return located;
+  const chosen = process.env.ZIPING_SOFFICE;
+  if (chosen !== undefined) return chosen !== '' && executable(chosen) ? chosen : null;
+  onPath ??= (process.env.PATH ?? '').split(delimiter).flatMap((dir) => [join(dir, 'soffice'), join(dir, 'libreoffice')]).find(executable) ?? null;
+  return onPath;
 }
 
 let profile: string | null = null;
