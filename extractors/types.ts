@@ -13,7 +13,8 @@ export interface Extraction {
 /** One input kind. `supports` sniffs the bytes and name; `extract` turns them into blocks. */
 export interface Extractor {
   readonly kind: SourceInfo['kind'];
-  supports(file: { path: string; head: Uint8Array; mime: string | null }): boolean;
+  /** `head` is the first 4 100 bytes; `bytes` the whole file, for containers whose parts decide (zip, OLE) */
+  supports(file: { path: string; head: Uint8Array; mime: string | null; bytes?: Uint8Array }): boolean;
   extract(bytes: Uint8Array, path: string, options?: { password?: string; ocr?: boolean; dpi?: number; ocrEngine?: OcrEngineName }): Promise<Extraction>;
 }
 

@@ -10,7 +10,9 @@ export type WorkerReply = { id: number; doc: Awaited<ReturnType<typeof processDo
 
 parentPort?.on('message', (request: WorkerRequest) => {
   void processDocument(request.path, request.bytes, request.options).then((doc) => {
-    // The raw blocks stay here: the writer needs the segments' tables, not every text line again.
-    parentPort!.postMessage({ id: request.id, doc: { ...doc, blocks: [] } } satisfies WorkerReply);
+    // The raw blocks stay here: the writer needs the segments' tables, not every text line again —
+    // except a spreadsheet's text lines, which give header-line fields their cell address.
+    const blocks = doc.blocks.filter((b) => b.kind === 'text' && b.address !== undefined);
+    parentPort!.postMessage({ id: request.id, doc: { ...doc, blocks } } satisfies WorkerReply);
   });
 });

@@ -20,6 +20,10 @@ export const Origin = z.object({
   line: z.number().int().nullable(),
   page: z.number().int().nullable(),
   bbox: BBox.nullable(),
+  /** the worksheet a spreadsheet cell came from (office attachments) */
+  sheet: z.string().optional(),
+  /** the cell's address in its workbook, e.g. `Sheet1!C7` (`'My sheet'!C7` when the name needs quotes) */
+  address: z.string().optional(),
 });
 export type Origin = z.infer<typeof Origin>;
 
@@ -33,7 +37,7 @@ export type Cell = z.infer<typeof Cell>;
 
 export const Table = z.object({
   index: z.number().int(),
-  format: z.enum(['markdown', 'tsv', 'html', 'pdf']),
+  format: z.enum(['markdown', 'tsv', 'html', 'pdf', 'spreadsheet', 'word']),
   firstLine: z.number().int(),
   lastLine: z.number().int(),
   rows: z.array(z.array(Cell)),
@@ -41,7 +45,11 @@ export const Table = z.object({
 export type Table = z.infer<typeof Table>;
 
 export const Block = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('text'), text: z.string(), line: z.number().int(), page: z.number().int().nullable(), bbox: BBox.nullable(), repairs: z.array(Repair).optional() }),
+  z.object({
+    kind: z.literal('text'), text: z.string(), line: z.number().int(), page: z.number().int().nullable(), bbox: BBox.nullable(), repairs: z.array(Repair).optional(),
+    /** where a spreadsheet's text line was printed (office attachments), as in Origin */
+    sheet: z.string().optional(), address: z.string().optional(),
+  }),
   z.object({ kind: z.literal('table'), table: Table }),
 ]);
 export type Block = z.infer<typeof Block>;
@@ -81,7 +89,7 @@ export const SourceInfo = z.object({
   path: z.string(),
   sha256: z.string(),
   bytes: z.number().int(),
-  kind: z.enum(['ocr_text', 'pdf', 'image']),
+  kind: z.enum(['ocr_text', 'pdf', 'image', 'spreadsheet', 'word', 'web_page']),
   encoding: z.string().nullable(),
 });
 export type SourceInfo = z.infer<typeof SourceInfo>;

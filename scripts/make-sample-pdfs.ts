@@ -19,8 +19,7 @@ import { decodeText } from '../extractors/ocrText.js';
 import { detectBlocks } from '../pipeline/detectTables.js';
 import { segmentForms } from '../pipeline/segment.js';
 import { sha256Of } from '../pipeline/process.js';
-import { stripMarkup, unLatex } from '../pipeline/text.js';
-import type { FormSegment, Table } from '../schemas/document.js';
+import { formHtml } from './seedLayout.js';
 import { seedExpected, seedForms } from './seedForms.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -46,64 +45,6 @@ const SPECS: PdfSpec[] = [
   { name: 'target_rotated', seed: '004_0d0307f2808b27a4', forms: [0], ruled: true, rotated: true, note: '绩效目标表 printed landscape and stored rotated (/Rotate 90)' },
   { name: 'self_eval_unruled', seed: '000_3121bed7dfbd76d2', forms: [3], ruled: false, note: 'a form printed without ruling lines (stream table)' },
 ];
-
-const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const printed = (raw: string): string => escapeHtml(stripMarkup(unLatex(raw)).trim()).replace(/\n/g, '<br>');
-
-/** Which cells of a grid are covered by a span; the span sizes of the cells that start one. */
-function spansOf(rows: string[][]): { covered: boolean[][]; span: Array<Array<{ rows: number; cols: number }>> } {
-  const height = rows.length;
-  const width = Math.max(...rows.map((r) => r.length));
-  const text = (r: number, c: number): string => (rows[r]?.[c] ?? '').trim();
-  const covered = Array.from({ length: height }, () => new Array<boolean>(width).fill(false));
-  const span = Array.from({ length: height }, () => Array.from({ length: width }, () => ({ rows: 1, cols: 1 })));
-  // Section labels and level-1/level-2 names run down their rows (first two columns).
-  for (const c of [0, 1]) {
-    for (let r = 0; r < height; r++) {
-      if (covered[r]![c] || text(r, c) === '') continue;
-      let end = r + 1;
-      while (end < height && text(end, c) === '' && !covered[end]![c] && text(end, c + 1) !== '') end++;
-      span[r]![c]!.rows = end - r;
-      for (let k = r + 1; k < end; k++) covered[k]![c] = true;
-    }
-  }
-  // A value with only empty cells after it fills the rest of its row.
-  for (let r = 0; r < height; r++) {
-    for (let c = 0; c < width; c++) {
-      if (covered[r]![c] || text(r, c) === '' || span[r]![c]!.rows > 1) continue;
-      let end = c + 1;
-      while (end < width && text(r, end) === '' && !covered[r]![end]) end++;
-      if (end === width) {
-        span[r]![c]!.cols = end - c;
-        for (let k = c + 1; k < end; k++) covered[r]![k] = true;
-      }
-    }
-  }
-  return { covered, span };
-}
-
-function tableHtml(table: Table, ruled: boolean): string {
-  const rows = table.rows.map((row) => row.map((cell) => cell.text));
-  const width = Math.max(...rows.map((r) => r.length));
-  const { covered, span } = spansOf(rows);
-  const body = rows.map((row, r) => {
-    const cells: string[] = [];
-    for (let c = 0; c < width; c++) {
-      if (covered[r]![c]) continue;
-      const { rows: rs, cols: cs } = span[r]![c]!;
-      const attrs = `${rs > 1 ? ` rowspan="${rs}"` : ''}${cs > 1 ? ` colspan="${cs}"` : ''}`;
-      cells.push(`<td${attrs}>${printed(row[c] ?? '')}</td>`);
-    }
-    return `<tr>${cells.join('')}</tr>`;
-  });
-  return `<table class="${ruled ? 'ruled' : 'unruled'}">${body.join('\n')}</table>`;
-}
-
-function formHtml(segment: FormSegment, ruled: boolean): string {
-  const title = segment.title ? `<h2>${printed(segment.title)}</h2>` : '';
-  const header = segment.headerLines.map((h) => `<p>${printed(h.text.replace(/^#+\s*/, ''))}</p>`).join('\n');
-  return `<section>${title}\n${header}\n${segment.tables.map((t) => tableHtml(t, ruled)).join('\n')}</section>`;
-}
 
 function pageHtml(forms: string[], spec: PdfSpec): string {
   const size = `${spec.page ?? 'A4'}${spec.rotated ? ' landscape' : ''}`;

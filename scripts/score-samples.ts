@@ -1,5 +1,5 @@
 /**
- * Field-level precision and recall of every bundled sample (OCR text and PDF) against its expected
+ * Field-level precision and recall of every bundled sample (OCR text, PDF, scans, office files) against its expected
  * records: `npm run samples:score [-- [path filter] [--verbose] [--ocr-engine=tesseract|paddle]]`. Scanned samples compare free text by similarity.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -15,17 +15,19 @@ const only = process.argv.slice(2).find((a) => !a.startsWith('--'));
 const engineArg = process.argv.find((a) => a.startsWith('--ocr-engine='))?.split('=')[1];
 const ocrEngine = OCR_ENGINES.find((e) => e === engineArg) ?? DEFAULT_OCR_ENGINE;
 
+const INPUT = /\.(txt|pdf|png|jpe?g|xlsx|xls|docx|doc|html?|mht)$/;
+
 function inputs(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const path = join(dir, e.name);
     if (e.isDirectory()) return inputs(path);
-    return /\.(txt|pdf|png|jpe?g)$/.test(e.name) ? [path] : [];
+    return INPUT.test(e.name) ? [path] : [];
   }).sort();
 }
 
 console.log(['sample', 'forms', 'fields', 'precision', 'recall', 'ms'].join('\t'));
 for (const path of inputs(SAMPLES)) {
-  const expectedPath = path.replace(/\.(txt|pdf|png|jpe?g)$/, '.expected.jsonl');
+  const expectedPath = path.replace(INPUT, '.expected.jsonl');
   if (!existsSync(expectedPath) || (only && !path.includes(only))) continue;
   const started = performance.now();
   const doc = await processDocument(relative(SAMPLES, path).split('/').pop()!, readFileSync(path), { ocrEngine });

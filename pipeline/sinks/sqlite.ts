@@ -5,7 +5,7 @@
  * bound as a parameter.
  */
 import Database from 'better-sqlite3';
-import type { FormScore, ZipingDocument } from '../../schemas/document.js';
+import type { FormScore, Origin, ZipingDocument } from '../../schemas/document.js';
 import { asFinding, type FormRecord } from '../../schemas/record.js';
 
 export type Db = Database.Database;
@@ -69,6 +69,9 @@ CREATE INDEX IF NOT EXISTS idx_provenance_form ON field_provenance(form_id);
 function migrate(db: Db): void {
   const columns = (db.prepare('PRAGMA table_info(field_provenance)').all() as Array<{ name: string }>).map((c) => c.name);
   if (!columns.includes('corrected')) db.exec('ALTER TABLE field_provenance ADD COLUMN corrected INTEGER NOT NULL DEFAULT 0');
+  // office attachments: the worksheet and cell address a field was read from (`Sheet1!C7`)
+  if (!columns.includes('sheet')) db.exec('ALTER TABLE field_provenance ADD COLUMN sheet TEXT');
+  if (!columns.includes('address')) db.exec('ALTER TABLE field_provenance ADD COLUMN address TEXT');
   // Before the findings table, findings lived in two tables (form_issues, audits); they become
   // views over `findings`, which is filled from each form's record (`ziping score` adds the
   // cross-form findings again).
@@ -79,6 +82,21 @@ function migrate(db: Db): void {
     const forms = db.prepare('SELECT record_json FROM forms').all() as Array<{ record_json: string }>;
     for (const f of forms) insertFindings(db, JSON.parse(f.record_json) as FormRecord);
   }).immediate();
+}
+
+
+/**
+ * The sheet and cell a field came from. Table cells carry them in their origin; a field read from
+ * a header line (填报单位：…) has only the line, so the spreadsheet's text block on that line that
+ * holds the raw text gives them.
+ */
+function cellOf(doc: ZipingDocument, origin: Origin | null, raw: string | null): { sheet: string | null; address: string | null } {
+  if (!origin) return { sheet: null, address: null };
+  if (origin.address !== undefined) return { sheet: origin.sheet ?? null, address: origin.address };
+  if (origin.line === null || origin.table !== null) return { sheet: null, address: null };
+  const onLine = doc.blocks.filter((b) => b.kind === 'text' && b.line === origin.line && b.address !== undefined);
+  const block = onLine.find((b) => b.kind === 'text' && raw !== null && b.text.includes(raw)) ?? (onLine.length === 1 ? onLine[0] : undefined);
+  return block?.kind === 'text' ? { sheet: block.sheet ?? null, address: block.address ?? null } : { sheet: null, address: null };
 }
 
 /**
@@ -198,7 +216,8 @@ export function writeForm(db: Db, sha: string, record: FormRecord): void {
 export function saveDocument(db: Db, doc: ZipingDocument): void {
   const sha = doc.source.sha256;
   const insertTable = db.prepare('INSERT INTO tables VALUES (?,?,?,?,?,?,?)');
-  const insertProvenance = db.prepare('INSERT INTO field_provenance VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0)');
+  const insertProvenance = db.prepare(`INSERT INTO field_provenance (form_id, field, raw, file, page, table_index, row_index, col_index, line, bbox_json,
+    repairs_json, confidence, corrected, sheet, address) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0,?,?)`);
   const tableForm = new Map<number, number>();
   doc.segments.forEach((segment, i) => segment.tables.forEach((t) => tableForm.set(t.index, i)));
 
@@ -212,7 +231,8 @@ export function saveDocument(db: Db, doc: ZipingDocument): void {
       const formId = formIds.get(p.form_index);
       if (!formId) continue;
       insertProvenance.run(formId, p.field, p.raw, doc.source.file, p.origin?.page ?? null, p.origin?.table ?? null, p.origin?.row ?? null,
-        p.origin?.col ?? null, p.origin?.line ?? null, p.origin?.bbox ? JSON.stringify(p.origin.bbox) : null, JSON.stringify(p.repairs), p.confidence);
+        p.origin?.col ?? null, p.origin?.line ?? null, p.origin?.bbox ? JSON.stringify(p.origin.bbox) : null, JSON.stringify(p.repairs), p.confidence,
+        ...Object.values(cellOf(doc, p.origin, p.raw)));
     }
     insertScores(db, doc.scores);
     const allTables = [...doc.segments.flatMap((s) => s.tables), ...doc.otherTables];
@@ -243,18 +263,21 @@ export function viewRows(db: Db, view: (typeof VIEW_NAMES)[number]): Array<Recor
 export interface ExportedProvenance {
   field: string; raw: string | null; page: number | null; bbox: number[] | null; line: number | null;
   repairs: unknown[]; confidence: number; corrected: boolean;
+  /** the cell a spreadsheet field was read from (`Sheet1!C7`); absent for other inputs */
+  address?: string;
 }
 
 /** Every form's field provenance, keyed by form id (for `export --provenance`). */
 export function loadProvenance(db: Db): Map<string, ExportedProvenance[]> {
-  const rows = db.prepare('SELECT form_id, field, raw, page, line, bbox_json, repairs_json, confidence, corrected FROM field_provenance ORDER BY rowid').all() as Array<{
+  const rows = db.prepare('SELECT form_id, field, raw, page, line, bbox_json, repairs_json, confidence, corrected, address FROM field_provenance ORDER BY rowid').all() as Array<{
     form_id: string; field: string; raw: string | null; page: number | null; line: number | null; bbox_json: string | null; repairs_json: string; confidence: number; corrected: number;
+    address: string | null;
   }>;
   const out = new Map<string, ExportedProvenance[]>();
   for (const r of rows) {
     const list = out.get(r.form_id) ?? [];
     list.push({ field: r.field, raw: r.raw, page: r.page, bbox: r.bbox_json ? (JSON.parse(r.bbox_json) as number[]) : null, line: r.line,
-      repairs: JSON.parse(r.repairs_json) as unknown[], confidence: r.confidence, corrected: r.corrected === 1 });
+      repairs: JSON.parse(r.repairs_json) as unknown[], confidence: r.confidence, corrected: r.corrected === 1, ...(r.address !== null ? { address: r.address } : {}) });
     out.set(r.form_id, list);
   }
   return out;
