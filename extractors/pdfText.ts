@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { mergeContinuations, numberTables } from '../pipeline/detectTables.js';
+import { opensFormCell } from '../pipeline/segment.js';
 import { labelKey } from '../pipeline/text.js';
 import type { Block, Cell, Repair, Table } from '../schemas/document.js';
 import { bboxTuple, type Box, groupLines, joinRuns, type PlacedText } from './pdf/geometry.js';
@@ -143,7 +144,18 @@ const rowKey = (row: readonly Cell[]): string => row.map((c) => labelKey(c.text)
  */
 function continues(prev: PlacedTable, next: PlacedTable): boolean {
   const tolerance = 4;
-  return Math.abs(prev.box.x0 - next.box.x0) <= tolerance && Math.abs(prev.box.x1 - next.box.x1) <= tolerance;
+  const sameFrame = Math.abs(prev.box.x0 - next.box.x0) <= tolerance && Math.abs(prev.box.x1 - next.box.x1) <= tolerance;
+  return sameFrame && !opensForm(prev, next);
+}
+
+/**
+ * Office suites export a workbook of forms with the same table frame on every page: a page whose
+ * table opens with a form's title or header block (项目名称, 主管部门 …) starts a new form, unless
+ * that row repeats one of the previous table's header rows (a header repeated after a break).
+ */
+function opensForm(prev: PlacedTable, next: PlacedTable): boolean {
+  const headers = prev.rows.slice(0, 3).map(rowKey);
+  return next.rows.slice(0, 3).some((row) => !headers.includes(rowKey(row)) && row.some((cell) => opensFormCell(cell.text)));
 }
 
 /** Text of a cell continued on the next page: a wrapped line joins directly, as within a page. */

@@ -5,7 +5,7 @@
 import type { Block, FormSegment, Table } from '../schemas/document.js';
 import { labelKey } from './text.js';
 import { listHeaderOf, splitProjects } from './projectList.js';
-import { matchLabel, INDICATOR_COLUMNS } from './vocabulary.js';
+import { FIELD_LABELS, matchLabel, INDICATOR_COLUMNS } from './vocabulary.js';
 
 export interface FormTitle { kind: FormSegment['kind']; title: string }
 
@@ -42,6 +42,16 @@ export function parseTitle(text: string): FormTitle | null {
   const last = [...compact.matchAll(/自评|评价|得分|目标|指标/g)].pop()?.[0];
   if (last === undefined) return null;
   return { kind: /自评|评价|得分/.test(last) ? 'self_evaluation' : 'performance_target', title };
+}
+
+/** Labels of a form's header block: a table row holding one begins a form, never continues one. */
+const HEADER_BLOCK_LABELS: ReadonlySet<string> = new Set(['project_name', 'project_code', 'department', 'implementing_unit', 'filing_unit']);
+
+/** A cell that opens a form: a title of the family, or a label of the header block (项目名称, 主管部门 …). */
+export function opensFormCell(text: string): boolean {
+  if (parseTitle(text) !== null) return true;
+  const key = labelKey(text);
+  return key.length >= 2 && key.length <= 10 && HEADER_BLOCK_LABELS.has(matchLabel(text, FIELD_LABELS)?.canonical ?? '');
 }
 
 /** A short line ending in 表 that is not a form title: the caption of some other table. */
@@ -90,7 +100,8 @@ function kindFromTable(table: Table): FormSegment['kind'] {
 
 function tableStartsNewProject(segment: FormSegment, table: Table): boolean {
   const hasName = (t: Table) => t.rows.slice(0, 3).some((r) => r.some((c) => labelKey(c.text).startsWith('项目名称')));
-  return segment.tables.some(hasName) && hasName(table);
+  const opens = table.rows.slice(0, 3).some((r) => r.some((c) => opensFormCell(c.text)));
+  return (segment.tables.some(hasName) && hasName(table)) || (segment.tables.length > 0 && opens && table.rows.slice(0, 3).some((r) => r.some((c) => parseTitle(c.text) !== null)));
 }
 
 /** Given blocks in reading order, return the form segments and the tables no form claims. */
