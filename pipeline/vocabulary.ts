@@ -144,8 +144,10 @@ function matchLevel<L extends string>(raw: string, names: readonly L[], aliases:
   const asIndicator = key.replace(/值$/, '指标');
   if (asIndicator !== key && (names as readonly string[]).includes(asIndicator)) return { canonical: asIndicator as L, printed: raw, weight, distance: 1 };
   // short labels some templates print: 数量, 产出数量, 效益满意度 for 数量指标, 满意度指标
-  const short = key.replace(/^(产出|效益|项目)(?=.{2})/, '');
-  if (short !== key || !key.endsWith('指标')) {
+  // (a bare 满意度 or 项目成本 is a name or a description as often as a level: only 产出数量-style
+  // labels, whose prefix says they are a level, are read as one)
+  const short = key.replace(/^(产出|效益)(?=.{2})/, '');
+  if (short !== key) {
     const full = short.endsWith('指标') ? short : `${short}指标`;
     // 服务对象满意度 is the commonest third-level *name*: only its full label is a level
     if (full === '服务对象满意度指标') return null;
