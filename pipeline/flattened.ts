@@ -128,7 +128,8 @@ export function splitLeadingLabels(token: string): string[] {
  * holds two field or column names; a run-together form holds dozens.
  */
 export function splitRunTogether(token: string): string[] {
-  if (token.length < 20) return [token];
+  // a title names its issuer: "…市级预算部门(单位)项目支出绩效目标申报表" is one cell
+  if (token.length < 20 || parseTitle(token) !== null) return [token];
   const hits: Array<{ at: number; end: number }> = [];
   let at = 0;
   while (at < token.length) {
