@@ -171,7 +171,7 @@ const FIELD_SEPARATOR = /\s{2,}|\t|(?=(?:填报单位|金额单位|填报人|联
 function readHeaderLines(draft: FormDraft, segment: FormSegment): void {
   // the title, then lines that state the year (年度, a bare "(2023年)", a heading repeating the title);
   // never a 填报日期, which is the year after
-  const statesYear = (text: string) => /年度/.test(text) || parseTitle(text) !== null || /^[(（]\s*\d{4}\s*年度?\s*[)）]$/.test(text.trim());
+  const statesYear = (text: string) => /年度/.test(text) || parseTitle(text) !== null || /^[(（]?\s*\d{4}\s*年度?\s*[)）]?$/.test(text.trim());
   const yearTexts = [segment.title ?? '', ...segment.headerLines.filter((h) => statesYear(h.text)).map((h) => h.text)];
   const year = readYear(yearTexts);
   if (year !== null) {

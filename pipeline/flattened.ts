@@ -262,7 +262,7 @@ export function expandFundsRow(header: readonly string[], values: readonly strin
 
 // ---------------------------------------------------------------- token kinds
 
-const HEADER_LINE = /^(序号|年度|填报单位|预算部门|金额单位|单位|填报人|联系电话|联系人)\s*[:：]|^[(（]\s*\d{4}\s*年度?\s*[)）]$/;
+const HEADER_LINE = /^(序号|年度|填报单位|预算部门|金额单位|单位|填报人|联系电话|联系人)\s*[:：]|^[(（]?\s*\d{4}\s*年度?\s*[)）]?$/;
 const SECTION = /^[一二三四五六七八九十]+、/;
 const CLOSING: ReadonlySet<string> = new Set(['total_score', 'grade', 'problems', 'filler', 'phone', 'contact']);
 

@@ -16,7 +16,7 @@ export type Token =
 /** Captions of a form's blocks: they name a section, never hold a value. */
 const SECTION_CAPTIONS = [
   '基本情况', '预算执行情况', '目标完成情况', '年度绩效指标完成情况', '绩效指标', '年度绩效指标', '项目资金',
-  '预算规模及资金用途', '资金支出计划', '年度总体目标', '其他说明', '项目资金申请', '资金情况', '项目总体情况',
+  '预算规模及资金用途', '资金支出计划', '年度总体目标', '其他说明', '项目资金申请', '资金情况', '项目总体情况', '项目预算资金',
 ];
 
 const LONGEST_LABEL = 18;

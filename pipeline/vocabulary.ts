@@ -43,13 +43,13 @@ export type IndicatorColumn = keyof typeof INDICATOR_COLUMNS;
 export const FIELD_LABELS = {
   project_name: ['项目名称', '项目支出名称'],
   project_code: ['项目编码', '项目代码'],
-  department: ['主管部门', '主管单位', '项目主管部门'],
+  department: ['主管部门', '主管单位', '项目主管部门', '主管部门及代码'],
   implementing_unit: ['实施单位', '项目实施单位', '项目执行单位', '执行单位', '实施(主管)单位', '资金使用单位(科室)名称', '资金使用单位'],
   filing_unit: ['填报单位', '预算部门', '预算部门(盖章)', '编制部门', '预算单位', '填报单位(盖章)', '部门(单位)名称', '单位名称', '项目单位'],
   project_amount: ['项目金额'],
   // funds columns
   initial_budget: ['年初预算数'],
-  adjusted_budget: ['全年预算数', '预算数', '预算安排情况(调整后)', '调整后预算数'],
+  adjusted_budget: ['全年预算数', '预算数', '预算安排情况(调整后)', '调整后预算数', '年度预算资金总额', '年度预算金额'],
   received: ['到位数', '资金到位情况'],
   executed: ['全年执行数', '执行数', '资金执行情况'],
   execution_rate: ['执行率', '预算执行进度', '预算执行率'],
