@@ -15,7 +15,7 @@ import { listCorrections, saveCorrection } from '../pipeline/sinks/corrections.j
 import { type DocumentResult, collectInputs, runBatch } from '../pipeline/batch.js';
 import { toCsv, toJsonl } from '../pipeline/export.js';
 import { stringify } from 'csv-stringify/sync';
-import { loadProvenance, loadRecords, openDatabase, rescoreDatabase, VIEW_NAMES, viewRows } from '../pipeline/sinks/sqlite.js';
+import { type Db, DatabaseRefused, loadProvenance, loadRecords, openDatabase, rescoreDatabase, VIEW_NAMES, viewRows } from '../pipeline/sinks/sqlite.js';
 import { DEFAULT_OCR_ENGINE, OCR_ENGINES, type OcrEngineName } from '../extractors/scan/ocr.js';
 
 type ViewName = (typeof VIEW_NAMES)[number];
@@ -37,6 +37,21 @@ function nonNegativeInt(value: string): number {
   return n;
 }
 
+/**
+ * Open the database a command names. Only ingest creates one; every other command refuses a path that holds
+ * no ziping database (a mistyped path must not leave an empty database behind): message on stderr, exit code 2.
+ */
+function open(path: string, options: { create?: boolean } = {}): Db | null {
+  try {
+    return openDatabase(path, { create: options.create ?? false });
+  } catch (error) {
+    if (!(error instanceof DatabaseRefused)) throw error;
+    process.stderr.write(`ziping: ${error.message}\n`);
+    process.exitCode = 2;
+    return null;
+  }
+}
+
 function line(result: DocumentResult): string {
   const tail = result.message ? ` — ${result.message}` : '';
   return `${result.status.padEnd(7)} ${result.file}: ${result.forms} forms, ${result.indicators} indicators, ${result.needsReview} need review${tail}`;
@@ -47,7 +62,8 @@ interface IngestOptions { db: string; concurrency: number; workers?: number; tim
 async function ingest(paths: string[], opts: IngestOptions): Promise<void> {
   const files = await collectInputs(paths);
   if (files.length === 0) { process.stderr.write('ziping: no input files found\n'); process.exitCode = 2; return; }
-  const db = openDatabase(opts.db);
+  const db = open(opts.db, { create: true });
+  if (!db) return;
   const showBar = process.stderr.isTTY && !opts.quiet && !opts.json && files.length > 1;
   const bar = showBar ? new cliProgress.SingleBar({ format: 'ingest [{bar}] {value}/{total} files | {rate} files/s | {forms} forms | {failed} failed | ETA {eta_formatted}', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
   let forms = 0;
@@ -82,7 +98,8 @@ async function ingest(paths: string[], opts: IngestOptions): Promise<void> {
 }
 
 function exportRecords(opts: { db: string; format: 'jsonl' | 'csv'; out?: string; view?: ViewName; provenance: boolean }): void {
-  const db = openDatabase(opts.db);
+  const db = open(opts.db);
+  if (!db) return;
   let text: string;
   if (opts.view) text = stringify(viewRows(db, opts.view), { header: true, bom: true });
   else if (opts.format === 'csv') text = toCsv(loadRecords(db));
@@ -106,7 +123,8 @@ function applyCorrections(file: string, opts: { db: string }): void {
     process.exitCode = 2;
     return;
   }
-  const db = openDatabase(opts.db);
+  const db = open(opts.db);
+  if (!db) return;
   const counts = { applied: 0, conflict: 0, rejected: 0 };
   for (const c of parsed.corrections) {
     const outcome = saveCorrection(db, c);
@@ -120,7 +138,8 @@ function applyCorrections(file: string, opts: { db: string }): void {
 }
 
 function listCorrectionTrail(opts: { db: string; form?: string; json: boolean }): void {
-  const db = openDatabase(opts.db);
+  const db = open(opts.db);
+  if (!db) return;
   const rows = listCorrections(db, opts.form);
   db.close();
   if (opts.json) { process.stdout.write(rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '')); return; }
@@ -131,7 +150,8 @@ function listCorrectionTrail(opts: { db: string; form?: string; json: boolean })
 }
 
 async function writeReport(opts: { db: string; out: string; images: boolean }): Promise<void> {
-  const db = openDatabase(opts.db);
+  const db = open(opts.db);
+  if (!db) return;
   const html = await buildReport(db, { images: opts.images });
   db.close();
   mkdirSync(opts.out, { recursive: true });
@@ -141,13 +161,15 @@ async function writeReport(opts: { db: string; out: string; images: boolean }): 
 }
 
 async function review(opts: { db: string; port: number }): Promise<void> {
-  const db = openDatabase(opts.db);
+  const db = open(opts.db);
+  if (!db) return;
   const { url } = await startReviewServer(db, opts.port);
   process.stdout.write(`review: ${url} (loopback only; Ctrl-C to stop)\n`);
 }
 
 function score(opts: { db: string }): void {
-  const db = openDatabase(opts.db);
+  const db = open(opts.db);
+  if (!db) return;
   const result = rescoreDatabase(db);
   const byRule = db.prepare('SELECT rule, severity, COUNT(*) AS n FROM audits GROUP BY rule, severity ORDER BY n DESC').all();
   db.close();
@@ -155,7 +177,8 @@ function score(opts: { db: string }): void {
 }
 
 function stats(opts: { db: string }): void {
-  const db = openDatabase(opts.db);
+  const db = open(opts.db);
+  if (!db) return;
   const q = (sql: string) => db.prepare(sql).all() as Array<Record<string, unknown>>;
   const out = {
     documents: q('SELECT status, COUNT(*) AS n FROM documents GROUP BY status'),
