@@ -57,7 +57,10 @@ function line(result: DocumentResult): string {
   return `${result.status.padEnd(7)} ${result.file}: ${result.forms} forms, ${result.indicators} indicators, ${result.needsReview} need review${tail}`;
 }
 
-interface IngestOptions { db: string; concurrency: number; workers?: number; timeout: number; memory: number; password?: string; ocr: boolean; dpi: number; ocrEngine: OcrEngineName; force: boolean; quiet: boolean; json: boolean }
+interface IngestOptions {
+  db: string; concurrency: number; workers?: number; timeout: number; memory: number; password?: string;
+  ocr: boolean; dpi: number; ocrEngine: OcrEngineName; force: boolean; quiet: boolean; json: boolean;
+}
 
 async function ingest(paths: string[], opts: IngestOptions): Promise<void> {
   const files = await collectInputs(paths);
@@ -89,7 +92,8 @@ async function ingest(paths: string[], opts: IngestOptions): Promise<void> {
   db.close();
   if (!opts.json && !opts.quiet) {
     for (const r of results) process.stdout.write(line(r) + '\n');
-    const total = results.reduce((a, r) => ({ forms: a.forms + r.forms, indicators: a.indicators + r.indicators, review: a.review + r.needsReview }), { forms: 0, indicators: 0, review: 0 });
+    const total = results.reduce((a, r) => ({ forms: a.forms + r.forms, indicators: a.indicators + r.indicators, review: a.review + r.needsReview }),
+      { forms: 0, indicators: 0, review: 0 });
     process.stdout.write(`\n${results.length} files (${failed} failed, ${results.filter((r) => r.status === 'skipped').length} unchanged): ${total.forms} forms, ${total.indicators} indicators, ${total.review} forms need review → ${opts.db}\n`);
     process.stdout.write(`scored ${scored.forms} stored forms: ${scored.audits} audit findings (see the audits table and v_forms)\n`);
   }

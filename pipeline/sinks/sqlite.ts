@@ -319,7 +319,8 @@ export interface ExportedProvenance {
 /** Every form's field provenance, keyed by form id (for `export --provenance`). */
 export function loadProvenance(db: Db): Map<string, ExportedProvenance[]> {
   const rows = db.prepare('SELECT form_id, field, raw, page, line, bbox_json, repairs_json, confidence, corrected FROM field_provenance ORDER BY rowid').all() as Array<{
-    form_id: string; field: string; raw: string | null; page: number | null; line: number | null; bbox_json: string | null; repairs_json: string; confidence: number; corrected: number;
+    form_id: string; field: string; raw: string | null; page: number | null; line: number | null; bbox_json: string | null; repairs_json: string;
+    confidence: number; corrected: number;
   }>;
   const out = new Map<string, ExportedProvenance[]>();
   for (const r of rows) {
