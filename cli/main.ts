@@ -16,7 +16,7 @@ import { rescoreDatabase, saveCorrection } from '../pipeline/store.js';
 import { type DocumentResult, collectInputs, runBatch } from '../pipeline/batch.js';
 import { toCsv, toJsonl } from '../pipeline/export.js';
 import { stringify } from 'csv-stringify/sync';
-import { loadProvenance, loadRecords, openDatabase, VIEW_NAMES, viewRows } from '../pipeline/sinks/sqlite.js';
+import { type Db, DatabaseRefused, loadProvenance, loadRecords, openDatabase, VIEW_NAMES, viewRows } from '../pipeline/sinks/sqlite.js';
 import { DEFAULT_OCR_ENGINE, OCR_ENGINES, type OcrEngineName } from '../extractors/scan/ocr.js';
 
 type ViewName = (typeof VIEW_NAMES)[number];
@@ -38,17 +38,36 @@ function nonNegativeInt(value: string): number {
   return n;
 }
 
+/**
+ * Open the database a command names. Only ingest creates one; every other command refuses a path that holds
+ * no ziping database (a mistyped path must not leave an empty database behind): message on stderr, exit code 2.
+ */
+function open(path: string, options: { create?: boolean } = {}): Db | null {
+  try {
+    return openDatabase(path, { create: options.create ?? false });
+  } catch (error) {
+    if (!(error instanceof DatabaseRefused)) throw error;
+    process.stderr.write(`ziping: ${error.message}\n`);
+    process.exitCode = 2;
+    return null;
+  }
+}
+
 function line(result: DocumentResult): string {
   const tail = result.message ? ` — ${result.message}` : '';
   return `${result.status.padEnd(7)} ${result.file}: ${result.forms} forms, ${result.indicators} indicators, ${result.needsReview} need review${tail}`;
 }
 
-interface IngestOptions { db: string; concurrency: number; workers?: number; timeout: number; memory: number; password?: string; ocr: boolean; dpi: number; ocrEngine: OcrEngineName; force: boolean; quiet: boolean; json: boolean }
+interface IngestOptions {
+  db: string; concurrency: number; workers?: number; timeout: number; memory: number; password?: string;
+  ocr: boolean; dpi: number; ocrEngine: OcrEngineName; force: boolean; quiet: boolean; json: boolean;
+}
 
 async function ingest(paths: string[], opts: IngestOptions): Promise<void> {
   const files = await collectInputs(paths);
   if (files.length === 0) { process.stderr.write('ziping: no input files found\n'); process.exitCode = 2; return; }
-  const db = openDatabase(opts.db);
+  const db = open(opts.db, { create: true });
+  if (!db) return;
   const showBar = process.stderr.isTTY && !opts.quiet && !opts.json && files.length > 1;
   const bar = showBar ? new cliProgress.SingleBar({ format: 'ingest [{bar}] {value}/{total} files | {rate} files/s | {forms} forms | {failed} failed | ETA {eta_formatted}', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
   let forms = 0;
@@ -74,7 +93,8 @@ async function ingest(paths: string[], opts: IngestOptions): Promise<void> {
   db.close();
   if (!opts.json && !opts.quiet) {
     for (const r of results) process.stdout.write(line(r) + '\n');
-    const total = results.reduce((a, r) => ({ forms: a.forms + r.forms, indicators: a.indicators + r.indicators, review: a.review + r.needsReview }), { forms: 0, indicators: 0, review: 0 });
+    const total = results.reduce((a, r) => ({ forms: a.forms + r.forms, indicators: a.indicators + r.indicators, review: a.review + r.needsReview }),
+      { forms: 0, indicators: 0, review: 0 });
     process.stdout.write(`\n${results.length} files (${failed} failed, ${results.filter((r) => r.status === 'skipped').length} unchanged): ${total.forms} forms, ${total.indicators} indicators, ${total.review} forms need review → ${opts.db}\n`);
     process.stdout.write(`checked ${scored.forms} stored forms: ${scored.findings} rule findings (see the findings table and v_forms)\n`);
   }
@@ -83,7 +103,8 @@ async function ingest(paths: string[], opts: IngestOptions): Promise<void> {
 }
 
 function exportRecords(opts: { db: string; format: 'jsonl' | 'csv'; out?: string; view?: ViewName; provenance: boolean }): void {
-  const db = openDatabase(opts.db);
+  const db = open(opts.db);
+  if (!db) return;
   let text: string;
   if (opts.view) text = stringify(viewRows(db, opts.view), { header: true, bom: true });
   else if (opts.format === 'csv') text = toCsv(loadRecords(db));
@@ -107,7 +128,8 @@ function applyCorrections(file: string, opts: { db: string }): void {
     process.exitCode = 2;
     return;
   }
-  const db = openDatabase(opts.db);
+  const db = open(opts.db);
+  if (!db) return;
   const counts = { applied: 0, conflict: 0, rejected: 0 };
   for (const c of parsed.corrections) {
     const outcome = saveCorrection(db, c);
@@ -122,7 +144,8 @@ function applyCorrections(file: string, opts: { db: string }): void {
 }
 
 function listCorrectionTrail(opts: { db: string; form?: string; json: boolean }): void {
-  const db = openDatabase(opts.db);
+  const db = open(opts.db);
+  if (!db) return;
   const rows = listCorrections(db, opts.form);
   db.close();
   if (opts.json) { process.stdout.write(rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '')); return; }
@@ -133,7 +156,8 @@ function listCorrectionTrail(opts: { db: string; form?: string; json: boolean })
 }
 
 async function writeReport(opts: { db: string; out: string; images: boolean }): Promise<void> {
-  const db = openDatabase(opts.db);
+  const db = open(opts.db);
+  if (!db) return;
   const html = await buildReport(db, { images: opts.images });
   db.close();
   mkdirSync(opts.out, { recursive: true });
@@ -143,13 +167,15 @@ async function writeReport(opts: { db: string; out: string; images: boolean }): 
 }
 
 async function review(opts: { db: string; port: number }): Promise<void> {
-  const db = openDatabase(opts.db);
+  const db = open(opts.db);
+  if (!db) return;
   const { url } = await startReviewServer(db, opts.port);
   process.stdout.write(`review: ${url} (loopback only; Ctrl-C to stop)\n`);
 }
 
 function score(opts: { db: string }): void {
-  const db = openDatabase(opts.db);
+  const db = open(opts.db);
+  if (!db) return;
   const result = rescoreDatabase(db, { forms: true });
   const byRule = db.prepare('SELECT rule, severity, COUNT(*) AS n FROM audits GROUP BY rule, severity ORDER BY n DESC').all();
   db.close();
@@ -157,7 +183,8 @@ function score(opts: { db: string }): void {
 }
 
 function stats(opts: { db: string }): void {
-  const db = openDatabase(opts.db);
+  const db = open(opts.db);
+  if (!db) return;
   const q = (sql: string) => db.prepare(sql).all() as Array<Record<string, unknown>>;
   const out = {
     documents: q('SELECT status, COUNT(*) AS n FROM documents GROUP BY status'),

@@ -36,7 +36,8 @@ function iconvName(label: string): string | null {
 
 /** Decode HTML bytes: BOM, then a declared charset (part header, <meta>, XML declaration), then by content. */
 export function decodeHtml(bytes: Uint8Array, declared?: string | null): { text: string; encoding: string } {
-  if ((bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) || (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return decodeText(bytes);
+  const bom = (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) || (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  if (bom) return decodeText(bytes);
   const head = latin1(bytes, 4096);
   const meta = /<meta[^>]+charset\s*=\s*["']?([\w-]+)/i.exec(head)?.[1] ?? /<\?xml[^>]+encoding\s*=\s*["']([\w-]+)/i.exec(head)?.[1] ?? null;
   const label = declared ?? meta;

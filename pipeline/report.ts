@@ -32,7 +32,10 @@ function scriptJson(value: unknown): string {
 
 interface DocumentRow { sha256: string; file: string; path: string; kind: string; status: string; forms: number }
 interface FormRow { id: string; document_sha256: string; record_json: string; needs_review: number; confidence: number }
-interface ProvenanceRow { form_id: string; field: string; raw: string | null; page: number | null; line: number | null; table_index: number | null; row_index: number | null; col_index: number | null; bbox_json: string | null; repairs_json: string; confidence: number; corrected: number }
+interface ProvenanceRow {
+  form_id: string; field: string; raw: string | null; page: number | null; line: number | null; table_index: number | null; row_index: number | null;
+  col_index: number | null; bbox_json: string | null; repairs_json: string; confidence: number; corrected: number;
+}
 /** One row of the `findings` table: every finding of every stage, the only place the report reads them from. */
 interface IssueRow { form_id: string; rule: string; field: string; kind: string; severity: string; expected: string | null; found: string | null; detail: string; stage: string }
 

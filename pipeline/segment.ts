@@ -131,7 +131,8 @@ export function segmentForms(blocks: readonly Block[]): { segments: FormSegment[
         continue;
       }
       if (title) {
-        current = { kind: title.kind, title: title.title, titleLine: block.line, titleBbox: block.bbox, ...(block.repairs ? { titleRepairs: block.repairs } : {}), page: block.page, headerLines: [...pendingHeader], tables: [] };
+        current = { kind: title.kind, title: title.title, titleLine: block.line, titleBbox: block.bbox, ...(block.repairs ? { titleRepairs: block.repairs } : {}),
+          page: block.page, headerLines: [...pendingHeader], tables: [] };
         const year = YEAR_SUFFIX.exec(bareLine(block.text));
         if (year) current.headerLines.push(headerLine(block, year[0].trim()));
         segments.push(current);
@@ -156,7 +157,8 @@ export function segmentForms(blocks: readonly Block[]): { segments: FormSegment[
     if (continues && current) {
       current.tables.push(table);
     } else if (looksLikeForm(table)) {
-      current = { kind: kindFromTable(table), title: null, titleLine: null, titleBbox: null, page: table.rows[0]?.[0]?.origin.page ?? null, headerLines: [...pendingHeader], tables: [table] };
+      current = { kind: kindFromTable(table), title: null, titleLine: null, titleBbox: null, page: table.rows[0]?.[0]?.origin.page ?? null,
+        headerLines: [...pendingHeader], tables: [table] };
       adoptLeadingRows(current, table);
       segments.push(current);
       pendingHeader = [];

@@ -53,7 +53,8 @@ async function main(): Promise<void> {
   const highFields = high.reduce((s, b) => s + b.fields, 0);
   const highRight = high.reduce((s, b) => s + b.right, 0);
   console.log(`fields at confidence ≥ 0.9: ${highFields}, right ${highFields ? pct(highRight / highFields) : '-'} (target ≥ 98%)`);
-  if (jsonPath) writeFileSync(jsonPath, JSON.stringify({ totals: all, calibration: bins, cases: scores.map(({ outcomes, ...rest }) => ({ ...rest, ...totals([{ outcomes, ...rest }]) })) }, null, 2));
+  const perCase = scores.map(({ outcomes, ...rest }) => ({ ...rest, ...totals([{ outcomes, ...rest }]) }));
+  if (jsonPath) writeFileSync(jsonPath, JSON.stringify({ totals: all, calibration: bins, cases: perCase }, null, 2));
 }
 
 await main();

@@ -18,4 +18,4 @@ rulingLines(g2, ink2); lap('rulings');
 await readScannedPage(canvas, 1, 300, (process.argv[2] ?? 'paddle') as never); lap('whole page');
 await readScannedPage(canvas, 1, 300, (process.argv[2] ?? 'paddle') as never); lap('whole page again');
 await stopOcr();
-const G = globalThis as any; console.log('det', Math.round(G.DET), G.DETN, G.DETPX, 'rec', Math.round(G.REC), G.RECN, G.RECW);
+const G = globalThis as unknown as Record<string, number>; console.log('det', Math.round(G.DET ?? 0), G.DETN, G.DETPX, 'rec', Math.round(G.REC ?? 0), G.RECN, G.RECW);

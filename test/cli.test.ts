@@ -1,8 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../pipeline/sinks/sqlite.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'ziping.js');
@@ -49,5 +51,89 @@ describe('collecting inputs from folders', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ziping-inputs-'));
     for (const name of ['form.md', 'form.txt', 'form.expected.jsonl', 'db.sqlite', '.hidden.txt']) writeFileSync(join(dir, name), 'x');
     expect((await collectInputs([dir])).map((p) => p.slice(dir.length + 1))).toEqual(['form.md', 'form.txt']);
+  });
+});
+
+describe('opening a database', () => {
+  const reading = [['export'], ['report', '--out', join(tmpdir(), 'ziping-report-unused')], ['review'], ['score'], ['stats'], ['corrections', 'list']];
+  const tmp = () => mkdtempSync(join(tmpdir(), 'ziping-db-'));
+  const ingested = () => {
+    const db = join(tmp(), 'db.sqlite');
+    expect(run(['ingest', join(ROOT, 'samples', '004_0d0307f2808b27a4.txt'), '--db', db]).status).toBe(0);
+    return db;
+  };
+
+  it('every command that reads refuses a path that holds no database, names it, exits 2 and creates nothing', () => {
+    const db = join(tmp(), 'none.sqlite');
+    const corrections = join(tmp(), 'corrections.json');
+    writeFileSync(corrections, JSON.stringify({ version: 1, corrections: [] }));
+    for (const command of [...reading, ['corrections', 'apply', corrections]]) {
+      const result = spawnSync('node', [BIN, ...command, '--db', db], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+      expect(result.status, command.join(' ')).toBe(2);
+      expect(result.stderr).toBe(`ziping: ${db} is not a ziping database (no such file)\n`);
+      expect(result.stdout).toBe('');
+      expect(existsSync(db)).toBe(false);
+    }
+  });
+
+  it('refuses a file that is not SQLite, an empty file and another program\'s SQLite database, leaving them unchanged', () => {
+    const dir = tmp();
+    const text = join(dir, 'notes.txt');
+    writeFileSync(text, 'not a database\n');
+    const empty = join(dir, 'empty.sqlite');
+    writeFileSync(empty, '');
+    const other = join(dir, 'other.sqlite');
+    const o = new Database(other);
+    o.exec('CREATE TABLE things (x)');
+    o.close();
+    const otherBytes = readFileSync(other);
+    for (const [db, reason] of [[text, 'not an SQLite file'], [empty, 'an empty file'], [other, 'an SQLite database without documents and forms tables; it holds things'], [dir, 'a directory']] as const) {
+      const result = run(['stats', '--db', db]);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe(`ziping: ${db} is not a ziping database (${reason})\n`);
+    }
+    // ingest creates a missing database, but never writes into a file that holds something else
+    for (const db of [text, other]) {
+      const result = run(['ingest', join(ROOT, 'samples', '004_0d0307f2808b27a4.txt'), '--db', db]);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/is not a ziping database/);
+    }
+    expect(readFileSync(text, 'utf8')).toBe('not a database\n');
+    expect(readFileSync(other)).toEqual(otherBytes);
+  });
+
+  it('records its schema version, migrates an older database and refuses one it cannot read', () => {
+    const db = ingested();
+    const version = (path: string) => new Database(path, { readonly: true }).pragma('user_version', { simple: true });
+    expect(version(db)).toBe(SCHEMA_VERSION);
+
+    // written before schema versions and the provenance `corrected` column: migrated in place
+    const old = new Database(db);
+    old.exec('ALTER TABLE field_provenance DROP COLUMN corrected; PRAGMA user_version = 0');
+    old.close();
+    const exported = run(['export', '--db', db, '--provenance']);
+    expect(exported.status).toBe(0);
+    expect(exported.stdout.trim().split('\n')).toHaveLength(12);
+    expect(version(db)).toBe(SCHEMA_VERSION);
+
+    // an older database missing a column that cannot be filled in
+    const older = ingested();
+    const o = new Database(older);
+    o.exec('DROP VIEW v_units; DROP VIEW v_forms; ALTER TABLE forms DROP COLUMN grade; PRAGMA user_version = 0');
+    o.close();
+    const refused = run(['export', '--db', older]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toBe(`ziping: ${older} was written by an older ziping (schema version 0) and cannot be migrated: table forms lacks grade; ingest the files into a new database\n`);
+
+    // a newer ziping's database
+    const newer = ingested();
+    const n = new Database(newer);
+    n.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    n.close();
+    for (const args of [['stats'], ['ingest', join(ROOT, 'samples', '004_0d0307f2808b27a4.txt'), '--force']]) {
+      const result = run([...args, '--db', newer]);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe(`ziping: ${newer} was written by a newer ziping (schema version ${SCHEMA_VERSION + 1}; this ziping reads versions up to ${SCHEMA_VERSION})\n`);
+    }
   });
 });

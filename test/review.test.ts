@@ -125,8 +125,8 @@ describe('in a browser', () => {
       const r = exported.find((x) => x.id === fix.form);
       const p = r.provenance.find((x: { field: string }) => x.field === fix.field);
       expect(p.corrected, fix.field).toBe(true);
-      const value = fix.field.split(/\.|\[|\]\.?/).filter(Boolean).reduce((node: any, key: string) => node?.[/^\d+$/.test(key) ? Number(key) : key], r);
-      expect(String(typeof value === 'object' && value !== null ? value.raw : value)).toBe(fix.value);
+      const value = fix.field.split(/\.|\[|\]\.?/).filter(Boolean).reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], r);
+      expect(String(typeof value === 'object' && value !== null ? (value as { raw: unknown }).raw : value)).toBe(fix.value);
     }
   }, 90000);
 

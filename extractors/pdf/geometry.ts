@@ -146,7 +146,7 @@ export function groupLines<T extends PlacedText>(runs: readonly T[]): T[][] {
 function leadingWordWidth(line: readonly PlacedText[]): number {
   const first = line[0];
   if (!first || first.text.length === 0) return 0;
-  const word = /^[A-Za-z0-9.,%/:\-]+/.exec(first.text)?.[0] ?? '';
+  const word = /^[A-Za-z0-9.,%/:-]+/.exec(first.text)?.[0] ?? '';
   return ((first.x1 - first.x0) * word.length) / first.text.length;
 }
 

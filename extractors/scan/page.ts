@@ -178,7 +178,9 @@ export async function readScannedPage(scan: Canvas, pageNumber: number, dpi: num
   await readCells(page, tables);
   await readBands(page, tables);
   return {
-    content: { page: pageNumber, width: gray.width / page.px, height: gray.height / page.px, texts: page.texts, rules, unusable: null, blank: page.texts.length === 0, rotation: 0 },
+    content: {
+      page: pageNumber, width: gray.width / page.px, height: gray.height / page.px, texts: page.texts, rules, unusable: null, blank: page.texts.length === 0, rotation: 0,
+    },
     turns, skew, confidences: page.confidences,
   };
 }

@@ -63,7 +63,9 @@ export function checkAcrossForms(records: readonly FormRecord[]): Array<{ record
  * The check stage over one document's built records (provenance of all its forms, by form index).
  * A record that breaks the record contract is left out and reported, as a build failure is.
  */
-export function checkRecords(records: readonly FormRecord[], provenance: readonly FieldProvenance[]): { records: FormRecord[]; scores: FormScore[]; failures: Array<{ record: FormRecord; message: string }> } {
+export interface Checked { records: FormRecord[]; scores: FormScore[]; failures: Array<{ record: FormRecord; message: string }> }
+
+export function checkRecords(records: readonly FormRecord[], provenance: readonly FieldProvenance[]): Checked {
   const byForm = new Map<number, FieldProvenance[]>();
   for (const p of provenance) byForm.set(p.form_index, [...(byForm.get(p.form_index) ?? []), p]);
   const checked: Array<{ record: FormRecord; score: FormScore }> = [];

@@ -65,7 +65,8 @@ export const FORM_RULES = {
   execution_rate: {
     kind: 'inconsistent', severity: 'warn',
     why: '执行率 is executed / adjusted budget; a printed rate off by more than rounding is a misread digit or a wrong amount',
-    check: ({ form: { funds }, score: { recomputed_rate: rate } }): Hit[] => (rate !== null && funds.execution_rate !== null && Math.abs(rate - funds.execution_rate) > EXECUTION_RATE_TOLERANCE + EPS
+    check: ({ form: { funds }, score: { recomputed_rate: rate } }): Hit[] => (rate !== null && funds.execution_rate !== null
+      && Math.abs(rate - funds.execution_rate) > EXECUTION_RATE_TOLERANCE + EPS
       ? [{ field: 'funds.execution_rate', expected: pct(rate), found: pct(funds.execution_rate),
         detail: `执行率 printed ${pct(funds.execution_rate)} but executed ${funds.executed} / budget ${funds.adjusted_budget} = ${pct(rate)}` }]
       : []),

@@ -4,6 +4,7 @@
  * (same sha256) replaces its rows; corrections are never deleted. Every value from a document is
  * bound as a parameter.
  */
+import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { FormScore, Origin, ZipingDocument } from '../../schemas/document.js';
 import { asFinding, type FormRecord } from '../../schemas/record.js';
@@ -143,20 +144,107 @@ export const VIEW_NAMES = ['v_indicators', 'v_forms', 'v_units', 'v_findings'] a
 
 const BUSY_TIMEOUT_MS = 60_000;
 
-/** Open (or create) a database: WAL so readers never block the writer, a busy timeout for concurrent runs. */
-export function openDatabase(path: string): Db {
+/**
+ * The schema version a database records in `PRAGMA user_version`. Databases of version 0 (written
+ * before versions were recorded) are migrated in place when they can be; a higher version than this
+ * one is refused. Raise it with every change `migrate` has to make to an existing database.
+ */
+export const SCHEMA_VERSION = 1;
+
+/** A database path that ziping will not open: the message names the path and says why. */
+export class DatabaseRefused extends Error {
+  constructor(readonly path: string, message: string) {
+    super(message);
+    this.name = 'DatabaseRefused';
+  }
+}
+
+const notZiping = (path: string, reason: string) => new DatabaseRefused(path, `${path} is not a ziping database (${reason})`);
+
+let expectedColumns: Map<string, string[]> | null = null;
+
+/** Each table's columns in a database this version creates. */
+function currentColumns(): Map<string, string[]> {
+  if (expectedColumns) return expectedColumns;
+  const fresh = new Database(':memory:');
+  fresh.exec(SCHEMA);
+  migrate(fresh);
+  expectedColumns = tableColumns(fresh);
+  fresh.close();
+  return expectedColumns;
+}
+
+function tableColumns(db: Db): Map<string, string[]> {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
+  return new Map(tables.map((t) => [t, (db.prepare(`PRAGMA table_info("${t}")`).all() as Array<{ name: string }>).map((c) => c.name)]));
+}
+
+/** A database with tables must hold ziping's: ziping never adds its tables to another program's database. */
+function checkTables(path: string, tables: string[]): void {
+  if (tables.length > 0 && !(tables.includes('documents') && tables.includes('forms'))) {
+    throw notZiping(path, `an SQLite database without documents and forms tables; it holds ${tables.slice(0, 5).join(', ')}`);
+  }
+}
+
+/** Create the schema in a new database, or check and migrate an existing one (inside the caller's transaction). */
+function prepareSchema(db: Db, path: string): void {
+  const tables = [...tableColumns(db).keys()];
+  const version = db.pragma('user_version', { simple: true }) as number;
+  checkTables(path, tables);
+  if (version > SCHEMA_VERSION) {
+    throw new DatabaseRefused(path, `${path} was written by a newer ziping (schema version ${version}; this ziping reads versions up to ${SCHEMA_VERSION})`);
+  }
+  db.exec(SCHEMA);
+  migrate(db);
+  const have = tableColumns(db);
+  for (const [table, columns] of currentColumns()) {
+    const missing = columns.filter((c) => !have.get(table)?.includes(c));
+    if (missing.length > 0) {
+      throw new DatabaseRefused(path, `${path} was written by an older ziping (schema version ${version}) and cannot be migrated: `
+        + `table ${table} lacks ${missing.join(', ')}; ingest the files into a new database`);
+    }
+  }
+  if (version < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+}
+
+/**
+ * Open a database: WAL so readers never block the writer, a busy timeout for concurrent runs.
+ * `create` (ingest): a missing file becomes a new database. Without it (every command that reads) the
+ * file must already hold a ziping database. Either way a file that is not SQLite, an SQLite database of
+ * something else, or one of a newer schema is refused with `DatabaseRefused` and left unchanged; an
+ * older ziping database is migrated.
+ */
+export function openDatabase(path: string, options: { create?: boolean } = {}): Db {
+  const create = options.create ?? true;
+  const inMemory = path === ':memory:' || path === '';
+  if (!inMemory && !existsSync(path) && !create) throw notZiping(path, 'no such file');
+  if (!inMemory && existsSync(path) && statSync(path).isDirectory()) throw notZiping(path, 'a directory');
   // The busy timeout applies from the first statement: two runs opening one new database at once
   // both switch it to WAL and create its tables. A batch waits for the other writer (its rescoring
   // of the whole database can take seconds on a loaded machine) rather than fail.
-  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
-  db.pragma('journal_mode = WAL');
-  // In WAL mode NORMAL cannot corrupt the database; a power cut may lose only the last document,
-  // which the next run re-reads because its row is missing.
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.exec(SCHEMA);
-  migrate(db);
-  db.exec(VIEWS);
+  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS, fileMustExist: !create });
+  try {
+    let tables: string[];
+    try {
+      tables = [...tableColumns(db).keys()];
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_NOTADB') throw notZiping(path, 'not an SQLite file');
+      throw error;
+    }
+    checkTables(path, tables);
+    if (!create && tables.length === 0) throw notZiping(path, statSync(path).size === 0 ? 'an empty file' : 'an SQLite database without tables');
+    db.pragma('journal_mode = WAL');
+    // In WAL mode NORMAL cannot corrupt the database; a power cut may lose only the last document,
+    // which the next run re-reads because its row is missing.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    // one writer at a time creates or migrates the schema; a second run waits and then finds it done
+    db.transaction(() => prepareSchema(db, path)).immediate();
+    db.exec(VIEWS);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   return db;
 }
 
@@ -269,9 +357,10 @@ export interface ExportedProvenance {
 
 /** Every form's field provenance, keyed by form id (for `export --provenance`). */
 export function loadProvenance(db: Db): Map<string, ExportedProvenance[]> {
-  const rows = db.prepare('SELECT form_id, field, raw, page, line, bbox_json, repairs_json, confidence, corrected, address FROM field_provenance ORDER BY rowid').all() as Array<{
-    form_id: string; field: string; raw: string | null; page: number | null; line: number | null; bbox_json: string | null; repairs_json: string; confidence: number; corrected: number;
-    address: string | null;
+  const rows = db.prepare('SELECT form_id, field, raw, page, line, bbox_json, repairs_json, confidence, corrected, address FROM field_provenance ORDER BY rowid')
+    .all() as Array<{
+    form_id: string; field: string; raw: string | null; page: number | null; line: number | null; bbox_json: string | null; repairs_json: string;
+    confidence: number; corrected: number; address: string | null;
   }>;
   const out = new Map<string, ExportedProvenance[]>();
   for (const r of rows) {
