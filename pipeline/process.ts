@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { chooseExtractor, InputError } from '../extractors/index.js';
 import { DOCUMENT_MODEL_VERSION, type ZipingDocument } from '../schemas/document.js';
 import { buildRecords } from './buildForm.js';
+import { firstLineOf, inheritFromDocument } from './inherit.js';
 import { segmentForms } from './segment.js';
 import { checkRecords } from './checks/index.js';
 import type { OcrEngineName } from '../extractors/scan/ocr.js';
@@ -55,12 +56,13 @@ function segment(doc: ZipingDocument): void {
 /** Stage 3 — build: map headers, repair cells, parse values; issues are only what reading observed. */
 function build(doc: ZipingDocument): void {
   let formIndex = 0;
+  const documentHeadEnd = Math.min(...doc.segments.map(firstLineOf));
   for (const seg of doc.segments) {
     try {
       const built = buildRecords(seg, { file: doc.source.file, sha256: doc.source.sha256, formIndex });
       for (const { record, provenance } of built) {
         doc.records.push(record);
-        doc.provenance.push(...provenance);
+        doc.provenance.push(...provenance, ...inheritFromDocument(doc.blocks, seg, record, documentHeadEnd));
         formIndex++;
       }
     } catch (error) {
