@@ -239,8 +239,8 @@ export function openDatabase(path: string, options: { create?: boolean } = {}): 
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     // one writer at a time creates or migrates the schema; a second run waits and then finds it done
-    db.transaction(() => prepareSchema(db, path)).immediate();
-    db.exec(VIEWS);
+    // the views too: two runs opening one database at once would drop and create them in turn
+    db.transaction(() => { prepareSchema(db, path); db.exec(VIEWS); }).immediate();
   } catch (error) {
     db.close();
     throw error;
