@@ -87,8 +87,10 @@ export function inheritFromDocument(blocks: readonly Block[], segment: FormSegme
     }
     if (record.filing_unit === null) {
       const compact = block.text.replace(/\s/g, '');
-      const unit = UNIT_BEFORE_YEAR.exec(compact)?.[1] ?? UNIT_AFTER_YEAR.exec(compact)?.[1];
-      if (unit) {
+      // a heading names the unit; a sentence ("现将某局2021年部门预算公开如下。") only mentions it
+      const heading = !/[。，,；;]/.test(compact);
+      const unit = heading ? UNIT_BEFORE_YEAR.exec(compact)?.[1] ?? UNIT_AFTER_YEAR.exec(compact)?.[1] : undefined;
+      if (unit && !NOT_NAME_START.test(unit)) {
         const full = fullName(blocks, unit);
         record.filing_unit = full;
         added.push(inherited(record.source.form_index, 'filing_unit', block, full));

@@ -1,0 +1,148 @@
+/**
+ * The rules that read forms nobody here made, each on a small form of our own writing (the
+ * real-world corpus itself is scored in realworld.test.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { normaliseScript } from '../pipeline/chineseScript.js';
+import { splitLeadingLabels, splitRunTogether, splitTrailingValue } from '../pipeline/flattened.js';
+import { processDocument } from '../pipeline/process.js';
+import { listHeaderOf, splitProjects } from '../pipeline/projectList.js';
+import { parseTitle, titleText } from '../pipeline/segment.js';
+import { parseValue } from '../pipeline/values.js';
+
+const text = (s: string) => new TextEncoder().encode(s);
+
+describe('form titles by family', () => {
+  it('recognises every kin of the two forms, the kind from the word nearest the end', () => {
+    expect(parseTitle('某县环卫处2023年某服务项目支出绩效目标申报表')?.kind).toBe('performance_target');
+    expect(parseTitle('市级预算部门(单位)项目支出绩效目标批复表')?.kind).toBe('performance_target');
+    expect(parseTitle('专项资金绩效目标自评表')?.kind).toBe('self_evaluation');
+    expect(parseTitle('部门整体支出绩效评价得分表')?.kind).toBe('self_evaluation');
+    expect(parseTitle('高中助学金项目绩效评价指标表')?.kind).toBe('performance_target');
+    expect(parseTitle('“好差评”系统建设经费绩效目标表')?.kind).toBe('performance_target');
+    expect(parseTitle('2022年一般公共预算支出表')).toBeNull();
+    expect(parseTitle('详见附件绩效目标表。请各单位于月底前报送。')).toBeNull();
+  });
+
+  it('keys the title without its leading year', () => {
+    expect(titleText('2020年度县级专项资金绩效目标自评表')).toBe('县级专项资金绩效目标自评表');
+    expect(titleText('附件2：部门整体支出绩效目标申报表')).toBe('部门整体支出绩效目标申报表');
+  });
+});
+
+describe('text as mirrors republish it', () => {
+  it('brings traditional characters with pinyin glosses back to simplified', () => {
+    const { text: out, note } = normaliseScript('項(xiàng)目(mù)支出績(jī)效自評表 預算執行率 滿意度指標 資金使用單位');
+    expect(out).toBe('项目支出绩效自评表 预算执行率 满意度指标 资金使用单位');
+    expect(note).toMatch(/traditional/);
+  });
+
+  it('leaves a simplified text alone', () => {
+    expect(normaliseScript('项目支出绩效自评表 产出指标').note).toBeNull();
+  });
+});
+
+describe('cells run together', () => {
+  it('cuts a dump at the names of the form', () => {
+    expect(splitRunTogether('项目名称乡村道路养护主管部门某镇人民政府实施单位某镇农业服务中心'))
+      .toEqual(['项目名称', '乡村道路养护', '主管部门', '某镇人民政府', '实施单位', '某镇农业服务中心']);
+    expect(splitRunTogether('说明:以下内容为附件图片识别,个别文字可能不准确一级指标')).toEqual(['说明:以下内容为附件图片识别,个别文字可能不准确', '一级指标']);
+  });
+
+  it('cuts level names off the front, but not a one-character remainder', () => {
+    expect(splitLeadingLabels('产出指标数量指标道路养护里程')).toEqual(['产出指标', '数量指标', '道路养护里程']);
+    expect(splitLeadingLabels('服务对象满意度指标等')).toEqual(['服务对象满意度指标等']);
+  });
+
+  it('cuts a comparison or percentage off a name, never a count that may be the name', () => {
+    expect(splitTrailingValue('道路养护合格率100%')).toEqual(['道路养护合格率', '100%']);
+    expect(splitTrailingValue('群众满意度调查≥90%')).toEqual(['群众满意度调查', '≥90%']);
+    expect(splitTrailingValue('村组干部230人')).toEqual(['村组干部230人']);
+    expect(splitTrailingValue('已完成100%')).toEqual(['已完成100%']);
+  });
+});
+
+describe('values as counties print them', () => {
+  it('reads ranges, dates and codes as qualitative', () => {
+    expect(parseValue('18—54周岁').value.value).toBeNull();
+    expect(parseValue('2021.1.1-12.31').value.value).toBeNull();
+    expect(parseValue('11月底之前').value.value).toBeNull();
+    expect(parseValue('32-专项资金项目').value.value).toBeNull();
+  });
+
+  it('reads comparisons printed as words or after the value', () => {
+    expect(parseValue('大于等于95%').value).toMatchObject({ op: '>=', value: 95, unit: '%' });
+    expect(parseValue('60%及以上').value).toMatchObject({ op: '>=', value: 60, unit: '%' });
+    expect(parseValue('5天以内').value).toMatchObject({ op: '<=', value: 5, unit: '天' });
+    expect(parseValue('等于100%').value).toMatchObject({ op: '=', value: 100 });
+  });
+});
+
+describe('a list of projects in one table', () => {
+  const cells = (row: string[]) => row.map((t) => ({ text: t }));
+  const header = listHeaderOf(cells(['单位名称', '项目名称', '预算数', '年度目标', '一级指标', '二级指标', '三级指标', '指标值', '权重']))!;
+
+  it('finds the project columns before the indicator columns', () => {
+    expect(header.projectFields).toEqual(['filing_unit', 'project_name', 'adjusted_budget', 'goal_expected']);
+    expect(header.indicatorLabels.map((c) => c.text)).toEqual(['一级指标', '二级指标', '三级指标', '指标值', '权重']);
+  });
+
+  it('starts a project where its cells are filled, inherits a merged unit, skips a subtotal', () => {
+    const projects = splitProjects([
+      cells(['100-某镇部门', '1,200,000.00']),
+      cells(['100001-某镇人民政府', '道路养护', '800,000.00', '养护道路', '产出指标', '数量指标', '养护里程', '≥20公里', '20']),
+      cells(['效益指标', '社会效益指标', '通行条件改善', '有效', '20']),
+      cells(['环境整治', '400,000.00', '整治环境', '产出指标', '质量指标', '验收合格率', '100%', '30']),
+    ], header);
+    expect(projects).toHaveLength(2);
+    expect(projects.map((p) => p.fields.map(([l, v]) => `${l.text}=${v.text}`))).toEqual([
+      ['单位名称=100001-某镇人民政府', '项目名称=道路养护', '预算数=800,000.00', '年度目标=养护道路'],
+      ['单位名称=100001-某镇人民政府', '项目名称=环境整治', '预算数=400,000.00', '年度目标=整治环境'],
+    ]);
+    expect(projects[0]!.rows).toHaveLength(2);
+  });
+});
+
+describe('a form takes what its document states', () => {
+  const form = [
+    '2021年某县交通运输局部门预算公开说明',
+    '',
+    '现将某县交通运输局 2021 年部门预算公开如下。',
+    '',
+    '项目支出绩效目标表',
+    '',
+    '| 项目名称 | 道路养护 |',
+    '| --- | --- |',
+    '| 一级指标 | 二级指标 | 三级指标 | 指标值 |',
+    '| 产出指标 | 数量指标 | 养护里程 | ≥20公里 |',
+  ].join('\n');
+
+  it('year and filing unit from the heading, with provenance saying so', async () => {
+    const doc = await processDocument('budget.md', text(form), { ocr: false });
+    expect(doc.records[0]).toMatchObject({ year: 2021, filing_unit: '某县交通运输局', project_name: '道路养护' });
+    const year = doc.provenance.find((p) => p.field === 'year');
+    expect(year?.repairs.map((r) => r.rule)).toContain('inherited_from_document');
+  });
+});
+
+describe('never silent', () => {
+  it('a column the vocabulary does not know puts the form up for review with the column named', async () => {
+    const form = [
+      '项目支出绩效目标表',
+      '| 项目名称 | 道路养护 |',
+      '| --- | --- |',
+      '| 一级指标 | 二级指标 | 三级指标 | 指标值 | 考核口径 |',
+      '| 产出指标 | 数量指标 | 养护里程 | ≥20公里 | 按月统计 |',
+    ].join('\n');
+    const doc = await processDocument('form.md', text(form), { ocr: false });
+    expect(doc.records[0]!.needs_review).toBe(true);
+    expect(doc.records[0]!.issues.map((i) => i.detail).join('\n')).toMatch(/考核口径/);
+  });
+
+  it('a form whose rows were rebuilt from a flattened dump is reviewed', async () => {
+    const dump = '项目支出绩效目标表 项目名称 道路养护 一级指标 二级指标 三级指标 指标值 产出指标 数量指标 养护里程 ≥20公里 质量指标 验收合格率 100%';
+    const doc = await processDocument('dump.txt', text(dump), { ocr: false });
+    expect(doc.records).toHaveLength(1);
+    expect(doc.records[0]!.needs_review).toBe(true);
+  });
+});
