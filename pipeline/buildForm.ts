@@ -17,7 +17,7 @@ import { isBlank, labelKey } from './text.js';
 import {
   type MoneyUnit, parseMoney, parseRate, parseScore, parseValue,
 } from './values.js';
-import { type FieldLabel, FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, matchLabel } from './vocabulary.js';
+import { type FieldLabel, FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, matchIndicatorColumn, matchLabel } from './vocabulary.js';
 
 export interface BuildContext { file: string; sha256: string; formIndex: number }
 export interface Built { record: FormRecord; provenance: FieldProvenance[] }
@@ -348,7 +348,7 @@ function nearestMissingColumn(text: string, present: ReadonlySet<IndicatorColumn
 function indicatorHeaderOf(cells: readonly RowCell[]): HeaderColumn[] | null {
   const header: HeaderColumn[] = [];
   for (const cell of cells) {
-    const match = matchLabel(cell.text, INDICATOR_COLUMNS);
+    const match = matchIndicatorColumn(cell.text);
     if (match && !header.some((h) => h.column === match.canonical)) header.push({ column: match.canonical, col: cell.col });
   }
   const columns = new Set(header.map((h) => h.column));

@@ -12,7 +12,7 @@ import { parseTitle } from './segment.js';
 import { listHeaderOf, projectPrefix } from './projectList.js';
 import { isValueLike, parseScore } from './values.js';
 import { LEVEL1, LEVEL2 } from '../schemas/record.js';
-import { FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from './vocabulary.js';
+import { FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from './vocabulary.js';
 
 /** Confidence in a cell's place when the place was rebuilt from the cells' order (calibrated on the keyed corpus). */
 export const FLATTENED_CONFIDENCE = 0.85;
@@ -20,7 +20,7 @@ export const FLATTENED_CONFIDENCE = 0.85;
 // ---------------------------------------------------------------- detection
 
 function indicatorLabels(cells: readonly string[]): number {
-  return cells.filter((c) => !isBlank(c) && matchLabel(c, INDICATOR_COLUMNS) !== null).length;
+  return cells.filter((c) => !isBlank(c) && matchIndicatorColumn(c) !== null).length;
 }
 
 /**
@@ -184,6 +184,8 @@ export function tokensOf(lines: readonly string[]): string[] {
   for (const token of out) {
     const prev = merged[merged.length - 1];
     if (prev !== undefined && LIST_ITEM.test(token) && LIST_ITEM.test(prev)) merged[merged.length - 1] = `${prev}\n${token}`;
+    // a level name printed twice in a row fills two parallel columns (长期 | 年度) of one row
+    else if (prev !== undefined && token === prev && (isLevel1(token) || isLevel2(token))) continue;
     else merged.push(token);
   }
   return merged;
@@ -267,7 +269,7 @@ const SECTION = /^[一二三四五六七八九十]+、/;
 const CLOSING: ReadonlySet<string> = new Set(['total_score', 'grade', 'problems', 'filler', 'phone', 'contact']);
 
 const fieldLabel = (token: string) => (labelKey(token).length <= 16 ? matchLabel(token.replace(SECTION, ''), FIELD_LABELS) : null);
-const columnLabel = (token: string) => (labelKey(token).length <= 14 ? matchLabel(token, INDICATOR_COLUMNS) : null);
+const columnLabel = (token: string) => (labelKey(token).length <= 14 ? matchIndicatorColumn(token) : null);
 const isLevel1 = (token: string): boolean => matchLevel1(token) !== null;
 const isLevel2 = (token: string): boolean => matchLevel2(token) !== null;
 /** A label, a level name or a column header: never a unit. */
@@ -287,7 +289,7 @@ export function indicatorRows(tokens: readonly string[], header: readonly Indica
   const columns = header.filter((c) => c !== 'level1' && c !== 'level2');
   const width = columns.length;
   // text columns often left empty (a note, a basis): missing them costs little
-  const optional = columns.filter((c) => c === 'deviation_note' || c === 'basis' || c === 'description').length;
+  const optional = columns.filter((c) => ['deviation_note', 'basis', 'description', 'note', 'target_op', 'target_unit'].includes(c)).length;
   const endsWithText = ['deviation_note', 'basis'].includes(columns[columns.length - 1] ?? '');
   const lastIsNumber = ['score', 'weight'].includes(header[header.length - 1] ?? '');
   const n = tokens.length;
@@ -589,6 +591,11 @@ export function rebuildFlattened(lines: readonly string[]): { blocks: Block[]; e
     return Math.max(1, (exact >= 0 ? exact : lines.findIndex((l) => l.includes(head.slice(0, 20)))) + 1);
   };
   for (const t of tokens.slice(0, starts[0] ?? tokens.length)) blocks.push({ kind: 'text', text: t, line: firstLine(t), page: null, bbox: null });
+  // indicator rows before the first form: the tail of a form the excerpt cut at its start
+  const lead = tokens.slice(0, starts[0] ?? 0);
+  if (lead.filter((t) => isLevel1(t) || isLevel2(t)).length >= 3) {
+    errors.push(`line ${firstLine(lead.find((t) => isLevel1(t) || isLevel2(t))!)}: indicator rows before the first form's title (a form cut at its start?) were not read`);
+  }
   const forms = starts.flatMap((start, k) => {
     const own = tokens.slice(start, starts[k + 1] ?? tokens.length);
     return (projectListForms(own) ?? [own]).map((formTokens) => ({ start, formTokens }));

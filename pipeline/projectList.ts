@@ -7,7 +7,7 @@
  * Cells merged over several projects (the 单位名称 of a unit with several projects) are inherited.
  */
 import { parseMoney } from './values.js';
-import { type FieldLabel, FIELD_LABELS, INDICATOR_COLUMNS, matchLabel, matchLevel1, matchLevel2 } from './vocabulary.js';
+import { type FieldLabel, FIELD_LABELS, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from './vocabulary.js';
 
 /** Fields a project column of a list may hold. */
 const PROJECT_FIELDS: ReadonlySet<FieldLabel> = new Set([
@@ -24,7 +24,7 @@ export interface ListHeader<C extends Texted = Texted> {
   indicatorLabels: C[];
 }
 
-const isIndicatorLabel = (text: string): boolean => matchLabel(text, INDICATOR_COLUMNS) !== null;
+const isIndicatorLabel = (text: string): boolean => matchIndicatorColumn(text) !== null;
 const isLevelName = (text: string): boolean => matchLevel1(text) !== null || matchLevel2(text) !== null;
 /** An amount as a budget column prints it: "3,309,840.00", "1030700", "24.00" — not a year or a code. */
 const isAmount = (text: string): boolean => /^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+\.\d{2}$|^\d{4,}$/.test(text.trim()) && parseMoney(text, null) !== null;

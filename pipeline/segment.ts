@@ -5,7 +5,7 @@
 import type { Block, FormSegment, Table } from '../schemas/document.js';
 import { labelKey } from './text.js';
 import { listHeaderOf, splitProjects } from './projectList.js';
-import { FIELD_LABELS, matchLabel, INDICATOR_COLUMNS } from './vocabulary.js';
+import { FIELD_LABELS, matchIndicatorColumn, matchLabel } from './vocabulary.js';
 
 export interface FormTitle { kind: FormSegment['kind']; title: string }
 
@@ -84,7 +84,7 @@ export function looksLikeForm(table: Table): boolean {
       const key = labelKey(cell.text);
       if (key.startsWith('项目名称')) projectName = true;
       if (FORM_LABEL.test(key)) formLabels++;
-      if (matchLabel(cell.text, INDICATOR_COLUMNS)) indicatorLabels++;
+      if (matchIndicatorColumn(cell.text)) indicatorLabels++;
     }
     if (indicatorLabels >= 3) return true;
   }

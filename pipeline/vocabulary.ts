@@ -132,6 +132,19 @@ function computeLabelMatch<C extends string>(raw: string, vocabulary: Record<C, 
   return best;
 }
 
+/**
+ * An indicator-table column label. Templates with parallel 长期/中期 and 年度 column groups print
+ * "二级指标(长期)" beside "二级指标(年度)": the annual group is the record's, the long-term group is
+ * recognised and not stored (note).
+ */
+export function matchIndicatorColumn(raw: string): LabelMatch<IndicatorColumn> | null {
+  const period = /[(（]\s*(长期|中期|年度|当年)\s*[)）]\s*$/.exec(raw);
+  if (!period) return matchLabel(raw, INDICATOR_COLUMNS);
+  const base = matchLabel(raw.slice(0, period.index), INDICATOR_COLUMNS);
+  if (!base) return null;
+  return /长期|中期/.test(period[1]!) ? { raw, canonical: 'note', distance: base.distance } : { ...base, raw };
+}
+
 export interface LevelLabel<L extends string> { canonical: L; printed: string; weight: number | null; distance: number }
 
 function matchLevel<L extends string>(raw: string, names: readonly L[], aliases: Record<string, L>): LevelLabel<L> | null {
