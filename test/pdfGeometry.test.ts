@@ -1,7 +1,7 @@
 /** The PDF table readers on small hand-made pages: rulings to grids, spans, wrapped cells, rotation. */
 import { describe, expect, it } from 'vitest';
 import { cellText, type PlacedText, type Rule, uprightTurn } from '../extractors/pdf/geometry.js';
-import { latticeTables, mergeRules } from '../extractors/pdf/lattice.js';
+import { latticeTables, mergeRules, splitAtSeparators } from '../extractors/pdf/lattice.js';
 import { unusableReason } from '../extractors/pdf/pageContent.js';
 import { restoreRadicals } from '../extractors/pdf/radicals.js';
 import { streamTable } from '../extractors/pdf/stream.js';
@@ -97,5 +97,22 @@ describe('page text layer', () => {
     // glyph ids read as code points: rare ideographs and symbols (from a PDF without ToUnicode)
     expect(unusableReason('Ⱳ⪙☪十筺┞䄑迚顅⟌ꄫ箄䷊汘別輤䬉끿䄑✅☪十䏃霈ⱴ')).toMatch(/only \d+% of characters are common/);
     expect(unusableReason('2021年度项目支出绩效自评表 填报单位：石家庄高新技术产业开发区行政服务局 ≥95% 100%')).toBeNull();
+  });
+});
+
+describe('runs joined across a cell separator', () => {
+  const run = (text: string, x0: number, x1: number): PlacedText => ({ text, x0, x1, y0: 100, y1: 109, size: 8.8 });
+  it('cuts a run pdf.js joined across a rule where a space stands at it (office-suite PDFs)', () => {
+    // a right-aligned score against the next cell's left-aligned note: "5" ends 0.8 pt before the rule at 676.4
+    const parts = splitAtSeparators(run('5 特困人员实行动态管理', 670.7, 765.4), [627.2, 676.4]);
+    expect(parts.map((p) => p.text)).toEqual(['5', '特困人员实行动态管理']);
+    expect(parts[0]!.x1).toBeLessThanOrEqual(676.4);
+    expect(parts[1]!.x0).toBeGreaterThanOrEqual(676.4);
+    expect(splitAtSeparators(run('★★★特困人员救助供养人数(按月平均) >=4754人', 246.2, 444.7), [245.3, 405.4, 491.7]).map((p) => p.text))
+      .toEqual(['★★★特困人员救助供养人数(按月平均)', '>=4754人']);
+  });
+  it('keeps a run whole when no space stands at the rule (text overflowing into an empty neighbour)', () => {
+    expect(splitAtSeparators(run('服务周期内市民满意度调查', 100, 205.6), [150]).map((p) => p.text)).toEqual(['服务周期内市民满意度调查']);
+    expect(splitAtSeparators(run('2023.07 - 2024.01', 100, 170), [160]).map((p) => p.text)).toEqual(['2023.07 - 2024.01']);
   });
 });

@@ -118,6 +118,56 @@ function intervalOf(bounds: readonly number[], v: number): number {
   return -1;
 }
 
+/** Estimated advance of a character in ems: ideographs and full-width forms 1, Latin, digits and signs about half. */
+function emWidth(ch: string): number {
+  return /[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uff60\u2605\u2606]/u.test(ch) ? 1 : ch === ' ' ? 0.3 : 0.55;
+}
+
+const textWidth = (text: string, size: number): number => [...text].reduce((s, ch) => s + emWidth(ch), 0) * size;
+
+/** How far (in ems) an estimated text edge may stand past the separator it is split at. */
+const SPLIT_TOLERANCE = 0.6;
+
+/**
+ * Given a text run and the x of the cell separators on its row, return the run cut at every
+ * separator it crosses where a space stands there. pdf.js joins the texts of neighbouring cells
+ * into one run, with a space, when they nearly touch — as office suites print them: a
+ * right-aligned score against the next cell's left-aligned note, a full cell against the next —
+ * so "★★★特困人员救助供养人数(按月平均) >=4754人" spans the 三级指标 and 年度指标值 cells. A run
+ * with no space at a separator (text overflowing into an empty neighbour) stays whole. The
+ * parts' boxes are estimated from character widths, measured from the run's two ends.
+ */
+export function splitAtSeparators(run: PlacedText, separators: readonly number[]): PlacedText[] {
+  const tolerance = SPLIT_TOLERANCE * run.size;
+  const crossed = separators.filter((x) => x > run.x0 + tolerance && x < run.x1 - tolerance);
+  for (const x of crossed) {
+    let best: { at: number; miss: number } | null = null;
+    for (let i = run.text.indexOf(' '); i > 0; i = run.text.indexOf(' ', i + 1)) {
+      const left = run.text.slice(0, i).trimEnd();
+      const right = run.text.slice(i + 1).trimStart();
+      if (left === '' || right === '') continue;
+      const leftEnd = run.x0 + textWidth(left, run.size);
+      const rightStart = run.x1 - textWidth(right, run.size);
+      const miss = Math.max(0, leftEnd - x) + Math.max(0, x - rightStart);
+      if (miss <= tolerance && (!best || miss < best.miss)) best = { at: i, miss };
+    }
+    if (!best) continue;
+    const left = run.text.slice(0, best.at).trimEnd();
+    const right = run.text.slice(best.at + 1).trimStart();
+    const first: PlacedText = { ...run, text: left, x1: Math.min(x, run.x0 + textWidth(left, run.size)) };
+    const rest: PlacedText = { ...run, text: right, x0: Math.max(x, run.x1 - textWidth(right, run.size)) };
+    return [first, ...splitAtSeparators(rest, separators)];
+  }
+  return [run];
+}
+
+/** The x of every drawn separator between two cells on the grid row at y (merged cells have none inside). */
+function separatorsAt(table: GridTable, y: number): number[] {
+  const row = table.slots[intervalOf(table.ys, y)];
+  if (!row) return [];
+  return [...new Set(row.map((cell) => cell.x1))].filter((x) => x < table.x1);
+}
+
 /**
  * The ruled tables of a page with their text filled in, and the text runs outside every table.
  * Grids of a single cell (a box drawn around a title or a stamp) are not tables.
@@ -126,7 +176,11 @@ export function latticeTables(rules: readonly Rule[], texts: readonly PlacedText
   const tables = ruleGroups(mergeRules(rules)).map(buildGrid).filter((t): t is GridTable => t !== null && t.cells.length >= 2);
   const runsByCell = new Map<GridCell, PlacedText[]>();
   const rest: PlacedText[] = [];
-  for (const run of texts) {
+  const runs = texts.flatMap((run) => {
+    const table = tables.find((t) => run.x0 < t.x1 && run.x1 > t.x0 && centerY(run) >= t.y0 && centerY(run) <= t.y1);
+    return table ? splitAtSeparators(run, separatorsAt(table, centerY(run))) : [run];
+  });
+  for (const run of runs) {
     const x = centerX(run);
     const y = centerY(run);
     const table = tables.find((t) => x >= t.x0 && x <= t.x1 && y >= t.y0 && y <= t.y1);

@@ -97,6 +97,54 @@ function inkShare(ink: Uint8Array, width: number, x0: number, y0: number, x1: nu
   return total === 0 ? 0 : n / total;
 }
 
+/** Ink share a line of pixels along a cell's edge must reach to be part of its ruling (with its blurred halo). */
+const RULE_INK = 0.3;
+
+/**
+ * Given a cell's box (pixels) on the binarised page, return it shrunk past the ruling on each
+ * side: inward from the drawn line while a column (row) of pixels along the edge is mostly ink,
+ * then a clearance, never more than `maxInset` — on a side only where `maxInset` would cut ink. A fixed inset cut into text that office suites
+ * print less than a point from the rule (a right-aligned "10" read as "1C", a left-aligned
+ * "10辆" as "LO辆"); where no white line separates rule and text the full inset is kept.
+ */
+export function ruleFreeBox(ink: Uint8Array, width: number, dpi: number, box: { x0: number; y0: number; x1: number; y1: number }, maxInset: number): [number, number, number, number] {
+  const height = ink.length / width;
+  const clearance = Math.max(1, Math.round(0.01 * dpi));
+  const share = (horizontal: boolean, at: number, from: number, to: number): number => {
+    let n = 0;
+    let total = 0;
+    for (let t = Math.max(0, Math.floor(from)); t < Math.min(horizontal ? width : height, Math.ceil(to)); t++) {
+      n += (horizontal ? ink[at * width + t] : ink[t * width + at]) ?? 0;
+      total++;
+    }
+    return total === 0 ? 0 : n / total;
+  };
+  const side = (horizontal: boolean, edge: number, inward: 1 | -1, from: number, to: number): number => {
+    const limit = horizontal ? height : width;
+    let seen = false;
+    for (let d = -3; d <= maxInset; d++) {
+      const at = Math.round(edge) + inward * d;
+      if (at < 0 || at >= limit) continue;
+      const rule = share(horizontal, at, from, to) >= RULE_INK;
+      if (rule) seen = true;
+      else if (seen) return Math.min(maxInset, Math.max(1, d + clearance));
+    }
+    return maxInset;
+  };
+  // a side moves closer to its rule only where the full inset would cut ink (text printed close to the rule)
+  const inset = (horizontal: boolean, edge: number, inward: 1 | -1, from: number, to: number): number => {
+    const at = Math.round(edge) + inward * maxInset;
+    return share(horizontal, at, from, to) > 0 ? side(horizontal, edge, inward, from, to) : maxInset;
+  };
+  // each edge is measured away from the corners, where the crossing rules would count as ink
+  const left = inset(false, box.x0, 1, box.y0 + maxInset, box.y1 - maxInset);
+  const right = inset(false, box.x1, -1, box.y0 + maxInset, box.y1 - maxInset);
+  // above and below, cell text keeps its distance from the rule in every layout seen: the full inset stays
+  const top = maxInset;
+  const bottom = maxInset;
+  return [box.x0 + left, box.y0 + top, box.x1 - right, box.y1 - bottom];
+}
+
 /** A page read by OCR: its content, the quarter turns that made it upright, its skew and the OCR confidences. */
 export interface ScannedPage { content: PageContent; turns: number; skew: number; confidences: number[] }
 
@@ -116,7 +164,7 @@ async function readCells(scan: Scan, tables: readonly GridTable[]): Promise<void
   // stay clear of the ruling (a few pixels thick, and not perfectly straight after deskewing)
   const inset = Math.max(4, Math.round(0.03 * gray.dpi));
   for (const cell of tables.flatMap((t) => t.cells)) {
-    const [x0, y0, x1, y1] = [cell.x0 * px + inset, cell.y0 * px + inset, cell.x1 * px - inset, cell.y1 * px - inset];
+    const [x0, y0, x1, y1] = ruleFreeBox(ink, gray.width, gray.dpi, { x0: cell.x0 * px, y0: cell.y0 * px, x1: cell.x1 * px, y1: cell.y1 * px }, inset);
     if (x1 - x0 < 4 || y1 - y0 < 4 || inkShare(ink, gray.width, x0, y0, x1, y1) < 0.002) continue;
     const shape = cell.y1 - cell.y0 < 26 ? 'line' : 'block';
     const read = await scan.engine.read(crop(gray, x0, y0, x1, y1), shape);
