@@ -26,8 +26,8 @@ type FundsKey = 'initial_budget' | 'adjusted_budget' | 'received' | 'executed' |
 const FUNDS_KEYS: ReadonlySet<string> = new Set<FundsKey>(['initial_budget', 'adjusted_budget', 'received', 'executed', 'execution_rate', 'funds_weight', 'funds_score']);
 /** The column order of the 年初预算数 … 得分 funds table in every template that prints one. */
 const STANDARD_FUNDS_ORDER: readonly FundsKey[] = ['initial_budget', 'adjusted_budget', 'executed', 'funds_weight', 'execution_rate', 'funds_score'];
-type GoalKey = 'goal_expected' | 'goal_actual' | 'completion_rate';
-const GOAL_KEYS: ReadonlySet<string> = new Set<GoalKey>(['goal_expected', 'goal_actual', 'completion_rate']);
+type GoalKey = 'goal_expected' | 'goal_actual' | 'completion_rate' | 'goal_long_term';
+const GOAL_KEYS: ReadonlySet<string> = new Set<GoalKey>(['goal_expected', 'goal_actual', 'completion_rate', 'goal_long_term']);
 
 interface Declared<K> { key: K; col: number }
 
@@ -42,6 +42,8 @@ class FormDraft {
   indicatorHeader: HeaderColumn[] = [];
   indicatorRows: AlignedRow[] = [];
   placeholderCount = 0;
+  /** 项目金额 / 项目资金总额: the project's amount, the year's budget only where no funds row gives one */
+  projectAmount: KeyValue | null = null;
 
   constructor(segment: FormSegment, readonly ctx: BuildContext) {
     this.log = new ProvenanceLog(ctx.formIndex);
@@ -210,6 +212,7 @@ function applyPair(draft: FormDraft, pair: KeyValue): void {
     case 'goal_expected': case 'goal_actual': draft.setText(pair.key, pair.text, pair.value.origin, pair.repairs); return;
     case 'total_score': draft.setNumber('total_score', pair.value, pair.text, pair.repairs); return;
     case 'grade': draft.record.grade = pair.text; draft.log.add('grade', pair.text, pair.value.origin, pair.repairs); return;
+    case 'project_amount': draft.projectAmount ??= pair; return;
     default: return;
   }
 }
@@ -268,7 +271,13 @@ function readLabelRow(draft: FormDraft, cells: readonly RowCell[]): void {
 
   const emptyLabels = pairs.filter((p) => p.text === null);
   const fundsLabels = emptyLabels.filter((p) => FUNDS_KEYS.has(p.key));
-  const goalLabels = emptyLabels.filter((p) => GOAL_KEYS.has(p.key));
+  const goalLabels: Array<{ key: FieldLabel; label: RowCell }> = emptyLabels.filter((p) => GOAL_KEYS.has(p.key));
+  // 项目总目标 | 年度总体目标 side by side: beside a multi-year goal, 年度总体目标 heads the annual
+  // goal's column instead of captioning the block
+  if (goalLabels.some((g) => g.key === 'goal_long_term')) {
+    for (const s of sections) if (/^(本)?年度(总体)?目标$/.test(labelKey(s.cell.text))) goalLabels.push({ key: 'goal_expected', label: s.cell });
+    goalLabels.sort((a, b) => a.label.col - b.label.col);
+  }
   if (fundsLabels.length >= 2) draft.fundsHeader = dedupe(fundsLabels.map((p) => ({ key: p.key as FundsKey, col: p.label.col })));
   if (goalLabels.length >= 1 && loose.length === 0) draft.goalHeader = dedupe(goalLabels.map((p) => ({ key: p.key as GoalKey, col: p.label.col })));
 
@@ -280,7 +289,8 @@ function readLabelRow(draft: FormDraft, cells: readonly RowCell[]): void {
     if (rowLabel.key === 'funds_total_row' || fiscal) {
       const values = rowLabel.inline && loose.length === 0 ? [{ ...rowLabel.cell, text: rowLabel.inline }] : loose;
       if (draft.fundsHeader.length > 0) assignFundsRow(draft, values, fiscal);
-      else if (fiscal && values[0]) draft.setMoney('adjusted_budget', true, values[0], values[0].text, values[0].repairs);
+      // 年度资金申请总额 | 100 with no funds columns announced: the year's budget
+      else if (values[0] && parseMoney(values[0].text, null) !== null) draft.setMoney('adjusted_budget', fiscal, values[0], values[0].text, values[0].repairs);
     }
     // 其他 / 上年结转 rows: a rate printed there belongs to the whole block (the OCR moved it)
     const stray = loose.find((v) => isPercentLike(v.text));
@@ -326,6 +336,7 @@ function readGoalValues(draft: FormDraft, values: readonly RowCell[]): void {
     }
     const key = textKeys[t++];
     if (key === 'goal_expected' || key === 'goal_actual') draft.setText(key, cell.text, cell.origin, cell.repairs);
+    // goal_long_term: the multi-year goal has no field of its own
   }
 }
 
@@ -500,6 +511,9 @@ function readClosingRow(draft: FormDraft, cells: readonly RowCell[]): void {
     // 总分 | 分值合计 | 得分合计: with two numbers the second is the score
     const total = numbers[numbers.length === 2 ? 1 : 0];
     if (total) draft.setNumber('total_score', total, total.text, total.repairs);
+    // 总分 | 100 | 96 | 优: the grade printed after the total
+    const grade = cells.slice(first + 1).find((c) => /^(优|良|中|差|优秀|良好|合格|不合格|较差)$/.test(c.text.trim()));
+    if (grade && draft.record.grade === null) { draft.record.grade = grade.text.trim(); draft.log.add('grade', grade.text, grade.origin, grade.repairs); }
     return;
   }
   readLabelRow(draft, cells);
@@ -593,6 +607,11 @@ export function buildRecords(segment: FormSegment, ctx: BuildContext): Built[] {
   if (draft.record.project_name === null && segment.title) {
     const fromTitle = segment.title.replace(/\s/g, '').replace(/(项目支出绩效自评表|项目绩效自评表|绩效自评表|项目绩效目标表|绩效目标表|自评表)$/, '');
     if (fromTitle && fromTitle !== segment.title.replace(/\s/g, '')) draft.setText('project_name', fromTitle, titleOrigin(segment), [...(segment.titleRepairs ?? []), { rule: 'project_name_from_title', before: segment.title, after: fromTitle, confidence: 0.9 }]);
+  }
+  const amount = draft.projectAmount;
+  if (draft.record.funds.adjusted_budget === null && amount?.value && amount.text !== null) {
+    const repair: Repair = { rule: 'project_amount_as_budget', before: amount.label.text, after: 'funds.adjusted_budget', confidence: 0.9 };
+    draft.setMoney('adjusted_budget', false, amount.value, amount.text, [...amount.repairs, repair]);
   }
   finishIndicators(draft);
   return [finish(draft)];

@@ -45,6 +45,9 @@ function parseValueUncached(rawText: string): ValueParse {
   for (const [word, sign] of OPERATORS) {
     if (rest.startsWith(word)) { op = sign; rest = rest.slice(word.length); break; }
   }
+  // "提升10%", "已完成100%", "达到95%": a verb before the amount, not a comparison
+  // (only before a percentage: "完成2个评估" is a sentence; a reduction's sign is left to the raw)
+  if (op === null) rest = rest.replace(/^(已完成|完成|达到|达|提升|提高|增加|增长|约)(?=\d+(\.\d+)?%$)/, '');
   const num = NUMBER.exec(rest);
   if (!num) return { value: { raw, op: null, value: null, unit: null }, junk: null };
   const value = Number(num[0].replace(/,/g, ''));

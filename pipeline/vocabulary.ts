@@ -46,7 +46,7 @@ export const FIELD_LABELS = {
   department: ['主管部门', '主管单位', '项目主管部门', '主管部门及代码'],
   implementing_unit: ['实施单位', '项目实施单位', '项目执行单位', '执行单位', '实施(主管)单位', '资金使用单位(科室)名称', '资金使用单位'],
   filing_unit: ['填报单位', '预算部门', '预算部门(盖章)', '编制部门', '预算单位', '填报单位(盖章)', '部门(单位)名称', '单位名称', '项目单位'],
-  project_amount: ['项目金额'],
+  project_amount: ['项目金额', '项目资金总额', '中期资金总额', '资金总额(合计)'],
   // funds columns
   initial_budget: ['年初预算数'],
   adjusted_budget: ['全年预算数', '预算数', '预算安排情况(调整后)', '调整后预算数', '年度预算资金总额', '年度预算金额'],
@@ -61,6 +61,8 @@ export const FIELD_LABELS = {
   other_row: ['其他资金', '其他'],
   // goals
   goal_expected: ['年度预期目标', '预期目标', '绩效目标', '年度绩效目标', '年度总体目标', '年度目标'],
+  // the multi-year goal beside the annual one: recognised, not a field of the contract
+  goal_long_term: ['项目总目标', '中期目标', '长期目标', '实施期绩效目标', '实施期目标', '长期绩效目标', '总目标'],
   project_category: ['项目类别', '项目类型', '项目属性'],
   goal_actual: ['具体完成情况', '实际完成情况', '年度总体目标完成情况'],
   completion_rate: ['总体完成率'],
