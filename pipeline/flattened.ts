@@ -289,7 +289,7 @@ export function indicatorRows(tokens: readonly string[], header: readonly Indica
   const columns = header.filter((c) => c !== 'level1' && c !== 'level2');
   const width = columns.length;
   // text columns often left empty (a note, a basis): missing them costs little
-  const optional = columns.filter((c) => ['deviation_note', 'basis', 'description', 'note', 'target_op', 'target_unit'].includes(c)).length;
+  const optional = columns.filter((c) => ['deviation_note', 'basis', 'description', 'note'].includes(c)).length;
   const endsWithText = ['deviation_note', 'basis'].includes(columns[columns.length - 1] ?? '');
   const lastIsNumber = ['score', 'weight'].includes(header[header.length - 1] ?? '');
   const n = tokens.length;
