@@ -141,7 +141,7 @@ function computeLabelMatch<C extends string>(raw: string, vocabulary: Record<C, 
  */
 export function matchIndicatorColumn(raw: string): LabelMatch<IndicatorColumn> | null {
   const period = /[(（]\s*(长期|中期|年度|当年)\s*[)）]\s*$/.exec(raw);
-  if (!period) return matchLabel(raw, INDICATOR_COLUMNS);
+  if (!period) return matchLabel(raw, INDICATOR_COLUMNS) ?? (withoutRemark(raw) !== raw ? matchLabel(withoutRemark(raw), INDICATOR_COLUMNS) : null);
   const base = matchLabel(raw.slice(0, period.index), INDICATOR_COLUMNS);
   if (!base) return null;
   return /长期|中期/.test(period[1]!) ? { raw, canonical: 'note', distance: base.distance } : { ...base, raw };
@@ -149,8 +149,17 @@ export function matchIndicatorColumn(raw: string): LabelMatch<IndicatorColumn> |
 
 export interface LevelLabel<L extends string> { canonical: L; printed: string; weight: number | null; distance: number }
 
+/**
+ * A label with a remark in brackets: "数量指标(或建筑规模指标)", "指标值(或计划水平)",
+ * "时效指标(工期指标、形象进度指标)" — the remark names alternatives, the label is before it. A
+ * bracketed weight ("(40分)") is not a remark.
+ */
+export function withoutRemark(raw: string): string {
+  return raw.replace(/[(（](?![\d.\s]*分\s*[)）])[^()（）]{1,24}[)）]/g, '').trim();
+}
+
 function matchLevel<L extends string>(raw: string, names: readonly L[], aliases: Record<string, L>): LevelLabel<L> | null {
-  const { label, weight } = splitLabelWeight(halfWidthAlnum(raw).replace(/\s/g, ''));
+  const { label, weight } = splitLabelWeight(withoutRemark(halfWidthAlnum(raw).replace(/\s/g, '')));
   const key = labelKey(label);
   if (key.length < 2) return null;
   const alias = aliases[key];
@@ -196,7 +205,7 @@ const PARENTS: Record<Level2, readonly Level1[]> = {
   数量指标: ['产出指标'], 质量指标: ['产出指标'], 时效指标: ['产出指标'], 成本指标: ['产出指标', '成本指标'],
   经济效益指标: ['效益指标'], 社会效益指标: ['效益指标'], 生态效益指标: ['效益指标'], 可持续影响指标: ['效益指标'],
   // older national templates put satisfaction under 效益指标 (社会公众或服务对象满意度指标)
-  服务对象满意度指标: ['满意度指标', '效益指标'], 满意度指标: ['满意度指标', '效益指标'], 预算执行率: ['预算执行率指标'],
+  服务对象满意度指标: ['满意度指标', '效益指标'], 满意度指标: ['满意度指标'], 预算执行率: ['预算执行率指标'],
   经济成本指标: ['成本指标'], 社会成本指标: ['成本指标'], 生态环境成本指标: ['成本指标'],
 };
 
