@@ -107,6 +107,7 @@ const INNER_LABELS: readonly string[] = [
  * the level, column and field names at the front of such a run are cells of their own.
  */
 export function splitLeadingLabels(token: string): string[] {
+  if (parseTitle(token) !== null) return [token];
   const out: string[] = [];
   let rest = token;
   for (let guard = 0; guard < 6; guard++) {

@@ -109,7 +109,8 @@ function cached<V>(cache: Map<string, V>, key: string, compute: () => V): V {
 export function matchLabel<C extends string>(raw: string, vocabulary: Record<C, readonly string[]>): LabelMatch<C> | null {
   let cache = labelCache.get(vocabulary);
   if (!cache) { cache = new Map(); labelCache.set(vocabulary, cache); }
-  const match = cached(cache, raw, () => computeLabelMatch(raw, vocabulary));
+  // "全年预算数(A)", "执行率(B/A)", "指标值(或计划水平)": the label before a bracketed remark
+  const match = cached(cache, raw, () => computeLabelMatch(raw, vocabulary) ?? (withoutRemark(raw) !== raw ? computeLabelMatch(withoutRemark(raw), vocabulary) : null));
   return match ? { ...match, raw } as LabelMatch<C> : null;
 }
 
@@ -152,10 +153,10 @@ export interface LevelLabel<L extends string> { canonical: L; printed: string; w
 /**
  * A label with a remark in brackets: "数量指标(或建筑规模指标)", "指标值(或计划水平)",
  * "时效指标(工期指标、形象进度指标)" — the remark names alternatives, the label is before it. A
- * bracketed weight ("(40分)") is not a remark.
+ * bracketed weight ("(40分)") or money unit ("(万元)", which names the block's unit) is not a remark.
  */
 export function withoutRemark(raw: string): string {
-  return raw.replace(/[(（](?![\d.\s]*分\s*[)）])[^()（）]{1,24}[)）]/g, '').trim();
+  return raw.replace(/[(（](?![\d.\s]*分\s*[)）])(?!\s*(万元|元|%)\s*[)）])[^()（）]{1,24}[)）]/g, '').trim();
 }
 
 function matchLevel<L extends string>(raw: string, names: readonly L[], aliases: Record<string, L>): LevelLabel<L> | null {
