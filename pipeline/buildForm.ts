@@ -429,6 +429,18 @@ function splitTargetText(fields: AlignedRow['fields']): string {
   return `${op}${target}${unit}`;
 }
 
+/** A template's fill-in hint left in a name: "(≥**元/人·月)", "(≥××%)". */
+const FILL_IN_HINT = /[(（][^()（）]*(\*\*|××|ＸＸ|XX)[^()（）]*[)）]/g;
+
+function withoutFillInHint(text: string): string {
+  return text.replace(FILL_IN_HINT, '').trim();
+}
+
+function fillInHint(text: string | undefined): Repair[] {
+  if (!text || withoutFillInHint(text) === text.trim()) return [];
+  return [{ rule: 'fill_in_hint_removed', before: text, after: withoutFillInHint(text), confidence: 0.97 }];
+}
+
 /** Repairs the extractor made to how a row was read (rows rebuilt from cell order), once each. */
 function extractorRepairs(row: AlignedRow): Repair[] {
   const cells = [row.level1Cell, row.level2Cell, ...Object.values(row.fields)].filter((c): c is RowCell => c !== null && c !== undefined);
@@ -450,7 +462,7 @@ function finishIndicators(draft: FormDraft): void {
       continue;
     }
     seen.set(fingerprint, i);
-    const name = indicatorField(draft, `${p}.name`, r.row.fields.name, shift);
+    const name = indicatorField(draft, `${p}.name`, r.row.fields.name, [...shift, ...fillInHint(r.row.fields.name?.text)]);
     const levelConfidence = r.levelRepairs.reduce((c, x) => c * x.confidence, 0.97);
     // a level filled down or read from a rebuilt row is as doubtful as the row's own cells
     const rowRead = extractorRepairs(r.row);
@@ -482,7 +494,7 @@ function finishIndicators(draft: FormDraft): void {
       return cell.text;
     };
     const indicator: Indicator = {
-      level1: r.level1, level1_weight: r.level1Weight, level2: r.level2, name: name.text ? name.text.replace(/\n/g, '') : null,
+      level1: r.level1, level1_weight: r.level1Weight, level2: r.level2, name: name.text ? withoutFillInHint(name.text.replace(/\n/g, '')) : null,
       description: text('description'), target: value('target'), actual: value('actual'),
       weight: number('weight'), score: number('score'), deviation_note: text('deviation_note'), basis: text('basis'),
       confidence: 1,

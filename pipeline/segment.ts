@@ -128,6 +128,8 @@ export function segmentForms(blocks: readonly Block[]): { segments: FormSegment[
         const other = keepOld ? block.text : current.title ?? '';
         if (!keepOld) Object.assign(current, { kind: title.kind, title: title.title, titleLine: block.line, titleBbox: block.bbox });
         current.headerLines.push(headerLine(block, other));
+        const year = YEAR_SUFFIX.exec(bareLine(block.text));
+        if (year) current.headerLines.push(headerLine(block, year[0].trim()));
         continue;
       }
       if (title) {
