@@ -80,7 +80,12 @@ export const FIELD_LABELS = {
 export type FieldLabel = keyof typeof FIELD_LABELS;
 
 /** Older level names → current canonical names (the printed label stays in provenance). */
-const LEVEL1_ALIASES: Record<string, (typeof LEVEL1)[number]> = { 效果指标: '效益指标' };
+const LEVEL1_ALIASES: Record<string, (typeof LEVEL1)[number]> = {
+  效果指标: '效益指标', 项目完成指标: '产出指标', 项目效益指标: '效益指标',
+  // the 部门整体 scoring rubric's groups (contract: 决策, 过程/管理; 产出 and 效益 as usual)
+  决策: '决策指标', 项目决策: '决策指标', 部门决策: '决策指标', 过程: '过程指标', 项目过程: '过程指标', 项目管理: '过程指标', 部门管理: '过程指标',
+  产出: '产出指标', 项目产出: '产出指标', 部门产出: '产出指标', 效益: '效益指标', 项目效益: '效益指标', 部门效益: '效益指标',
+};
 const LEVEL2_ALIASES: Record<string, (typeof LEVEL2)[number]> = {
   环境效益指标: '生态效益指标', 环境效益: '生态效益指标', 生态效益: '生态效益指标',
   经济效益: '经济效益指标', 社会效益: '社会效益指标', 可持续影响: '可持续影响指标',

@@ -7,7 +7,8 @@ import { z } from 'zod';
 
 export const FORM_TYPES = ['self_evaluation', 'performance_target', 'summary'] as const;
 export const SCOPES = ['project', 'department', 'region'] as const;
-export const LEVEL1 = ['产出指标', '效益指标', '满意度指标', '成本指标', '预算执行率指标'] as const;
+/** The contract's level-1 vocabulary; 决策指标 and 过程指标 are the 部门整体 scoring rubric's first two groups. */
+export const LEVEL1 = ['产出指标', '效益指标', '满意度指标', '成本指标', '预算执行率指标', '决策指标', '过程指标'] as const;
 export const LEVEL2 = [
   '数量指标', '质量指标', '时效指标', '成本指标', '经济效益指标', '社会效益指标', '生态效益指标',
   '可持续影响指标', '服务对象满意度指标', '满意度指标', '预算执行率',
