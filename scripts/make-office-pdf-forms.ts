@@ -133,7 +133,10 @@ class SheetWriter {
   row = 1;
 
   /** One cell (1-based column), ruled or not, merged over `cols` × `rows`. */
-  put(col: number, content: string | number | null | { value: ExcelJS.CellValue; numFmt?: string }, opts: { cols?: number; rows?: number; ruled?: boolean; bold?: boolean; center?: boolean; row?: number } = {}): void {
+  put(
+    col: number, content: string | number | null | { value: ExcelJS.CellValue; numFmt?: string },
+    opts: { cols?: number; rows?: number; ruled?: boolean; bold?: boolean; center?: boolean; row?: number } = {},
+  ): void {
     const r = opts.row ?? this.row;
     const cols = opts.cols ?? 1;
     const rows = opts.rows ?? 1;

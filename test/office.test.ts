@@ -17,7 +17,7 @@ import { displayText } from '../extractors/office/displayText.js';
 import { processDocument } from '../pipeline/process.js';
 import { openDatabase, saveDocument } from '../pipeline/sinks/sqlite.js';
 import type { FormRecord } from '../schemas/record.js';
-import { compareRecords } from './compare.js';
+import { compareRecords, expectSampleScore } from './compare.js';
 import { docxParts, part, repeatedPart, xlsxParts, zipOf } from './zipFixtures.js';
 
 const OFFICE = join(import.meta.dirname, '..', 'samples', 'office');
@@ -35,13 +35,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe.each(samples)('office sample %s', (name) => {
   it.skipIf(NEEDS_SOFFICE.test(name) && !soffice)('matches its expected records on at least 98% of fields', async () => {
     const doc = await processDocument(name, sample(name));
-    const expected = readExpected(name);
-    const score = compareRecords(expected, doc.records);
-    console.log(`${name}: ${score.matched}/${score.expected} fields, precision ${(score.precision * 100).toFixed(1)}%, recall ${(score.recall * 100).toFixed(1)}%`);
-    if (score.mismatches.length > 0) console.log(score.mismatches.slice(0, 20).join('\n'));
-    expect(doc.status).toBe('success');
-    expect(score.precision).toBeGreaterThanOrEqual(0.98);
-    expect(score.recall).toBeGreaterThanOrEqual(0.98);
+    expectSampleScore(name, readExpected(name), doc.records, doc.status);
   }, 60_000);
 });
 

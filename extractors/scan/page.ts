@@ -107,7 +107,9 @@ const RULE_INK = 0.3;
  * print less than a point from the rule (a right-aligned "10" read as "1C", a left-aligned
  * "10辆" as "LO辆"); where no white line separates rule and text the full inset is kept.
  */
-export function ruleFreeBox(ink: Uint8Array, width: number, dpi: number, box: { x0: number; y0: number; x1: number; y1: number }, maxInset: number): [number, number, number, number] {
+export function ruleFreeBox(
+  ink: Uint8Array, width: number, dpi: number, box: { x0: number; y0: number; x1: number; y1: number }, maxInset: number,
+): [number, number, number, number] {
   const height = ink.length / width;
   const clearance = Math.max(1, Math.round(0.01 * dpi));
   const share = (horizontal: boolean, at: number, from: number, to: number): number => {
