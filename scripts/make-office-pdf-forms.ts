@@ -200,18 +200,25 @@ const level1Label = (i: FormRecord['indicators'][number]): string => `${i.level1
 // ---------------------------------------------------------------- 项目支出绩效自评表
 
 /** Columns: A caption | B 一级 | C 二级 | D 三级 | E 年度指标值 | F 实际完成值 | G 分值 | H 得分 | I 偏差原因. */
-function selfEvaluationSheet(workbook: ExcelJS.Workbook, name: string, r: FormRecord): void {
+/** A form's sheet up to its header block: title, year, filing unit and money unit, 项目名称, 主管部门 and 实施单位. */
+function startForm(workbook: ExcelJS.Workbook, name: string, r: FormRecord, widths: readonly number[], landscape: boolean, defaultTitle: string): { w: SheetWriter; unit: string } {
   const sheet = workbook.addWorksheet(name);
-  sheet.columns = [10, 11, 14, 26, 14, 14, 8, 8, 22].map((width) => ({ width }));
-  pageSetup(sheet, true);
-  const w = new SheetWriter(sheet, 9);
+  sheet.columns = widths.map((width) => ({ width }));
+  pageSetup(sheet, landscape);
+  const span = widths.length;
+  const w = new SheetWriter(sheet, span);
   const unit = r.amount_unit ?? '万元';
-  w.line(r.title ?? '项目支出绩效自评表', { size: 16, bold: true, center: true });
+  w.line(r.title ?? defaultTitle, { size: 16, bold: true, center: true });
   w.line(`（${r.year}年度）`, { center: true });
   if (r.filing_unit) w.line(`填报单位：${r.filing_unit}`, { right: `单位：${unit}` });
   w.row++;
-  w.put(1, '项目名称', { center: true }); w.put(2, r.project_name, { cols: 8 }); w.row++;
-  w.put(1, '主管部门', { center: true }); w.put(2, r.department, { cols: 3 }); w.put(5, '实施单位', { center: true }); w.put(6, r.implementing_unit, { cols: 4 }); w.row++;
+  w.put(1, '项目名称', { center: true }); w.put(2, r.project_name, { cols: span - 1 }); w.row++;
+  w.put(1, '主管部门', { center: true }); w.put(2, r.department, { cols: 3 }); w.put(5, '实施单位', { center: true }); w.put(6, r.implementing_unit, { cols: span - 5 }); w.row++;
+  return { w, unit };
+}
+
+function selfEvaluationSheet(workbook: ExcelJS.Workbook, name: string, r: FormRecord): void {
+  const { w, unit } = startForm(workbook, name, r, [10, 11, 14, 26, 14, 14, 8, 8, 22], true, '项目支出绩效自评表');
   // the funds block
   const f = r.funds;
   const top = w.row;
@@ -262,17 +269,7 @@ function selfEvaluationSheet(workbook: ExcelJS.Workbook, name: string, r: FormRe
 
 /** Columns: A caption | B 一级 | C 二级 | D 三级 | E 指标值 | F 绩效指标描述 | G 分值 | H 指标值确定依据. */
 function targetSheet(workbook: ExcelJS.Workbook, name: string, r: FormRecord): void {
-  const sheet = workbook.addWorksheet(name);
-  sheet.columns = [10, 11, 14, 24, 14, 20, 8, 16].map((width) => ({ width }));
-  pageSetup(sheet, false);
-  const w = new SheetWriter(sheet, 8);
-  const unit = r.amount_unit ?? '万元';
-  w.line(r.title ?? '项目支出绩效目标表', { size: 16, bold: true, center: true });
-  w.line(`（${r.year}年度）`, { center: true });
-  if (r.filing_unit) w.line(`填报单位：${r.filing_unit}`, { right: `单位：${unit}` });
-  w.row++;
-  w.put(1, '项目名称', { center: true }); w.put(2, r.project_name, { cols: 7 }); w.row++;
-  w.put(1, '主管部门', { center: true }); w.put(2, r.department, { cols: 3 }); w.put(5, '实施单位', { center: true }); w.put(6, r.implementing_unit, { cols: 3 }); w.row++;
+  const { w, unit } = startForm(workbook, name, r, [10, 11, 14, 24, 14, 20, 8, 16], false, '项目支出绩效目标表');
   // the funds block: label | amount rows
   const amount = money(r.funds.adjusted_budget, unit);
   const fundsRows: Array<[string, ReturnType<typeof money>]> = [
