@@ -217,6 +217,20 @@ function startForm(workbook: ExcelJS.Workbook, name: string, r: FormRecord, widt
   return { w, unit };
 }
 
+/**
+ * The indicator block's caption and header row, then the merged 一级指标 and 二级指标 cells over
+ * their rows; returns the first indicator row.
+ */
+function indicatorHeader(w: SheetWriter, rows: FormRecord['indicators'], caption: string, labels: readonly string[]): number {
+  w.put(1, caption, { rows: rows.length + 1, center: true });
+  labels.forEach((label, i) => w.put(2 + i, label, { center: true }));
+  w.row++;
+  const first = w.row;
+  for (const [start, count] of runs(rows, level1Label)) w.put(2, level1Label(rows[start]!), { row: first + start, rows: count, center: true });
+  for (const [start, count] of runs(rows, (i) => `${level1Label(i)}|${i.level2}`)) w.put(3, rows[start]!.level2, { row: first + start, rows: count, center: true });
+  return first;
+}
+
 function selfEvaluationSheet(workbook: ExcelJS.Workbook, name: string, r: FormRecord): void {
   const { w, unit } = startForm(workbook, name, r, [10, 11, 14, 26, 14, 14, 8, 8, 22], true, '项目支出绩效自评表');
   // the funds block
@@ -246,12 +260,7 @@ function selfEvaluationSheet(workbook: ExcelJS.Workbook, name: string, r: FormRe
   w.put(2, r.goal_expected, { cols: 4 }); w.put(6, r.goal_actual, { cols: 4 }); w.row++;
   // indicators
   const rows = r.indicators;
-  w.put(1, '绩效指标', { rows: rows.length + 1, center: true });
-  ['一级指标', '二级指标', '三级指标', '年度指标值', '实际完成值', '分值', '得分', '偏差原因分析及改进措施'].forEach((label, i) => w.put(2 + i, label, { center: true }));
-  w.row++;
-  const first = w.row;
-  for (const [start, count] of runs(rows, level1Label)) w.put(2, level1Label(rows[start]!), { row: first + start, rows: count, center: true });
-  for (const [start, count] of runs(rows, (i) => `${level1Label(i)}|${i.level2}`)) w.put(3, rows[start]!.level2, { row: first + start, rows: count, center: true });
+  const first = indicatorHeader(w, rows, '绩效指标', ['一级指标', '二级指标', '三级指标', '年度指标值', '实际完成值', '分值', '得分', '偏差原因分析及改进措施']);
   rows.forEach((i, k) => {
     w.row = first + k;
     w.fit([{ text: i.name ?? '', width: 26 }, { text: i.target?.raw ?? '', width: 14 }, { text: i.actual?.raw ?? '', width: 14 }, { text: i.deviation_note ?? '', width: 22 }]);
@@ -288,12 +297,7 @@ function targetSheet(workbook: ExcelJS.Workbook, name: string, r: FormRecord): v
   w.put(2, r.goal_expected, { cols: 3 }); w.put(5, r.goal_expected, { cols: 4 }); w.row++;
   // indicators
   const rows = r.indicators;
-  w.put(1, '年度绩效指标', { rows: rows.length + 1, center: true });
-  ['一级指标', '二级指标', '三级指标', '指标值', '绩效指标描述', '分值', '指标值确定依据'].forEach((label, i) => w.put(2 + i, label, { center: true }));
-  w.row++;
-  const first = w.row;
-  for (const [start, count] of runs(rows, level1Label)) w.put(2, level1Label(rows[start]!), { row: first + start, rows: count, center: true });
-  for (const [start, count] of runs(rows, (i) => `${level1Label(i)}|${i.level2}`)) w.put(3, rows[start]!.level2, { row: first + start, rows: count, center: true });
+  const first = indicatorHeader(w, rows, '年度绩效指标', ['一级指标', '二级指标', '三级指标', '指标值', '绩效指标描述', '分值', '指标值确定依据']);
   rows.forEach((i, k) => {
     w.row = first + k;
     w.fit([{ text: i.name ?? '', width: 24 }, { text: i.description ?? '', width: 20 }, { text: i.basis ?? '', width: 16 }]);
@@ -306,6 +310,17 @@ function targetSheet(workbook: ExcelJS.Workbook, name: string, r: FormRecord): v
 // ---------------------------------------------------------------- 部门预算 tables (not forms)
 
 /** Ordinary budget tables before the forms, as a 部门预算 workbook holds them: made-up numbers. */
+/** A budget table's sheet (科目编码 | 科目名称 | three amounts) with its title and money unit. */
+function budgetSheet(workbook: ExcelJS.Workbook, name: string, title: string): SheetWriter {
+  const sheet = workbook.addWorksheet(name);
+  sheet.columns = [12, 34, 14, 14, 14].map((width) => ({ width }));
+  pageSetup(sheet, false);
+  const w = new SheetWriter(sheet, 5);
+  w.line(title, { size: 16, bold: true, center: true });
+  w.line('', { right: '单位：万元' });
+  return w;
+}
+
 function budgetSheets(workbook: ExcelJS.Workbook): void {
   const totals = workbook.addWorksheet('收支总表');
   totals.columns = [30, 16, 30, 16].map((width) => ({ width }));
@@ -320,12 +335,7 @@ function budgetSheets(workbook: ExcelJS.Workbook): void {
   income.forEach(([a, x], k) => { w.put(1, a); w.put(2, { value: x, numFmt: '0.00' }); w.put(3, spend[k]![0]); w.put(4, { value: spend[k]![1], numFmt: '0.00' }); w.row++; });
   w.put(1, '本年收入合计', { center: true }); w.put(2, { value: 1657.24, numFmt: '0.00' }); w.put(3, '本年支出合计', { center: true }); w.put(4, { value: 1657.24, numFmt: '0.00' }); w.row++;
 
-  const fiscal = workbook.addWorksheet('财政拨款支出表');
-  fiscal.columns = [12, 34, 14, 14, 14].map((width) => ({ width }));
-  pageSetup(fiscal, false);
-  w = new SheetWriter(fiscal, 5);
-  w.line('一般公共预算财政拨款支出表', { size: 16, bold: true, center: true });
-  w.line('', { right: '单位：万元' });
+  w = budgetSheet(workbook, '财政拨款支出表', '一般公共预算财政拨款支出表');
   ['科目编码', '科目名称', '合计', '基本支出', '项目支出'].forEach((t, i) => w.put(i + 1, t, { center: true })); w.row++;
   const lines = [
     ['201', '一般公共服务支出', 402.33, 350.1], ['20101', '人大事务', 52.4, 48.2], ['2010101', '行政运行', 48.2, 48.2],
@@ -338,12 +348,7 @@ function budgetSheets(workbook: ExcelJS.Workbook): void {
   }
   w.put(1, '合    计', { cols: 2, center: true }); w.put(3, { value: 1657.24, numFmt: '0.00' }); w.put(4, { value: 1388.22, numFmt: '0.00' }); w.put(5, { value: 269.02, numFmt: '0.00' }); w.row++;
 
-  const fund = workbook.addWorksheet('政府性基金支出表');
-  fund.columns = [12, 34, 14, 14, 14].map((width) => ({ width }));
-  pageSetup(fund, false);
-  w = new SheetWriter(fund, 5);
-  w.line('政府性基金预算支出表', { size: 16, bold: true, center: true });
-  w.line('', { right: '单位：万元' });
+  w = budgetSheet(workbook, '政府性基金支出表', '政府性基金预算支出表');
   ['科目编码', '科目名称', '本年政府性基金预算支出', '基本支出', '项目支出'].forEach((t, i) => w.put(i + 1, t, { center: true })); w.row++;
   for (const [code, name, total] of [['212', '城乡社区支出', 86.2], ['21208', '国有土地使用权出让收入安排的支出', 86.2], ['2120803', '城市建设支出', 86.2]] as const) {
     w.put(1, code); w.put(2, name); w.put(3, { value: total, numFmt: '0.00' }); w.put(4, { value: 0, numFmt: '0.00' }); w.put(5, { value: total, numFmt: '0.00' }); w.row++;
