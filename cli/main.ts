@@ -15,6 +15,7 @@ import { listCorrections } from '../pipeline/sinks/corrections.js';
 import { rescoreDatabase, saveCorrection } from '../pipeline/store.js';
 import { type DocumentResult, collectInputs, runBatch } from '../pipeline/batch.js';
 import { toCsv, toJsonl } from '../pipeline/export.js';
+import { writeXlsx } from '../pipeline/exportXlsx.js';
 import { stringify } from 'csv-stringify/sync';
 import { type Db, DatabaseRefused, loadProvenance, loadRecords, openDatabase, VIEW_NAMES, viewRows } from '../pipeline/sinks/sqlite.js';
 import { DEFAULT_OCR_ENGINE, OCR_ENGINES, type OcrEngineName } from '../extractors/scan/ocr.js';
@@ -102,9 +103,27 @@ async function ingest(paths: string[], opts: IngestOptions): Promise<void> {
   if (failed > 0) process.exitCode = 1;
 }
 
-function exportRecords(opts: { db: string; format: 'jsonl' | 'csv'; out?: string; view?: ViewName; provenance: boolean }): void {
+async function exportRecords(opts: { db: string; format: 'jsonl' | 'csv' | 'xlsx'; out?: string; view?: ViewName; provenance: boolean }): Promise<void> {
+  if (opts.format === 'xlsx' && !opts.out) {
+    process.stderr.write('ziping: --format xlsx needs --out <file.xlsx> (a workbook is not written to stdout)\n');
+    process.exitCode = 2;
+    return;
+  }
   const db = open(opts.db);
   if (!db) return;
+  if (opts.format === 'xlsx' && opts.out) {
+    // one sheet per analyst view (only the --view one when given)
+    try {
+      const summary = await writeXlsx(db, opts.out, { views: opts.view ? [opts.view] : undefined });
+      process.stderr.write(`xlsx: ${summary.sheets.map((s) => `${s.name} ${s.rows} rows`).join(', ')} → ${summary.file}\n`);
+    } catch (error) {
+      process.stderr.write(`ziping: cannot write ${opts.out}: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+    } finally {
+      db.close();
+    }
+    return;
+  }
   let text: string;
   if (opts.view) text = stringify(viewRows(db, opts.view), { header: true, bom: true });
   else if (opts.format === 'csv') text = toCsv(loadRecords(db));
@@ -213,12 +232,12 @@ export function buildProgram(): Command {
     .option('--quiet', 'print nothing but errors', false)
     .option('--json', 'one JSON line per document on stdout', false)
     .action(ingest);
-  program.command('export').description('print every stored form as JSON Lines or CSV (one row per indicator)')
+  program.command('export').description('print every stored form as JSON Lines or CSV (one row per indicator), or write an Excel workbook of the analyst views')
     .option('--db <path>', 'SQLite database to read', 'ziping.sqlite')
-    .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'))
+    .addOption(new Option('--format <format>', 'output format (xlsx: a sheet per analyst view, needs --out)').choices(['jsonl', 'csv', 'xlsx']).default('jsonl'))
     .option('--out <file>', 'write to a file instead of stdout')
     .option('--provenance', 'JSON Lines: add each field\'s provenance (raw text, page, box, repairs, corrected)', false)
-    .addOption(new Option('--view <name>', 'write an analyst view as CSV instead of the records').choices([...VIEW_NAMES]))
+    .addOption(new Option('--view <name>', 'write an analyst view as CSV instead of the records (with xlsx: only its sheet)').choices([...VIEW_NAMES]))
     .action(exportRecords);
   const corrections = program.command('corrections').description('reviewer corrections: apply a file, list the audit trail');
   corrections.command('apply').description('apply a corrections JSON file (downloaded from the report); stale ones are reported as conflicts')
