@@ -1,11 +1,14 @@
 /**
  * The review report: one self-contained HTML page (inline CSS, JS and SVG; no network) with an
  * overview and one section per form that needs review (or carries a reviewer's correction), listing each doubtful field with its
- * printed text (and the page crop for PDFs), the value read, the repairs, the confidence and its
- * source. Every document string is escaped; the page only ever shows it as text.
+ * printed text (the page crop for PDFs and scans; for a cell of a workbook, Word or web-page table,
+ * the cells around it), the value read, the repairs, the confidence and its source. Every document
+ * string is escaped; the page only ever shows it as text.
  */
 import { existsSync } from 'node:fs';
+import { columnLetters, parseCellAddress } from '../extractors/office/sheetBlocks.js';
 import { FormRecord } from '../schemas/record.js';
+import { cellWindow, type CellWindow } from './cellWindow.js';
 import { fieldText } from './corrections.js';
 import { PageCropper } from './pageImages.js';
 import type { Db } from './sinks/sqlite.js';
@@ -35,6 +38,8 @@ interface FormRow { id: string; document_sha256: string; record_json: string; ne
 interface ProvenanceRow {
   form_id: string; field: string; raw: string | null; page: number | null; line: number | null; table_index: number | null; row_index: number | null;
   col_index: number | null; bbox_json: string | null; repairs_json: string; confidence: number; corrected: number;
+  /** a workbook cell's sheet and address (`Sheet1!C7`); null for other inputs */
+  sheet: string | null; address: string | null;
 }
 /** One row of the `findings` table: every finding of every stage, the only place the report reads them from. */
 interface IssueRow { form_id: string; rule: string; field: string; kind: string; severity: string; expected: string | null; found: string | null; detail: string; stage: string }
@@ -72,7 +77,7 @@ function repairsText(json: string): string {
 }
 
 function sourceText(p: ProvenanceRow): string {
-  const parts = [p.page !== null ? `page ${p.page}` : null, p.line !== null ? `line ${p.line}` : null,
+  const parts = [p.address, p.page !== null ? `page ${p.page}` : null, p.line !== null ? `line ${p.line}` : null,
     p.table_index !== null ? `table ${p.table_index}, row ${p.row_index ?? '?'}, col ${p.col_index ?? '?'}` : null];
   return esc(parts.filter(Boolean).join(' · ') || '—');
 }
@@ -88,17 +93,90 @@ function findingLine(i: IssueRow): string {
   return `<div class="issue ${esc(i.severity)}" data-rule="${esc(i.rule)}" data-stage="${esc(i.stage)}"><code>${esc(i.field)}</code> ${esc(i.rule)}${i.stage === 'build' ? '' : ` <span class="muted">(${esc(i.stage)})</span>`}: ${esc(i.detail)}</div>`;
 }
 
-async function fieldRow(p: ProvenanceRow, record: FormRecord, doc: DocumentRow, issues: readonly IssueRow[], cropper: PageCropper | null): Promise<string> {
+/** A stored table's cells by document and table index, each read once (a field's neighbourhood comes from them). */
+type TableCells = (sha256: string, tableIndex: number) => string[][] | null;
+
+function tableReader(db: Db): TableCells {
+  const select = db.prepare('SELECT cells_json FROM tables WHERE document_sha256 = ? AND table_index = ?').pluck();
+  const cache = new Map<string, string[][] | null>();
+  return (sha256, tableIndex) => {
+    const key = `${sha256}#${tableIndex}`;
+    if (!cache.has(key)) {
+      const json = select.get(sha256, tableIndex) as string | undefined;
+      cache.set(key, json === undefined ? null : (JSON.parse(json) as string[][]));
+    }
+    return cache.get(key)!;
+  };
+}
+
+/** What a workbook table's rows and columns are called on its sheet (`7`, `C`). */
+interface GridLabels { rows: Map<number, string>; cols: Map<number, string> }
+
+/**
+ * Given every field's provenance and each form's document, return each workbook table's sheet row
+ * numbers and column letters, as far as its fields' stored addresses tell them (a table skips hidden
+ * rows and columns, so they are read off the addresses, never counted from one cell).
+ */
+function sheetLabels(provenance: readonly ProvenanceRow[], documentOf: ReadonlyMap<string, string>): Map<string, GridLabels> {
+  const labels = new Map<string, GridLabels>();
+  for (const p of provenance) {
+    if (p.address === null || p.table_index === null || p.row_index === null || p.col_index === null) continue;
+    const cell = parseCellAddress(p.address);
+    const sha = documentOf.get(p.form_id);
+    if (!cell || !sha) continue;
+    const key = `${sha}#${p.table_index}`;
+    const table = labels.get(key) ?? { rows: new Map(), cols: new Map() };
+    if (!table.rows.has(p.row_index)) table.rows.set(p.row_index, String(cell.row));
+    if (!table.cols.has(p.col_index)) table.cols.set(p.col_index, columnLetters(cell.col));
+    labels.set(key, table);
+  }
+  return labels;
+}
+
+/** Characters of a neighbouring cell shown; the whole text is its tooltip. */
+const NEIGHBOUR_CHARS = 40;
+
+/** A window of a stored table as a small HTML table, the field's cell marked; text only, all escaped. */
+function neighbourhoodTable(window: CellWindow, labels: GridLabels | undefined, caption: string): string {
+  const colHead = (c: number): string => (labels ? labels.cols.get(c) ?? '' : String(c));
+  const rowHead = (r: number): string => (labels ? labels.rows.get(r) ?? '' : String(r));
+  const cell = (text: string, r: number, c: number): string => {
+    if (r === window.row && c === window.col) return `<td class="target">${esc(text)}</td>`;
+    const short = text.length > NEIGHBOUR_CHARS ? `${text.slice(0, NEIGHBOUR_CHARS)}…` : text;
+    return `<td${short === text ? '' : ` title="${esc(text)}"`}>${esc(short)}</td>`;
+  };
+  const head = `<tr><th></th>${window.cols.map((c) => `<th>${esc(colHead(c))}</th>`).join('')}</tr>`;
+  const body = window.rows.map((r, i) => `<tr><th>${esc(rowHead(r))}</th>${window.cells[i]!.map((text, j) => cell(text, r, window.cols[j]!)).join('')}</tr>`);
+  return `<table class="grid"><caption>${esc(caption)}</caption><thead>${head}</thead><tbody>${body.join('')}</tbody></table>`;
+}
+
+/** The cells around a field's table cell, for a field with no page to crop; '' when it has no table cell. */
+function neighbourhood(p: ProvenanceRow, doc: DocumentRow, tables: TableCells, labels: ReadonlyMap<string, GridLabels>): string {
+  if (p.table_index === null || p.row_index === null || p.col_index === null) return '';
+  const cells = tables(doc.sha256, p.table_index);
+  const window = cells && cellWindow(cells, p.row_index, p.col_index);
+  if (!window) return '';
+  const caption = p.address ?? `table ${p.table_index}, row ${p.row_index}, col ${p.col_index}`;
+  return neighbourhoodTable(window, p.address !== null ? labels.get(`${doc.sha256}#${p.table_index}`) : undefined, caption);
+}
+
+/** How a field's printed text is shown beside its value: a page crop, else the cells around its table cell. */
+interface Printed { cropper: PageCropper | null; tables: TableCells; labels: ReadonlyMap<string, GridLabels> }
+
+async function fieldRow(p: ProvenanceRow, record: FormRecord, doc: DocumentRow, issues: readonly IssueRow[], printed: Printed): Promise<string> {
+  const { cropper } = printed;
   let value: string | null = null;
   try { value = fieldText(record, p.field); } catch { value = null; }
   const bbox = p.bbox_json ? (JSON.parse(p.bbox_json) as number[]) : null;
   const pictured = doc.kind === 'pdf' || doc.kind === 'image';
   const scanned = doc.kind === 'image' || (JSON.parse(p.repairs_json) as Array<{ rule: string }>).some((r) => r.rule === 'ocr');
   const image = cropper && pictured && p.page !== null && bbox && existsSync(doc.path) ? await cropper.crop(doc.path, p.page, bbox, doc.kind === 'image' ? 'image' : 'pdf', scanned) : null;
+  // no page to show (a workbook, Word or web-page cell, OCR text, a PDF that moved): the cells around it
+  const around = image ? '' : neighbourhood(p, doc, printed.tables, printed.labels);
   const fieldIssues = issues.filter((i) => i.field === p.field);
   return `<tr class="field${fieldIssues.length ? ' inconsistent' : ''}" data-form="${esc(record.id)}" data-field="${esc(p.field)}" data-old="${esc(value ?? '')}" data-null="${value === null ? '1' : '0'}">
 <td><code>${esc(p.field)}</code>${p.corrected ? ' <span class="tag">corrected</span>' : ''}${fieldIssues.map((i) => `<div class="issue ${esc(i.severity)}">${esc(i.detail)}</div>`).join('')}</td>
-<td class="printed">${image ? `<img alt="printed cell" src="${image}"><br>` : ''}<span class="raw">${esc(p.raw ?? '')}</span></td>
+<td class="printed">${image ? `<img alt="printed cell" src="${image}"><br>` : around}<span class="raw">${esc(p.raw ?? '')}</span></td>
 <td><input class="value" type="text" value="${esc(value ?? '')}" aria-label="corrected value of ${esc(p.field)}"><span class="status"></span></td>
 <td>${repairsText(p.repairs_json)}</td>
 <td class="${p.confidence < REVIEW_THRESHOLD ? 'low' : ''}">${p.confidence.toFixed(3)}</td>
@@ -112,6 +190,9 @@ table{border-collapse:collapse;width:100%} th,td{border:1px solid #ddd;padding:4
 th{background:#f4f4f4} .muted{color:#888} .low{color:#b00;font-weight:600} .tag{background:#2a7;color:#fff;border-radius:3px;padding:0 4px;font-size:12px}
 .issue{margin:2px 0;padding:2px 6px;border-left:4px solid #e90;background:#fff6e0} .issue.error{border-color:#d33;background:#fde8e8}
 tr.inconsistent td:first-child{border-left:4px solid #d33} .printed img{max-width:360px;border:1px solid #ccc}
+table.grid{width:auto;font-size:12px;margin-bottom:4px} table.grid caption{text-align:left;color:#888;font-size:11px}
+table.grid td{white-space:pre-line;max-width:14em;color:#666} table.grid th{font-weight:400;color:#888;padding:1px 4px}
+table.grid td.target{outline:2px solid #d33;outline-offset:-2px;background:#fde8e8;color:#222}
 .chart{width:100%;max-width:640px;font-size:10px} .chart .bar{fill:#4a7fc1} .chart .bar.low{fill:#d9534f} .chart .file{font-size:10px}
 input.value{width:100%;box-sizing:border-box;font:inherit} input.value.changed{background:#fffbd0}
 .toolbar{position:sticky;top:0;background:#fff;padding:8px 0;border-bottom:1px solid #ccc;display:flex;gap:8px;align-items:center;flex-wrap:wrap}
@@ -171,7 +252,11 @@ export async function buildReport(db: Db, options: ReportOptions = {}): Promise<
   for (const f of forms) if (f.needs_review) reviewPerDoc.set(f.document_sha256, (reviewPerDoc.get(f.document_sha256) ?? 0) + 1);
   const kinds = new Map<string, number>();
   for (const i of issues) kinds.set(i.rule, (kinds.get(i.rule) ?? 0) + 1);
-  const cropper = options.images === false ? null : new PageCropper();
+  const printed: Printed = {
+    cropper: options.images === false ? null : new PageCropper(),
+    tables: tableReader(db),
+    labels: sheetLabels(provenance, new Map(forms.map((f) => [f.id, f.document_sha256]))),
+  };
 
   const sections: string[] = [];
   let doubtfulFields = 0;
@@ -185,7 +270,7 @@ export async function buildReport(db: Db, options: ReportOptions = {}): Promise<
     const fields = doubtful(provenanceOf.get(form.id) ?? [], formIssues);
     doubtfulFields += fields.length;
     const rows = [];
-    for (const p of fields) rows.push(await fieldRow(p, record, doc, formIssues, cropper));
+    for (const p of fields) rows.push(await fieldRow(p, record, doc, formIssues, printed));
     sections.push(`<section class="form" id="form-${esc(form.id.replace(/[^a-z0-9]/gi, '-'))}">
 <h2>${esc(record.project_name ?? record.title ?? '(untitled form)')}</h2>
 <p class="muted">${esc(doc.file)} · form ${record.source.form_index + 1}${record.source.page !== null ? ` · page ${record.source.page}` : ''} · ${esc(record.form_type)} · confidence ${form.confidence}</p>

@@ -42,6 +42,14 @@ export function cellAddress(sheet: string, row: number, col: number): string {
   return `${name}!${columnLetters(col)}${row}`;
 }
 
+/** `Sheet1!C7` / `'My sheet'!$C$7` → the cell's row and column numbers (1-based), or null when it is no cell address. */
+export function parseCellAddress(address: string): { row: number; col: number } | null {
+  const m = /!\$?([A-Z]{1,3})\$?(\d+)$/.exec(address);
+  if (!m) return null;
+  const col = [...m[1]!].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
+  return { row: Number(m[2]), col };
+}
+
 type RowRole = 'empty' | 'table' | 'text';
 
 /** Given a grid, return each row's role (see the module comment). */
