@@ -3,7 +3,8 @@
  * WPS .et binaries converted to .xlsx by LibreOffice first. Every visible sheet in order; hidden
  * sheets, rows and columns are skipped and reported. Cells give their displayed text (number
  * formats applied, formulas by their cached value), merged ranges are spans, and every cell's
- * origin names its sheet and address (`Sheet1!C7`).
+ * origin names its sheet and address (`Sheet1!C7`). A sheet longer than any form is cut before
+ * exceljs builds it (`office/sheetRows.ts`), so memory stays bounded whatever the file holds.
  */
 import ExcelJS from 'exceljs';
 import type { Block } from '../schemas/document.js';
@@ -11,11 +12,18 @@ import { numberTables } from '../pipeline/detectTables.js';
 import { checkZip, sniffOffice, type ZipEntry } from './office/container.js';
 import { displayText } from './office/displayText.js';
 import { convertWithLibreOffice } from './office/libreoffice.js';
+import { capSheetRows, type CutSheet } from './office/sheetRows.js';
 import { gridToBlocks, type GridCell, type SheetGrid } from './office/sheetBlocks.js';
 import { type Extraction, type Extractor, InputError } from './types.js';
 
 /** A sheet with more cells than this (rows × columns in use) is skipped: no form is that large. @default 500 000 */
 export const MAX_SHEET_CELLS = 500_000;
+/**
+ * Rows read from one sheet; later rows are left out, with a warning. A form is a few dozen rows and a
+ * sheet of forms a few thousand; a sheet of 100,000 rows is a data dump, and exceljs would hold all
+ * of it. @default 10 000
+ */
+export const MAX_SHEET_ROWS = 10_000;
 
 const SPREADSHEET_NAME = /\.(xlsx|xlsm|xltx|xltm|xlsb|xls|xlt|et|ett)$/i;
 
@@ -59,13 +67,19 @@ function sheetGrids(workbook: ExcelJS.Workbook): { grids: SheetGrid[]; warnings:
 /** Given an .xlsx's bytes (already checked against the zip-bomb guard), return its blocks. */
 export async function readWorkbook(bytes: Uint8Array, path: string, entries: readonly ZipEntry[]): Promise<Extraction> {
   const workbook = new ExcelJS.Workbook();
+  let cut: CutSheet[];
   try {
+    const capped = await capSheetRows(bytes, entries, { maxRows: MAX_SHEET_ROWS, maxCells: MAX_SHEET_CELLS });
+    cut = capped.cut;
     // exceljs's types predate Node's generic Buffer; the bytes are passed as they are
-    await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ExcelJS.Buffer);
+    await workbook.xlsx.load(Buffer.from(capped.bytes.buffer, capped.bytes.byteOffset, capped.bytes.byteLength) as unknown as ExcelJS.Buffer);
   } catch (error) {
     throw new InputError(path, `damaged workbook: ${(error as Error).message}`);
   }
   const { grids, warnings } = sheetGrids(workbook);
+  for (const c of cut) {
+    warnings.unshift(`sheet "${c.sheet}": only rows 1–${c.keptRows} of ${c.rows} read (a sheet that long is no form; the rest is left out to bound memory)`);
+  }
   if (entries.some((e) => /vbaProject\.bin$/i.test(e.name))) warnings.push('the workbook holds macros: they were not run');
   const blocks: Block[] = [];
   let line = 1;

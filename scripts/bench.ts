@@ -4,10 +4,14 @@
  *   OCR text: N forms (project names and amounts varied per copy) — forms per second;
  *   PDF text layer: one 200-page multi-form PDF assembled from the sample PDFs — pages per second.
  *   OCR text again over 2,000 files — to show memory stays bounded on long batches.
+ *   office attachments: the .xlsx, .docx and web-page samples copied to OFFICE_FILES files, read
+ *   from their own cells — forms per second, and the ratio to the OCR-text rate of the same run;
+ *   the .xls sample through LibreOffice (seconds per file); and a workbook with a 100,000-row
+ *   sheet (peak memory: the sheet is cut before exceljs builds it).
  *   scans: 12 pages at 300 dpi through the OCR path, each engine with 1 and 2 workers, and through
  *   Debian's native tesseract CLI (whole page) as the reference, when it is installed; and each
  *   engine's share of fields right on the scanned samples (what picks the default engine).
- * Usage: npm run bench [-- --forms 10000 --pages 200 --scan-pages 12]
+ * Usage: npm run bench [-- --forms 10000 --pages 200 --scan-pages 12 --office-files 300]
  */
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -28,6 +32,8 @@ const argPages = process.argv.indexOf('--pages');
 const TARGET_PAGES = argPages > 0 ? Number(process.argv[argPages + 1]) : 200;
 const argScans = process.argv.indexOf('--scan-pages');
 const SCAN_PAGES = argScans > 0 ? Number(process.argv[argScans + 1]) : 12;
+const argOffice = process.argv.indexOf('--office-files');
+const OFFICE_FILES = argOffice > 0 ? Number(process.argv[argOffice + 1]) : 300;
 
 type Row = Record<string, string | number>;
 
@@ -89,6 +95,56 @@ async function benchOcrText(targetForms: number, minFiles = 0): Promise<Row> {
     throughput: `${round(forms / seconds)} forms/s`, sqlite_rows_per_s: round((forms + indicators + provenance) / seconds),
     peak_rss_mb: peakRssMb, target: '2000 forms/s', ratio_to_target: round(forms / seconds / 2000),
   };
+}
+
+/** Run a batch over `files` into a fresh database in `dir`; the forms stored, wall time and peak RSS. */
+async function batchOf(dir: string, files: string[], concurrency: number): Promise<{ forms: number; seconds: number; peakRssMb: number }> {
+  const db = openDatabase(join(dir, 'bench.sqlite'));
+  const { value: results, seconds, peakRssMb } = await measured(() => runBatch(db, files, { concurrency, force: true }));
+  db.close();
+  return { forms: results.reduce((n, r) => n + r.forms, 0), seconds, peakRssMb };
+}
+
+/**
+ * Office attachments: copies of the .xlsx, .docx and web-page samples (read by exceljs, mammoth and
+ * htmlparser2 in process), the .xls sample (converted by LibreOffice first, so a few copies), and one
+ * workbook whose second sheet has 100,000 rows. `ocrFormsPerSecond` is this run's OCR-text rate.
+ */
+async function benchOffice(ocrFormsPerSecond: number): Promise<Row[]> {
+  const sampleDir = join(ROOT, 'samples', 'office');
+  const inProcess = readdirSync(sampleDir).filter((f) => /\.(xlsx|docx|html)$/.test(f)).sort();
+  const dir = mkdtempSync(join(tmpdir(), 'ziping-bench-'));
+  const copies = (names: string[], count: number): string[] => Array.from({ length: count }, (_, i) => {
+    const name = names[i % names.length]!;
+    const path = join(dir, `${i}_${name}`);
+    writeFileSync(path, readFileSync(join(sampleDir, name)));
+    return path;
+  });
+  const office = await batchOf(dir, copies(inProcess, OFFICE_FILES), 2);
+  const rows: Row[] = [{
+    path: 'office (.xlsx, .docx, .html)', items: `${office.forms} forms`, files: OFFICE_FILES, wall_s: round(office.seconds),
+    throughput: `${round(office.forms / office.seconds)} forms/s`, sqlite_rows_per_s: '', peak_rss_mb: office.peakRssMb,
+    target: 'reference: ocr_text forms/s', ratio_to_target: round(office.forms / office.seconds / ocrFormsPerSecond),
+  }];
+  const probe = spawnSync('soffice', ['--version']);
+  if (probe.status === 0) {
+    const count = 4;
+    const legacy = await batchOf(mkdtempSync(join(dir, 'xls-')), copies(['self_eval_binary.xls'], count), 1);
+    rows.push({
+      path: 'office (.xls via LibreOffice)', items: `${legacy.forms} forms`, files: count, wall_s: round(legacy.seconds),
+      throughput: `${round(legacy.seconds / count)} s/file`, sqlite_rows_per_s: '', peak_rss_mb: legacy.peakRssMb, target: '', ratio_to_target: '',
+    });
+  }
+  const { writeLongWorkbook } = await import('../test/longWorkbook.js');
+  const long = join(dir, 'long.xlsx');
+  await writeLongWorkbook(long, join(sampleDir, 'self_eval_workbook.xlsx'));
+  const big = await batchOf(mkdtempSync(join(dir, 'long-')), [long], 1);
+  rows.push({
+    path: 'office (100,000-row sheet)', items: `${big.forms} forms`, files: 1, wall_s: round(big.seconds),
+    throughput: '', sqlite_rows_per_s: '', peak_rss_mb: big.peakRssMb, target: 'bounded memory', ratio_to_target: '',
+  });
+  rmSync(dir, { recursive: true, force: true });
+  return rows;
 }
 
 /** One PDF of TARGET_PAGES pages: the sample PDFs' pages repeated in order. */
@@ -193,7 +249,9 @@ async function benchScans(): Promise<Row[]> {
 
 async function main(): Promise<void> {
   // the second OCR-text run checks memory stays bounded over 2,000 files (the batch streams)
-  const rows = [await benchOcrText(TARGET_FORMS), await benchOcrText(0, 2000), await benchPdf(), ...(await benchScans())];
+  const ocrText = await benchOcrText(TARGET_FORMS);
+  const ocrFormsPerSecond = Number.parseFloat(String(ocrText.throughput));
+  const rows = [ocrText, await benchOcrText(0, 2000), ...(await benchOffice(ocrFormsPerSecond)), await benchPdf(), ...(await benchScans())];
   const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version };
   console.table(rows);
   console.log(`machine: ${machine.cpus} × ${machine.cpu}, ${machine.memory_gb} GiB, Node ${machine.node}`);
