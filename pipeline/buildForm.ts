@@ -66,7 +66,9 @@ class FormDraft {
   /** Set a text field once; a later different value is reported, not silently overwritten. */
   setText(field: 'project_name' | 'project_code' | 'department' | 'implementing_unit' | 'filing_unit' | 'goal_expected' | 'goal_actual' | 'problems' | 'title', text: string | null, origin: Origin | null, repairs: Repair[]): void {
     if (text === null || text.trim() === '') return;
-    let value = text.trim();
+    // a label cut from its value leaves the colon behind (":襄阳市中心医院")
+    let value = text.trim().replace(/^[:：]\s*/, '');
+    if (value === '') return;
     const fieldRepairs = [...repairs];
     if (field === 'project_code' && /\s/.test(value)) {
       fieldRepairs.push({ rule: 'spaces_removed_from_code', before: value, after: value.replace(/\s/g, ''), confidence: 0.97 });
@@ -168,7 +170,7 @@ function readYear(texts: readonly string[]): number | null {
 }
 
 /** Fields on one printed line are apart by wide spaces, or run together before the next label. */
-const FIELD_SEPARATOR = /\s{2,}|\t|(?=(?:填报单位|金额单位|填报人|联系电话|联系人|项目编码|主管部门)\s*[:：])/;
+const FIELD_SEPARATOR = /\s{2,}|\t|(?=(?:填报单位|金额单位|填报人|填表人|联系电话|联系人|项目编码|主管部门|填报日期|单位名称)\s*[:：])/;
 
 function readHeaderLines(draft: FormDraft, segment: FormSegment): void {
   // the title, then lines that state the year (年度, a bare "(2023年)", a heading repeating the title);

@@ -85,7 +85,9 @@ function spacedRow(line: string): boolean {
   const words = line.trim().split(/\s+/);
   if (words.length < 2) return false;
   const known = words.filter((w) => isWordOfForm(w) || isValueLike(w)).length;
-  return known >= 2 && known >= words.length * 0.3;
+  // "时效指标 项目实施时间 2021年1月-12月": a row that opens with a level name
+  const opensWithLevel = (isLevel1(words[0]!) || isLevel2(words[0]!)) && words.length <= 6;
+  return (known >= 2 && known >= words.length * 0.3) || opensWithLevel;
 }
 
 /** Level and column names long enough to be cut off the front of a run-together cell. */
@@ -187,6 +189,8 @@ export function tokensOf(lines: readonly string[]): string[] {
     if (prev !== undefined && LIST_ITEM.test(token) && LIST_ITEM.test(prev)) merged[merged.length - 1] = `${prev}\n${token}`;
     // a level name printed twice in a row fills two parallel columns (长期 | 年度) of one row
     else if (prev !== undefined && token === prev && (isLevel1(token) || isLevel2(token))) continue;
+    // a label wrapped in its cell: "项目完成" / "指标", "可持续影响" / "指标", "总体" / "目标"
+    else if (prev !== undefined && /^(指标|目标)$/.test(token) && !isWordOfForm(prev) && isWordOfForm(`${prev}${token}`)) merged[merged.length - 1] = `${prev}${token}`;
     else merged.push(token);
   }
   return merged;

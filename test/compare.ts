@@ -1,6 +1,5 @@
 /** Field-level comparison of records: leaves are compared by path; confidences and issue wording are not data. */
 import levenshtein from 'fast-levenshtein';
-import { expect } from 'vitest';
 import type { FormRecord } from '../schemas/record.js';
 
 const IGNORED = /(^|\.)(confidence|needs_review|issues)(\.|$|\[)/;
@@ -46,12 +45,3 @@ export function compareRecords(expected: readonly FormRecord[], actual: readonly
   };
 }
 
-/** A sample's records against its expected file: printed score and mismatches, then the 98% bar on both sides. */
-export function expectSampleScore(name: string, expected: readonly FormRecord[], actual: readonly FormRecord[], status: string): void {
-  const score = compareRecords(expected, actual);
-  console.log(`${name}: ${score.matched}/${score.expected} fields, precision ${(score.precision * 100).toFixed(1)}%, recall ${(score.recall * 100).toFixed(1)}%`);
-  if (score.mismatches.length > 0) console.log(score.mismatches.slice(0, 20).join('\n'));
-  expect(status).toBe('success');
-  expect(score.precision).toBeGreaterThanOrEqual(0.98);
-  expect(score.recall).toBeGreaterThanOrEqual(0.98);
-}

@@ -17,7 +17,8 @@ import { displayText } from '../extractors/office/displayText.js';
 import { processDocument } from '../pipeline/process.js';
 import { openDatabase, saveDocument } from '../pipeline/sinks/sqlite.js';
 import type { FormRecord } from '../schemas/record.js';
-import { compareRecords, expectSampleScore } from './compare.js';
+import { compareRecords } from './compare.js';
+import { expectSampleScore } from './sampleScore.js';
 import { docxParts, part, repeatedPart, xlsxParts, zipOf } from './zipFixtures.js';
 
 const OFFICE = join(import.meta.dirname, '..', 'samples', 'office');

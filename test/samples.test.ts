@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processDocument } from '../pipeline/process.js';
 import type { FormRecord } from '../schemas/record.js';
-import { expectSampleScore } from './compare.js';
+import { expectSampleScore } from './sampleScore.js';
 
 const SAMPLES = join(import.meta.dirname, '..', 'samples');
 const UPDATE = process.env.UPDATE === '1';
