@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { include: ['test/**/*.test.ts'], testTimeout: 60000, pool: 'forks' },
+  test: { include: ['test/**/*.test.ts'], testTimeout: 60000, hookTimeout: 120000, pool: 'forks' },
 });

@@ -1,7 +1,7 @@
 /**
  * The Word extractor: .docx read by mammoth (docx → HTML: gridSpan → colspan, vMerge → rowspan,
  * paragraphs as paragraphs), then its tables and prose by the HTML reader; .doc and WPS .wps
- * binaries converted to .docx by LibreOffice first. mammoth's XML parser (xmldom) never fetches
+ * binaries, and RTF (often saved under a .doc name), converted to .docx by LibreOffice first. mammoth's XML parser (xmldom) never fetches
  * external entities, and images are not carried into the HTML.
  */
 import mammoth from 'mammoth';
@@ -38,7 +38,7 @@ export const wordExtractor: Extractor = {
   supports({ path, bytes }) {
     if (!bytes) return false;
     const sniffed = sniffOffice(bytes);
-    if (sniffed.kind === 'docx' || sniffed.kind === 'doc') return true;
+    if (sniffed.kind === 'docx' || sniffed.kind === 'doc' || sniffed.kind === 'rtf') return true;
     if (sniffed.kind === 'encrypted') return WORD_NAME.test(path);
     if (sniffed.corrupt !== undefined) return WORD_NAME.test(path);
     return sniffed.kind === null && isWordZip(sniffed.entries);
@@ -47,12 +47,13 @@ export const wordExtractor: Extractor = {
     const sniffed = sniffOffice(bytes);
     if (sniffed.corrupt !== undefined) throw new InputError(path, `corrupt zip: ${sniffed.corrupt}`);
     if (sniffed.kind === 'encrypted') throw new InputError(path, 'encrypted document: it is password-protected; save an unprotected copy');
-    if (sniffed.kind === 'doc') {
-      const converted = await convertWithLibreOffice(bytes, path, 'doc', 'docx', 'libreoffice-writer');
+    if (sniffed.kind === 'doc' || sniffed.kind === 'rtf') {
+      const converted = await convertWithLibreOffice(bytes, path, sniffed.kind, 'docx', 'libreoffice-writer');
       const listed = sniffOffice(converted);
       if (!listed.entries) throw new InputError(path, 'LibreOffice wrote an unreadable .docx');
       const extraction = await readDocx(converted, path, listed.entries);
-      return { ...extraction, warnings: ['converted from a binary Word document (.doc/.wps) by LibreOffice', ...extraction.warnings] };
+      const from = sniffed.kind === 'rtf' ? 'an RTF document' : 'a binary Word document (.doc/.wps)';
+      return { ...extraction, warnings: [`converted from ${from} by LibreOffice`, ...extraction.warnings] };
     }
     const entries = sniffed.entries ?? [];
     checkZip(path, entries);

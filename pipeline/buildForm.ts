@@ -132,21 +132,38 @@ function scopeOf(title: string): FormRecord['scope'] {
 // ---------------------------------------------------------------- header lines
 
 const HEADER_LINE_FIELDS: ReadonlyArray<[RegExp, (d: FormDraft, value: string, origin: Origin, repairs: Repair[]) => void]> = [
-  [/^填报单位\s*[:：]\s*(.+)$/, (d, v, l, r) => d.setText('filing_unit', v, l, r)],
+  [/^填报单位(?:\s*[(（]盖章[)）])?\s*[:：]\s*(?:[(（]盖章[)）]\s*)?([^(（\s].*)$/, (d, v, l, r) => d.setText('filing_unit', v, l, r)],
   [/^预算部门(?:\s*[(（]盖章[)）])?\s*[:：]\s*(.+)$/, (d, v, l, r) => d.setText('filing_unit', v, l, r)],
   [/^(?:金额)?单位\s*[:：]\s*(万元|元)\s*$/, (d, v) => { d.amountUnit ??= v as MoneyUnit; }],
   [/^项目名称\s*[:：]\s*(.+)$/, (d, v, l, r) => d.setText('project_name', v, l, r)],
   [/^主管部门\s*[:：]\s*(.+)$/, (d, v, l, r) => d.setText('department', v, l, r)],
-  [/^填报人\s*[:：]\s*(.+)$/, (d, v, l, r) => { d.record.contact.filler = v.trim(); d.log.add('contact.filler', v, l, r); }],
+  [/^(?:填报人|填表人)\s*[:：]\s*(.+)$/, (d, v, l, r) => { if (d.record.contact.filler === null) setFiller(d, v, l, r); }],
   [/^(?:联系电话|电话)\s*[:：]\s*(.+)$/, (d, v, l, r) => setPhone(d, v, l, r)],
   // "630001 行政审批部门行政审批局本级": a budget unit's code and name printed above the table (OCR
   // may lose the space); a six-digit amount or date before a unit word is not one
   [/^(\d{6}\s*(?!万?元|年|月|日|个|人|次)[\u4e00-\u9fff]{2}.*)$/, (d, v, l, r) => d.setText('filing_unit', v, l, r)],
 ];
 
+/** A person's name as printed; "(签字)" or a colon the template left is not part of it. */
+function setFiller(draft: FormDraft, raw: string, origin: Origin, repairs: Repair[]): void {
+  const name = raw.replace(/[(（]?签[字名][)）]?|[:：]/g, '').trim();
+  if (name === '') return;
+  draft.record.contact.filler = name;
+  draft.log.add('contact.filler', raw, origin, repairs);
+}
+
+/** 联系人及电话 | 王明 0311-1234567: a name, then a number. */
+function setContact(draft: FormDraft, raw: string, origin: Origin, repairs: Repair[]): void {
+  const m = /^(.*?)[\s,，/]*([\d*][\d*\s-]{4,}\d)$/.exec(raw.replace(/\n/g, ' ').trim());
+  setFiller(draft, m ? m[1]! : raw, origin, repairs);
+  if (m && draft.record.contact.phone === null) setPhone(draft, m[2]!, origin, repairs);
+}
+
 /** A phone number is its digits (and dashes); latin OCR junk glued after it is dropped. */
 function setPhone(draft: FormDraft, raw: string, origin: Origin, read: Repair[] = []): void {
-  const digits = /[\d][\d\s-]{4,}[\d]/.exec(raw)?.[0].replace(/\s/g, '') ?? null;
+  // masked numbers as published (139****8136) are kept as printed
+  const digits = /\d[\d*\s-]{4,}\d/.exec(raw)?.[0].replace(/\s/g, '') ?? null;
+  if (!/\d/.test(raw)) return; // a label or a word the reader moved here, never a number
   const repairs: Repair[] = digits && digits !== raw.trim() ? [...read, { rule: 'phone_junk_removed', before: raw, after: digits, confidence: 0.95 }] : read;
   draft.record.contact.phone = digits ?? raw.trim();
   draft.log.add('contact.phone', raw, origin, repairs);
@@ -169,10 +186,45 @@ function readYear(texts: readonly string[]): number | null {
   return null;
 }
 
-/** Fields on one printed line are apart by wide spaces, or run together before the next label. */
-const FIELD_SEPARATOR = /\s{2,}|\t|(?=(?:填报单位|金额单位|填报人|填表人|联系电话|联系人|项目编码|主管部门|填报日期|单位名称)\s*[:：])/;
+/**
+ * Fields on one printed line are apart by wide spaces, or run together before the next label; a
+ * bare 单位： after a space is the money unit ("填报单位：(盖章) 单位：万元").
+ */
+const FIELD_SEPARATOR = /\s{2,}|\t|(?=(?:填报单位|金额单位|填报人|填表人|联系电话|联系人|项目编码|主管部门|填报日期|单位名称)\s*[:：])|\s+(?=单位\s*[:：])/;
+
+/** "单位：万元" printed anywhere above the table, or a money label carrying its unit: "年度预算数(万元)". */
+const MONEY_UNIT_DECLARED = [
+  /(?:^|[^\u4e00-\u9fff]|金额)单位\s*[:：]\s*(万元|元)(?![\u4e00-\u9fff])/,
+  /(?:资金|预算|金额|执行|拨款|投入|支出|到位|申请|结转|总额|预算数|执行数)[^()（）\n]{0,8}[(（]\s*(万元|元)\s*[)）]/,
+  // a caption wrapped under its label into a cell or line of its own: 项目资金 | (万元)
+  /^[(（]\s*(万元|元)\s*[)）]$/,
+];
+
+/**
+ * Given a form segment, return the money unit it declares before its indicator table. Templates
+ * print it once, in the funds block's caption or a money column's label, and amounts bare below it;
+ * read first, so every amount is converted whichever row states it.
+ */
+function declaredMoneyUnit(segment: FormSegment): MoneyUnit | null {
+  const texts = segment.headerLines.map((h) => h.text);
+  above: for (const table of segment.tables) {
+    for (const row of table.rows) {
+      const { cells } = prepareRow(row);
+      if (indicatorHeaderOf(cells)) break above;
+      texts.push(...cells.map((c) => c.text));
+    }
+  }
+  for (const pattern of MONEY_UNIT_DECLARED) {
+    for (const text of texts) {
+      const m = pattern.exec(text.replace(/\s+/g, (w) => (w.includes('\n') ? '\n' : w)));
+      if (m) return m[1] as MoneyUnit;
+    }
+  }
+  return null;
+}
 
 function readHeaderLines(draft: FormDraft, segment: FormSegment): void {
+  draft.amountUnit = declaredMoneyUnit(segment);
   // the title, then lines that state the year (年度, a bare "(2023年)", a heading repeating the title);
   // never a 填报日期, which is the year after
   const statesYear = (text: string) => /年度/.test(text) || parseTitle(text) !== null || /^[(（]?\s*\d{4}\s*年度?\s*[)）]?$/.test(text.trim());
@@ -215,6 +267,10 @@ function applyPair(draft: FormDraft, pair: KeyValue): void {
     case 'total_score': draft.setNumber('total_score', pair.value, pair.text, pair.repairs); return;
     case 'grade': draft.record.grade = pair.text; draft.log.add('grade', pair.text, pair.value.origin, pair.repairs); return;
     case 'project_amount': draft.projectAmount ??= pair; return;
+    // the first person named is the contact: 项目负责人 before 财务负责人, 填表人 before a signature
+    case 'filler': if (draft.record.contact.filler === null) setFiller(draft, pair.text, pair.value.origin, pair.repairs); return;
+    case 'phone': if (draft.record.contact.phone === null) setPhone(draft, pair.text, pair.value.origin, pair.repairs); return;
+    case 'contact': if (draft.record.contact.filler === null) setContact(draft, pair.text, pair.value.origin, pair.repairs); return;
     default: return;
   }
 }

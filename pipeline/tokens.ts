@@ -68,14 +68,76 @@ export function tokenizeCell(cell: RowCell): Token {
   return { kind: 'value', cell };
 }
 
+/**
+ * Given a row's cells, return its tokens. A label wrapped across two cells ("主管部门 | 及编码",
+ * "部门(单位) | 名称") is one label: a value cell that completes the label before it is merged in.
+ */
 export function tokenizeRow(cells: readonly RowCell[]): Token[] {
-  return cells.map(tokenizeCell);
+  const tokens: Token[] = [];
+  for (const cell of cells) {
+    const token = tokenizeCell(cell);
+    const previous = tokens.at(-1);
+    if (token.kind === 'value' && previous && previous.kind !== 'section' && completesLabel(previous.cell.text, cell.text)) {
+      const merged = asLabel(previous.cell, `${previous.cell.text}${cell.text}`, null);
+      if (merged) { tokens[tokens.length - 1] = merged; continue; }
+    }
+    tokens.push(token);
+  }
+  return tokens;
+}
+
+/** A short tail ("名称", "及编码", "情况") that makes the cell before it an exact label. */
+function completesLabel(before: string, tail: string): boolean {
+  if (labelKey(tail).length > 4 || labelKey(before).length > LONGEST_LABEL) return false;
+  const match = matchLabel(`${before}${tail}`, FIELD_LABELS);
+  return match !== null && match.distance === 0;
 }
 
 /** Row labels name a whole row of amounts (年度资金总额, 其中：财政拨款) rather than one value. */
 export const ROW_LABELS: ReadonlySet<FieldLabel> = new Set(['funds_total_row', 'fiscal_row', 'carryover_row', 'other_row']);
 
 export interface KeyValue { key: FieldLabel; label: RowCell; value: RowCell | null; text: string | null; repairs: Repair[] }
+
+/** Goal labels: a header run of them is followed by its texts, and more cells may follow those. */
+const GOAL_RUN_KEYS: ReadonlySet<FieldLabel> = new Set(['goal_expected', 'goal_actual', 'goal_long_term']);
+/** Labels of one value each that a header run may hold ("部门(单位)名称 | 填报人 | <unit> | <name>"). */
+const FIELD_RUN_KEYS: ReadonlySet<FieldLabel> = new Set([
+  ...GOAL_RUN_KEYS, 'project_name', 'project_code', 'department', 'implementing_unit', 'filing_unit', 'filler', 'phone', 'contact',
+]);
+
+/**
+ * Labels printed as a header run with their values after them in the same row, column by column:
+ * "年度目标 | 完成情况 | <goal> | <result>", "年初绩效目标 | 全年(调整)绩效目标 | 全年目标实际完成情况 |
+ * <goal> | <result>". Adjacent labels of one field are one column (the two goal columns collapsed
+ * into one cell). Given the tokens and where a label is, return the pairs and the index after the
+ * values, when at least two labels run together before as many values (goal texts may be followed by
+ * other cells; other fields' values must end the run).
+ */
+function headerRun(tokens: readonly Token[], start: number): { pairs: KeyValue[]; end: number } | null {
+  const labels: Array<Extract<Token, { kind: 'label' }>> = [];
+  let i = start;
+  for (; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind !== 'label' || t.inline !== null || !FIELD_RUN_KEYS.has(t.key)) break;
+    if (labels.at(-1)?.key !== t.key) labels.push(t);
+  }
+  if (labels.length < 2) return null;
+  const values: RowCell[] = [];
+  for (; i < tokens.length && values.length < labels.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind !== 'value') break;
+    values.push(t.cell);
+  }
+  if (values.length < labels.length) return null;
+  // other fields' values must be exactly as many as their labels: one more cell leaves the order in doubt
+  const goalsOnly = labels.every((l) => GOAL_RUN_KEYS.has(l.key));
+  if (!goalsOnly && tokens[i]?.kind === 'value') return null;
+  const pairs = labels.map((label, k) => ({
+    key: label.key, label: label.cell, value: values[k]!, text: values[k]!.text,
+    repairs: [...values[k]!.repairs, { rule: 'header_run_paired_in_order', before: label.cell.text, after: values[k]!.text, confidence: 0.9 }],
+  }));
+  return { pairs, end: i };
+}
 
 /**
  * Pair each (non-row) label with its value: the value glued in the label's cell, or the value
@@ -92,6 +154,12 @@ export function pairLabels(tokens: readonly Token[]): { pairs: KeyValue[]; loose
     if (token.kind === 'value') { loose.push(token.cell); continue; }
     if (token.kind === 'section') { sections.push(token); continue; }
     if (ROW_LABELS.has(token.key)) { rowLabels.push(token); continue; }
+    const run = headerRun(tokens, i);
+    if (run) {
+      pairs.push(...run.pairs);
+      i = run.end - 1;
+      continue;
+    }
     const next = tokens[i + 1];
     const repairs: Repair[] = token.distance > 0 ? [{ rule: 'fuzzy_label', before: token.cell.text, after: token.key, confidence: 0.95 }] : [];
     if (next?.kind === 'value') {

@@ -43,7 +43,7 @@ export type IndicatorColumn = keyof typeof INDICATOR_COLUMNS;
 export const FIELD_LABELS = {
   project_name: ['项目名称', '项目支出名称'],
   project_code: ['项目编码', '项目代码'],
-  department: ['主管部门', '主管单位', '项目主管部门', '主管部门及代码'],
+  department: ['主管部门', '主管单位', '项目主管部门', '主管部门及代码', '主管部门及编码'],
   implementing_unit: ['实施单位', '项目实施单位', '项目执行单位', '执行单位', '实施(主管)单位', '资金使用单位(科室)名称', '资金使用单位'],
   filing_unit: ['填报单位', '预算部门', '预算部门(盖章)', '编制部门', '预算单位', '填报单位(盖章)', '部门(单位)名称', '单位名称', '项目单位'],
   project_amount: ['项目金额', '项目资金总额', '中期资金总额', '资金总额(合计)'],
@@ -60,17 +60,18 @@ export const FIELD_LABELS = {
   carryover_row: ['上年结转资金'],
   other_row: ['其他资金', '其他'],
   // goals
-  goal_expected: ['年度预期目标', '预期目标', '绩效目标', '年度绩效目标', '年度总体目标', '年度目标'],
+  goal_expected: ['年度预期目标', '预期目标', '绩效目标', '年度绩效目标', '年度总体目标', '年度目标', '年初绩效目标', '全年绩效目标', '本年度绩效目标', '项目年度目标'],
   // the multi-year goal beside the annual one: recognised, not a field of the contract
   goal_long_term: ['项目总目标', '中期目标', '长期目标', '实施期绩效目标', '实施期目标', '长期绩效目标', '总目标'],
   project_category: ['项目类别', '项目类型', '项目属性'],
-  goal_actual: ['具体完成情况', '实际完成情况', '年度总体目标完成情况'],
+  // 完成情况 alone heads the actual goal's column beside 年度目标 (年度目标 | 完成情况)
+  goal_actual: ['具体完成情况', '实际完成情况', '年度总体目标完成情况', '完成情况', '全年目标实际完成情况', '年度目标完成情况', '目标完成情况', '全年实际完成情况'],
   completion_rate: ['总体完成率'],
   // closing rows
   total_score: ['总分', '合计得分'],
   grade: ['自评等级', '等级'],
   problems: ['存在问题、原因及下一步整改措施', '存在问题及改进措施', '五、存在问题、原因及下一步整改措施'],
-  filler: ['填报人', '联系人', '填表人', '项目负责人'],
+  filler: ['填报人', '联系人', '填表人', '项目负责人', '部门联系人'],
   phone: ['联系电话', '电话'],
   contact: ['联系人及电话'],
   seq: ['序号'],

@@ -44,7 +44,7 @@ describe('export --format xlsx', () => {
     expect(readdirSync(dir).filter((f) => f.includes('.partial-'))).toEqual([]);
     workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(out);
-  });
+  }, 120_000); // two CLI runs (ingest a PDF, export): seconds each, more on a loaded machine
 
   const sheet = (name: string) => {
     const ws = workbook.getWorksheet(name);

@@ -125,6 +125,43 @@ describe('a form takes what its document states', () => {
   });
 });
 
+describe('labels and units as templates lay them out', () => {
+  const form = (rows: string[]) => ['项目支出绩效自评表', '', '填报单位:(盖章) 单位:万元', '', ...rows,
+    '| 一级指标 | 二级指标 | 三级指标 | 指标值 |', '| 产出指标 | 数量指标 | 养护里程 | ≥20公里 |'].join('\n');
+
+  it('a money unit stated once, in a header line or a funds caption, converts every amount', async () => {
+    const inLine = await processDocument('a.md', text(form(['| 项目名称 | 道路养护 |', '| --- | --- |', '| 项目资金 | 全年预算数 | 全年执行数 |', '| 年度资金总额 | 12.5 | 10 |'])), { ocr: false });
+    expect(inLine.records[0]).toMatchObject({ amount_unit: '万元', funds: { adjusted_budget: 125000, executed: 100000 } });
+    expect(inLine.records[0]!.filing_unit).toBeNull(); // (盖章) is the stamp's place, not a unit's name
+
+    const caption = ['项目支出绩效自评表', '', '| 项目名称 | 道路养护 |', '| --- | --- |', '| 项目资金 | (万元) | 全年预算数 | 全年执行数 |', '| 年度资金总额 |  | 12.5 | 10 |',
+      '| 一级指标 | 二级指标 | 三级指标 | 指标值 |', '| 产出指标 | 数量指标 | 养护里程 | ≥20公里 |'].join('\n');
+    const doc = await processDocument('b.md', text(caption), { ocr: false });
+    expect(doc.records[0]).toMatchObject({ amount_unit: '万元', funds: { adjusted_budget: 125000 } });
+  });
+
+  it('a label wrapped into the next cell is one label; a run of labels takes its values in order', async () => {
+    const doc = await processDocument('c.md', text(form([
+      '| 项目名称 | 道路养护 |', '| --- | --- |',
+      '| 主管部门 | 及编码 | [001]某县交通运输局 |',
+      '| 部门(单位) | 名称 | 填报人 | 某县公路中心 | 李明 |',
+      '| 年度目标 | 完成情况 | 养护道路20公里 | 已养护21公里 |',
+    ])), { ocr: false });
+    expect(doc.records[0]).toMatchObject({
+      department: '[001]某县交通运输局', filing_unit: '某县公路中心', contact: { filler: '李明' },
+      goal_expected: '养护道路20公里', goal_actual: '已养护21公里',
+    });
+  });
+
+  it('two goal columns collapsed into one cell take one value', async () => {
+    const doc = await processDocument('d.md', text(form([
+      '| 项目名称 | 道路养护 |', '| --- | --- |',
+      '| 年初绩效目标 | 全年(调整)绩效目标 | 全年目标实际完成情况 | 养护道路20公里 | 已养护21公里 |',
+    ])), { ocr: false });
+    expect(doc.records[0]).toMatchObject({ goal_expected: '养护道路20公里', goal_actual: '已养护21公里' });
+  });
+});
+
 describe('never silent', () => {
   it('a column the vocabulary does not know puts the form up for review with the column named', async () => {
     const form = [

@@ -148,6 +148,17 @@ describe('files are sniffed by content, not by name', () => {
     expect(doc.source.kind).toBe('word');
     expect(doc.records.map((r) => r.project_name)).toEqual(readExpected('performance_target.docx').map((r) => r.project_name));
   }, 90_000);
+
+  it.skipIf(!soffice)('an RTF document saved under a .doc name is sniffed as RTF and converted by LibreOffice', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const dir = join(work, 'rtf');
+    writeFileSync(join(work, 'targets.docx'), sample('performance_target.docx'));
+    execFileSync(soffice!, [`-env:UserInstallation=file://${join(work, 'profile')}`, '--headless', '--convert-to', 'rtf', '--outdir', dir, join(work, 'targets.docx')], { stdio: 'ignore' });
+    const doc = await processDocument('targets.doc', new Uint8Array(readFileSync(join(dir, 'targets.rtf'))));
+    expect(doc.source.kind).toBe('word');
+    expect(doc.issues.map((i) => i.message)).toContain('converted from an RTF document by LibreOffice');
+    expect(doc.records.map((r) => r.project_name)).toEqual(readExpected('performance_target.docx').map((r) => r.project_name));
+  }, 90_000);
 });
 
 describe('bad input fails with a reason, never a crash', () => {

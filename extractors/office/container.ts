@@ -108,10 +108,14 @@ export function compoundFileNames(bytes: Uint8Array): Set<string> {
   return names;
 }
 
-export type OfficeKind = 'xlsx' | 'docx' | 'xls' | 'doc' | 'encrypted';
+export type OfficeKind = 'xlsx' | 'docx' | 'xls' | 'doc' | 'rtf' | 'encrypted';
 
-/** The office format of a file by its content: OOXML by its parts, binaries by their streams. */
+/** `{\rtf`: Word and WPS save RTF under a .doc name, and old systems export it as .doc. */
+const RTF_MAGIC = [0x7b, 0x5c, 0x72, 0x74, 0x66];
+
+/** The office format of a file by its content: OOXML by its parts, binaries by their streams, RTF by its magic. */
 export function sniffOffice(bytes: Uint8Array): { kind: OfficeKind | null; entries?: ZipEntry[]; corrupt?: string; streams?: Set<string> } {
+  if (RTF_MAGIC.every((b, i) => bytes[i] === b)) return { kind: 'rtf' };
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) {
     const listed = zipEntries(bytes);
     if (!Array.isArray(listed)) return { kind: null, corrupt: listed.corrupt };

@@ -44,7 +44,7 @@ function run(file: string, args: string[]): Promise<{ stderr: string }> {
  * Convert an office binary with LibreOffice: `from` names the sniffed input format (the file's own
  * extension may lie), `to` the OOXML format wanted. `needs` names the Debian package to install.
  */
-export async function convertWithLibreOffice(bytes: Uint8Array, path: string, from: 'xls' | 'doc', to: 'xlsx' | 'docx', needs: string): Promise<Uint8Array> {
+export async function convertWithLibreOffice(bytes: Uint8Array, path: string, from: 'xls' | 'doc' | 'rtf', to: 'xlsx' | 'docx', needs: string): Promise<Uint8Array> {
   const soffice = findSoffice();
   if (!soffice) throw new InputError(path, `a .${from} file needs LibreOffice (soffice) to convert; install ${needs}`);
   const task = queue.then(async () => {
