@@ -414,11 +414,19 @@ function nearestMissingColumn(text: string, present: ReadonlySet<IndicatorColumn
   return best?.column ?? null;
 }
 
+/** A weight column right after a level's column weighs that level (rubric templates print three 分值 columns). */
+const LEVEL_WEIGHT: Partial<Record<IndicatorColumn, IndicatorColumn>> = { level1: 'level1_weight', level2: 'level2_weight' };
+
 function indicatorHeaderOf(cells: readonly RowCell[]): HeaderColumn[] | null {
   const header: HeaderColumn[] = [];
+  let previous: IndicatorColumn | null = null;
   for (const cell of cells) {
+    if (isBlank(cell.text)) continue;
     const match = matchIndicatorColumn(cell.text);
-    if (match && !header.some((h) => h.column === match.canonical)) header.push({ column: match.canonical, col: cell.col });
+    const levelWeight = match?.canonical === 'weight' && previous ? LEVEL_WEIGHT[previous] : undefined;
+    if (levelWeight && !header.some((h) => h.column === levelWeight)) header.push({ column: levelWeight, col: cell.col });
+    else if (match && !header.some((h) => h.column === match.canonical)) header.push({ column: match.canonical, col: cell.col });
+    previous = match?.canonical ?? null;
   }
   const columns = new Set(header.map((h) => h.column));
   if (header.length < 3 || !(columns.has('name') || columns.has('level2') || columns.has('target'))) return null;

@@ -63,6 +63,8 @@ function fit(column: IndicatorColumn, text: string): number {
     case 'target':
     case 'actual': return isLabel ? -2 : isValueLike(text) || isDash(text) ? 1 : 0.5;
     case 'weight':
+    case 'level1_weight':
+    case 'level2_weight':
     case 'score': return parseScore(text) !== null ? 1 : isDash(text) ? 0.5 : -3;
     case 'target_op': return isOperatorCell(text) ? 2 : /^定[量性]$/.test(text.trim()) ? 0.5 : -3;
     case 'target_unit': return isUnitCell(text) ? 1 : -3;
@@ -134,6 +136,9 @@ export function alignRow(cells: readonly RowCell[], header: readonly HeaderColum
     } else if (how === 'skip') j--;
     else { row.dropped.unshift(cells[i - 1]!); i--; }
   }
+  // a rubric's level weight printed in its own column: the level label carries it, as "产出指标(50分)" would
+  const levelWeight = row.fields.level1_weight ? parseScore(row.fields.level1_weight.text) : null;
+  if (row.level1 && row.level1.weight === null && levelWeight !== null) row.level1 = { ...row.level1, weight: levelWeight };
   return row;
 }
 

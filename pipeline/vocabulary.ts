@@ -36,6 +36,10 @@ export const INDICATOR_COLUMNS = {
   target_unit: ['度量单位', '计量单位'],
   // columns every reader recognises and the contract keeps no field for
   note: ['备注', '得分计算方法', '指标赋分规则', '佐证资料', '上年完成值', '上年实际值', '完成率', '指标方向性', '评分标准'],
+  // rubric templates (一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 得分): a 分值 column right after a
+  // level's column is that level's weight; indicatorHeaderOf assigns these by position, never by label
+  level1_weight: [],
+  level2_weight: [],
 } as const;
 export type IndicatorColumn = keyof typeof INDICATOR_COLUMNS;
 

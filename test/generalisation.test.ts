@@ -162,6 +162,21 @@ describe('labels and units as templates lay them out', () => {
   });
 });
 
+describe('rubric forms', () => {
+  it('a 分值 column after a level column weighs that level; the one after 三级指标 weighs the row', async () => {
+    const form = ['部门整体支出绩效自评表', '', '| 部门名称 | 某县商务局 |', '| --- | --- |',
+      '| 一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 得分 |',
+      '| 项目决策 | 20 | 项目目标 | 4 | 目标内容 | 4 | 3 |',
+      '|  |  |  |  | 决策程序 | 5 | 5 |',
+      '| 项目管理 | 25 | 资金到位 | 5 | 到位率 | 3 | 2 |'].join('\n');
+    const doc = await processDocument('rubric.md', text(form), { ocr: false });
+    expect(doc.records[0]!.indicators.map((i) => [i.level1, i.level1_weight, i.name, i.weight, i.score])).toEqual([
+      ['决策指标', 20, '目标内容', 4, 3], ['决策指标', 20, '决策程序', 5, 5], ['过程指标', 25, '到位率', 3, 2],
+    ]);
+    expect(doc.records[0]!.issues.map((i) => i.detail).join('\n')).not.toMatch(/"分值" maps to no known column/);
+  });
+});
+
 describe('never silent', () => {
   it('a column the vocabulary does not know puts the form up for review with the column named', async () => {
     const form = [
