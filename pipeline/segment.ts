@@ -27,7 +27,16 @@ const FORM_FAMILY = /绩效|自评|目标(申报|批复|填报|审核)?表$/;
 export function titleText(line: string): string {
   const bare = line.replace(/^(附件|附表)\s*\d*\s*[:：.、]?\s*/, '').replace(/^\d{1,2}\s*[.、．]\s*/, '');
   const afterYear = /^[^\s]{0,30}?(?:19|20)\d{2}\s*年度?\s*(.{4,})$/.exec(bare);
-  return (afterYear ? afterYear[1]! : bare).trim();
+  return withoutIssuer((afterYear ? afterYear[1]! : bare).trim());
+}
+
+/**
+ * The issuing place printed before a template's own title: 东莞市 | 财政项目支出绩效目标批复表,
+ * 山西省阳泉市 | 市级预算部门…申报表. Only where the template's words follow (项目, 财政, 部门, 市级 …),
+ * so a project named after a district (老旧小区改造项目…) keeps its name.
+ */
+function withoutIssuer(title: string): string {
+  return title.replace(/^(?:[\u4e00-\u9fff]{2,6}?(?:省|自治区|市|县|区|旗|盟|州))+(?=项目|财政|部门|预算|本级|中央|专项|(?:省|市|县|区)级)/, '');
 }
 
 /** Recognise a form title line: any title of the family, with its kind. */

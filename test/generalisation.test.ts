@@ -28,6 +28,13 @@ describe('form titles by family', () => {
     expect(titleText('2020年度县级专项资金绩效目标自评表')).toBe('县级专项资金绩效目标自评表');
     expect(titleText('附件2：部门整体支出绩效目标申报表')).toBe('部门整体支出绩效目标申报表');
   });
+
+  it('keys the title without the issuing place, but keeps a project named after a place', () => {
+    expect(titleText('某省某市市级预算部门(单位)项目支出绩效目标申报表')).toBe('市级预算部门(单位)项目支出绩效目标申报表');
+    expect(titleText('某某县项目支出绩效自评表')).toBe('项目支出绩效自评表');
+    expect(titleText('老旧小区改造项目绩效自评表')).toBe('老旧小区改造项目绩效自评表');
+    expect(titleText('城区道路养护项目绩效目标表')).toBe('城区道路养护项目绩效目标表');
+  });
 });
 
 describe('text as mirrors republish it', () => {
