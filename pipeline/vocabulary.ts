@@ -120,7 +120,14 @@ export function matchLabel<C extends string>(raw: string, vocabulary: Record<C, 
   let cache = labelCache.get(vocabulary);
   if (!cache) { cache = new Map(); labelCache.set(vocabulary, cache); }
   // "全年预算数(A)", "执行率(B/A)", "指标值(或计划水平)": the label before a bracketed remark
-  const match = cached(cache, raw, () => computeLabelMatch(raw, vocabulary) ?? (withoutRemark(raw) !== raw ? computeLabelMatch(withoutRemark(raw), vocabulary) : null));
+  const match = cached(cache, raw, () => {
+    const whole = computeLabelMatch(raw, vocabulary);
+    const bare = withoutRemark(raw);
+    if (bare === raw || (whole && whole.distance === 0)) return whole;
+    // 实施单位(盖章) is 实施单位 exactly, not 填报单位(盖章) with one slip: an exact label before its remark wins
+    const beforeRemark = computeLabelMatch(bare, vocabulary);
+    return beforeRemark && (!whole || beforeRemark.distance === 0) ? beforeRemark : whole;
+  });
   return match ? { ...match, raw } as LabelMatch<C> : null;
 }
 
