@@ -421,8 +421,9 @@ class RowBuilder {
 function endsIndicatorBlock(token: string): boolean {
   const label = fieldLabel(token)?.canonical ?? '';
   if (CLOSING.has(label) || label === 'project_name' || SECTION.test(token)) return true;
-  // 序号 heads the next table (an allocation list), never a cell of an indicator row
-  return /^(填报人|填表人|联系人|联系电话|单位负责人|财政部门审核意见|审核意见|其他需要说明|其他说明事项|序号$)/.test(token.replace(/\s/g, ''));
+  // 序号 heads the next table (an allocation list), never a cell of an indicator row; 合计 alone
+  // is the totals row that closes the table
+  return /^(填报人|填表人|联系人|联系电话|单位负责人|财政部门审核意见|审核意见|其他需要说明|其他说明事项|序号$|合计$)/.test(token.replace(/\s/g, ''));
 }
 
 /**
@@ -540,6 +541,32 @@ function table(rows: readonly string[][], line: number): Table {
   return { index: -1, format: 'markdown', firstLine: line, lastLine: line, rows: cells };
 }
 
+/** A token that may sit in an indicator row: short, no sentence, no label with a colon. */
+const isRowToken = (token: string): boolean => token.length <= 30 && !/[。:：]/.test(token) && !PAGE_FURNITURE.test(token);
+
+/**
+ * Indicator rows before the first form's title: the tail of a form the excerpt cut at its start.
+ * Given the tokens and where the first titled form starts, return where the fragment starts and its
+ * tokens: from its own indicator header when it kept one, else its rows (from the first level label,
+ * with the row cells just before it) under the next form's header — one document, one template —
+ * which `borrowed` says, for the form's issues. Null when fewer than three level labels or no header.
+ */
+function leadingFragment(tokens: readonly string[], firstStart: number): { start: number; formTokens: string[]; borrowed: boolean } | null {
+  const lead = tokens.slice(0, firstStart);
+  if (lead.filter((t) => isLevel1(t) || isLevel2(t)).length < 3) return null;
+  const ownHeader = lead.findIndex((t) => columnLabel(t)?.canonical === 'level1');
+  if (ownHeader >= 0) return { start: ownHeader, formTokens: lead.slice(ownHeader), borrowed: false };
+  const nextHeader = tokens.findIndex((t, i) => i >= firstStart && columnLabel(t)?.canonical === 'level1');
+  if (nextHeader < 0) return null;
+  const header: string[] = [];
+  for (let i = nextHeader; i < tokens.length && columnLabel(tokens[i]!); i++) header.push(tokens[i]!);
+  const firstLevel = lead.findIndex((t) => isLevel1(t) || isLevel2(t));
+  // the row cut at its start keeps its cells before the first level label (at most one row's worth)
+  let start = firstLevel;
+  while (start > 0 && firstLevel - start < header.length && isRowToken(lead[start - 1]!)) start--;
+  return { start, formTokens: [...header, ...lead.slice(start)], borrowed: true };
+}
+
 /** A form title on its own: "标题: 项目支出绩效自评表" is a document property, not a form. */
 const isFormTitle = (token: string): boolean => parseTitle(token) !== null && !/[:：]/.test(token);
 
@@ -595,16 +622,22 @@ export function rebuildFlattened(lines: readonly string[]): { blocks: Block[]; e
     const exact = lines.findIndex((l) => l.trim() === head);
     return Math.max(1, (exact >= 0 ? exact : lines.findIndex((l) => l.includes(head.slice(0, 20)))) + 1);
   };
-  for (const t of tokens.slice(0, starts[0] ?? tokens.length)) blocks.push({ kind: 'text', text: t, line: firstLine(t), page: null, bbox: null });
   // indicator rows before the first form: the tail of a form the excerpt cut at its start
-  const lead = tokens.slice(0, starts[0] ?? 0);
-  if (lead.filter((t) => isLevel1(t) || isLevel2(t)).length >= 3) {
+  const fragment = starts.length > 0 ? leadingFragment(tokens, starts[0]!) : null;
+  for (const t of tokens.slice(0, fragment?.start ?? starts[0] ?? tokens.length)) blocks.push({ kind: 'text', text: t, line: firstLine(t), page: null, bbox: null });
+  if (fragment?.borrowed) {
+    errors.push(`line ${firstLine(tokens[fragment.start]!)}: indicator rows before the first form's title were read as the tail of a form cut at its start, in the columns of the next form's header`);
+  } else if (!fragment && tokens.slice(0, starts[0] ?? 0).filter((t) => isLevel1(t) || isLevel2(t)).length >= 3) {
+    const lead = tokens.slice(0, starts[0] ?? 0);
     errors.push(`line ${firstLine(lead.find((t) => isLevel1(t) || isLevel2(t))!)}: indicator rows before the first form's title (a form cut at its start?) were not read`);
   }
-  const forms = starts.flatMap((start, k) => {
-    const own = tokens.slice(start, starts[k + 1] ?? tokens.length);
-    return (projectListForms(own) ?? [own]).map((formTokens) => ({ start, formTokens }));
-  });
+  const forms = [
+    ...(fragment ? [{ start: fragment.start, formTokens: fragment.formTokens }] : []),
+    ...starts.flatMap((start, k) => {
+      const own = tokens.slice(start, starts[k + 1] ?? tokens.length);
+      return (projectListForms(own) ?? [own]).map((formTokens) => ({ start, formTokens }));
+    }),
+  ];
   forms.forEach(({ start, formTokens }) => {
     const { texts, rows, indicators, cut } = rebuildForm(formTokens);
     const line = firstLine(tokens[start]!);

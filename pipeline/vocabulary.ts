@@ -224,8 +224,12 @@ const PARENTS: Record<Level2, readonly Level1[]> = {
   经济效益指标: ['效益指标'], 社会效益指标: ['效益指标'], 生态效益指标: ['效益指标'], 可持续影响指标: ['效益指标'],
   // older national templates put satisfaction under 效益指标 (社会公众或服务对象满意度指标)
   服务对象满意度指标: ['满意度指标', '效益指标'], 满意度指标: ['满意度指标'], 预算执行率: ['预算执行率指标'],
-  经济成本指标: ['成本指标'], 社会成本指标: ['成本指标'], 生态环境成本指标: ['成本指标'],
+  // newer templates put them under a first-level 成本指标; Sichuan's 510000 template under 产出指标
+  经济成本指标: ['成本指标', '产出指标'], 社会成本指标: ['成本指标', '产出指标'], 生态环境成本指标: ['成本指标', '产出指标'],
 };
+
+/** Where a second-level name has several parents, the one implied when none is printed. */
+const USUAL_PARENT: Partial<Record<Level2, Level1>> = { 经济成本指标: '成本指标', 社会成本指标: '成本指标', 生态环境成本指标: '成本指标' };
 
 export function isCompatible(level1: Level1 | null, level2: Level2 | null): boolean {
   return level1 === null || level2 === null || PARENTS[level2].includes(level1);
@@ -234,7 +238,7 @@ export function isCompatible(level1: Level1 | null, level2: Level2 | null): bool
 /** The first-level group a second-level name implies, when it implies exactly one. */
 export function impliedLevel1(level2: Level2): Level1 | null {
   const parents = PARENTS[level2];
-  return parents.length === 1 ? parents[0]! : null;
+  return parents.length === 1 ? parents[0]! : USUAL_PARENT[level2] ?? null;
 }
 
 /** The second-level name a first-level group implies, when it has only one child in every template. */

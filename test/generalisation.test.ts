@@ -184,6 +184,33 @@ describe('rubric forms', () => {
   });
 });
 
+describe('an excerpt that starts inside a form', () => {
+  const form = ['项目支出绩效自评表(2023年度)', '项目名称', '校舍维修', '主管部门', '某县教育局',
+    '一级指标', '二级指标', '三级指标', '指标值', '完成值', '权重', '得分', '产出指标', '质量指标', '验收合格率', '100%', '100%', '100', '100'];
+
+  it('reads the rows before the first title as the tail of a form, from its own header; 合计 closes them', async () => {
+    const tail = ['一级指标', '二级指标', '三级指标', '指标值', '完成值', '权重', '得分',
+      '产出指标', '数量指标', '修缮房屋面积', '≥500平方米', '520平方米', '50', '50',
+      '产出指标', '经济成本指标', '单位面积造价', '≤800元', '780元', '50', '48', '合计', '100', '98'];
+    const doc = await processDocument('tail.txt', text([...tail, ...form].join('\n')), { ocr: false });
+    expect(doc.records).toHaveLength(2);
+    expect(doc.records[0]!.needs_review).toBe(true);
+    expect(doc.records[0]!.indicators.map((i) => [i.level1, i.level2, i.name, i.weight, i.score])).toEqual([
+      ['产出指标', '数量指标', '修缮房屋面积', 50, 50], ['产出指标', '经济成本指标', '单位面积造价', 50, 48],
+    ]);
+    expect(doc.records[1]!.project_name).toBe('校舍维修');
+  });
+
+  it('reads rows cut from their header in the next form\'s columns, and says so', async () => {
+    const rows = ['改造面积', '≥300平方米', '310平方米', '40', '40', '产出指标', '质量指标', '竣工验收合格率', '100%', '100%', '30', '30',
+      '满意度指标', '服务对象满意度指标', '师生满意度', '≥90%', '95%', '30', '30'];
+    const doc = await processDocument('rows.txt', text([...rows, ...form].join('\n')), { ocr: false });
+    expect(doc.records).toHaveLength(2);
+    expect(doc.records[0]!.indicators.map((i) => i.name)).toEqual(['改造面积', '竣工验收合格率', '师生满意度']);
+    expect(doc.issues.map((i) => i.message).join('\n')).toMatch(/in the columns of the next form's header/);
+  });
+});
+
 describe('never silent', () => {
   it('a column the vocabulary does not know puts the form up for review with the column named', async () => {
     const form = [
