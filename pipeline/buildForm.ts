@@ -75,6 +75,15 @@ class FormDraft {
       value = value.replace(/\s/g, '');
     }
     if (field !== 'goal_expected' && field !== 'goal_actual' && field !== 'problems') value = value.replace(/\n/g, '');
+    if (NAME_FIELDS.has(field)) {
+      // "襄阳市中心医院填报日期:2022年3月18日": the next label and its value ran into this one
+      const runOn = RUN_ON_LABEL.exec(value);
+      if (runOn && runOn.index > 0) {
+        fieldRepairs.push({ rule: 'next_label_cut_off', before: value, after: value.slice(0, runOn.index), confidence: 0.9 });
+        value = value.slice(0, runOn.index).trim();
+      }
+      if (!isNameLike(value)) return;
+    }
     const current = this.record[field];
     if (current !== null && current !== value) {
       this.issue(field, 'conflict', `printed twice: kept "${current}", also saw "${value}"`, 'info');
@@ -121,6 +130,23 @@ class FormDraft {
     else this.record.total_score = n;
     this.log.add(field, text, cell.origin, repairs);
   }
+}
+
+/** Fields that hold a name (of a project or an organisation), never a number or a label. */
+const NAME_FIELDS: ReadonlySet<string> = new Set(['project_name', 'department', 'implementing_unit', 'filing_unit']);
+/** A header label printed with its colon inside another field's value. */
+const RUN_ON_LABEL = /(填报日期|填报人|填表人|联系电话|联系人|金额单位)\s*[:：]/;
+/** Column and caption words a reader may leave where a name belongs. */
+const NOT_A_NAME = /^(金额|名称|情况|综述|内容|单位|合计|小计|\/|—|-)$/;
+
+/**
+ * Is this a name: not an amount or a rate (243.96, 100%), not a label or caption word of the form. A
+ * bare run of digits may be an organisation's code (0402009 for 主管部门), so it stays.
+ */
+function isNameLike(value: string): boolean {
+  if (NOT_A_NAME.test(value) || /^[-+]?\d[\d,]*(\.\d+%?|%|万元|元)$/.test(value)) return false;
+  const label = matchLabel(value, FIELD_LABELS);
+  return !(label && label.distance === 0);
 }
 
 function scopeOf(title: string): FormRecord['scope'] {

@@ -45,7 +45,8 @@ export type IndicatorColumn = keyof typeof INDICATOR_COLUMNS;
 
 /** Labels of the form's header and funds blocks (left: canonical key, right: printed variants). */
 export const FIELD_LABELS = {
-  project_name: ['项目名称', '项目支出名称'],
+  // 专项名称: transfer-payment and region forms name the 专项 where others print 项目名称
+  project_name: ['项目名称', '项目支出名称', '专项名称'],
   project_code: ['项目编码', '项目代码'],
   department: ['主管部门', '主管单位', '项目主管部门', '主管部门及代码', '主管部门及编码'],
   implementing_unit: ['实施单位', '项目实施单位', '项目执行单位', '执行单位', '实施(主管)单位', '资金使用单位(科室)名称', '资金使用单位'],
@@ -69,7 +70,10 @@ export const FIELD_LABELS = {
   goal_long_term: ['项目总目标', '中期目标', '长期目标', '实施期绩效目标', '实施期目标', '长期绩效目标', '总目标'],
   project_category: ['项目类别', '项目类型', '项目属性'],
   // 完成情况 alone heads the actual goal's column beside 年度目标 (年度目标 | 完成情况)
-  goal_actual: ['具体完成情况', '实际完成情况', '年度总体目标完成情况', '完成情况', '全年目标实际完成情况', '年度目标完成情况', '目标完成情况', '全年实际完成情况'],
+  goal_actual: [
+    '具体完成情况', '实际完成情况', '年度总体目标完成情况', '完成情况', '全年目标实际完成情况', '年度目标完成情况', '目标完成情况', '全年实际完成情况',
+    '年度总体目标完成情况综述', '完成情况综述',
+  ],
   completion_rate: ['总体完成率'],
   // closing rows
   total_score: ['总分', '合计得分'],

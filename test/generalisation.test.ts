@@ -160,6 +160,17 @@ describe('labels and units as templates lay them out', () => {
     });
   });
 
+  it('a name field keeps a name: the next label run into it is cut off, an amount or a caption word is no name', async () => {
+    const doc = await processDocument('e.md', text(form([
+      '| 专项名称 | 道路养护 |', '| --- | --- |',
+      '| 主管部门 | 0402009 |',
+      '| 实施单位 | 某县公路中心填报日期:2023年3月1日 |',
+      '| 部门名称 | 243.96 |',
+    ])), { ocr: false });
+    expect(doc.records[0]).toMatchObject({ project_name: '道路养护', department: '0402009', implementing_unit: '某县公路中心', filing_unit: null });
+    expect(doc.provenance.find((p) => p.field === 'implementing_unit')?.repairs.map((r) => r.rule)).toContain('next_label_cut_off');
+  });
+
   it('two goal columns collapsed into one cell take one value', async () => {
     const doc = await processDocument('d.md', text(form([
       '| 项目名称 | 道路养护 |', '| --- | --- |',
