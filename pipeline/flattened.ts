@@ -126,6 +126,23 @@ export function splitLeadingLabels(token: string): string[] {
 }
 
 /**
+ * A form's title at the front of a run that lost its separators: "1、某局2023年度部门整体绩效自评表主管部门…".
+ * The title ends at the first 表 that closes a title of the family, where the run goes on with the
+ * form's cells (not with the rest of a sentence: "…绩效目标表。请各单位…").
+ */
+function leadingTitle(token: string): string | null {
+  for (const m of token.matchAll(/表/g)) {
+    const end = m.index + 1;
+    if (end > 80) return null;
+    const rest = token.slice(end);
+    if (rest.length < 20 || /^[\s，,。；;、:：)）]/.test(rest)) continue;
+    const candidate = token.slice(0, end);
+    if (parseTitle(candidate) !== null && splitRunTogether(rest).length >= 3) return candidate;
+  }
+  return null;
+}
+
+/**
  * A dump that lost every separator ("项目名称镇域内基础设施建设主管部门坝塘镇…"): a long run that
  * holds two or more names of the form is cut before and after each of them. A sentence rarely
  * holds two field or column names; a run-together form holds dozens.
@@ -133,6 +150,8 @@ export function splitLeadingLabels(token: string): string[] {
 export function splitRunTogether(token: string): string[] {
   // a title names its issuer: "…市级预算部门(单位)项目支出绩效目标申报表" is one cell
   if (token.length < 20 || parseTitle(token) !== null) return [token];
+  const title = leadingTitle(token);
+  if (title) return [title, ...splitRunTogether(token.slice(title.length))];
   const hits: Array<{ at: number; end: number }> = [];
   let at = 0;
   while (at < token.length) {
@@ -277,6 +296,22 @@ const fieldLabel = (token: string) => (labelKey(token).length <= 16 ? matchLabel
 const columnLabel = (token: string) => (labelKey(token).length <= 14 ? matchIndicatorColumn(token) : null);
 const isLevel1 = (token: string): boolean => matchLevel1(token) !== null;
 const isLevel2 = (token: string): boolean => matchLevel2(token) !== null;
+
+/** A column label's remark printed apart: (A), (B), (B/A). */
+const COLUMN_REMARK = /^[(（]\s*[A-Za-z](\s*\/\s*[A-Za-z])?\s*[)）]$/;
+
+/**
+ * Does the indicator header start at tokens[i]? At its 一级指标 label; or, in templates that print
+ * no levels (指标名称 | 计量单位 | 指标值 | 指标权重 …), at a name or 二级指标 label that opens a run
+ * of at least three column labels.
+ */
+function opensIndicatorHeader(tokens: readonly string[], i: number): boolean {
+  const column = columnLabel(tokens[i]!)?.canonical;
+  if (column === 'level1') return true;
+  if (column !== 'name' && column !== 'level2') return false;
+  if (i > 0 && columnLabel(tokens[i - 1]!)) return false;
+  return i + 2 < tokens.length && columnLabel(tokens[i + 1]!) !== null && columnLabel(tokens[i + 2]!) !== null;
+}
 /** A label, a level name or a column header: never a unit. */
 const isWordOfForm = (token: string): boolean => fieldLabel(token) !== null || columnLabel(token) !== null || isLevel1(token) || isLevel2(token);
 const isText = (token: string): boolean => !isValueLike(token) && parseScore(token) === null && !isLevel1(token) && !isLevel2(token);
@@ -455,7 +490,7 @@ function upperColumnsBelow(upper: readonly string[], lower: readonly string[]): 
  * pairs, the indicator header and its rows — or null when the form is no list.
  */
 function projectListForms(tokens: readonly string[]): string[][] | null {
-  const level1At = tokens.findIndex((t) => columnLabel(t)?.canonical === 'level1');
+  const level1At = tokens.findIndex((_, i) => opensIndicatorHeader(tokens, i));
   if (level1At < 0) return null;
   let from = level1At;
   while (from > 0 && fieldLabel(tokens[from - 1]!) !== null) from--;
@@ -496,13 +531,17 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
     const token = tokens[i]!;
     if (builder.rows.length === 0 && (HEADER_LINE.test(token) || parseTitle(token))) { texts.push(token); i++; continue; }
     if (HEADER_LINE.test(token)) { texts.push(token); i++; continue; }
-    if (columnLabel(token)?.canonical === 'level1') {
+    if (opensIndicatorHeader(tokens, i)) {
       // the indicator header: its labels, then the rows up to the first closing label
       const upper = upperHeader(tokens, i);
       builder.retract(upper.length);
       builder.flush();
       const header: string[] = [];
-      while (i < tokens.length && columnLabel(tokens[i]!)) header.push(tokens[i++]!);
+      // a column's bracketed remark split off into a token of its own (年初目标值 | (A)) stays with it
+      while (i < tokens.length && (columnLabel(tokens[i]!) || (header.length > 0 && COLUMN_REMARK.test(tokens[i]!)))) {
+        if (columnLabel(tokens[i]!)) header.push(tokens[i]!);
+        i++;
+      }
       header.push(...upperColumnsBelow(upper, header));
       const start = i;
       while (i < tokens.length && !endsIndicatorBlock(tokens[i]!)) i++;
@@ -554,9 +593,9 @@ const isRowToken = (token: string): boolean => token.length <= 30 && !/[。:：]
 function leadingFragment(tokens: readonly string[], firstStart: number): { start: number; formTokens: string[]; borrowed: boolean } | null {
   const lead = tokens.slice(0, firstStart);
   if (lead.filter((t) => isLevel1(t) || isLevel2(t)).length < 3) return null;
-  const ownHeader = lead.findIndex((t) => columnLabel(t)?.canonical === 'level1');
+  const ownHeader = lead.findIndex((_, i) => opensIndicatorHeader(lead, i));
   if (ownHeader >= 0) return { start: ownHeader, formTokens: lead.slice(ownHeader), borrowed: false };
-  const nextHeader = tokens.findIndex((t, i) => i >= firstStart && columnLabel(t)?.canonical === 'level1');
+  const nextHeader = tokens.findIndex((_, i) => i >= firstStart && opensIndicatorHeader(tokens, i));
   if (nextHeader < 0) return null;
   const header: string[] = [];
   for (let i = nextHeader; i < tokens.length && columnLabel(tokens[i]!); i++) header.push(tokens[i]!);
@@ -590,7 +629,7 @@ export function rebuildFlattened(lines: readonly string[]): { blocks: Block[]; e
   const starts = headed.filter((start, k) => {
     if (k === 0) return true;
     const end = headed[k + 1] ?? tokens.length;
-    const header = tokens.slice(start + 1, end).findIndex((t) => columnLabel(t)?.canonical === 'level1');
+    const header = tokens.slice(start + 1, end).findIndex((_, i, own) => opensIndicatorHeader(own, i));
     const before = tokens.slice(start + 1, header < 0 ? end : start + 1 + header);
     return before.some((t) => fieldLabel(t) !== null);
   });
@@ -598,7 +637,7 @@ export function rebuildFlattened(lines: readonly string[]): { blocks: Block[]; e
   // with the unit and amount-unit lines printed just above it
   for (let k = 0; k < starts.length; k++) {
     const end = starts[k + 1] ?? tokens.length;
-    const header = tokens.slice(starts[k]!, end).findIndex((t) => columnLabel(t)?.canonical === 'level1');
+    const header = tokens.slice(starts[k]!, end).findIndex((_, i, own) => opensIndicatorHeader(own, i));
     if (header < 0) continue;
     const next = tokens.slice(starts[k]! + header, end).findIndex((t) => fieldLabel(t)?.canonical === 'project_name');
     if (next < 0) continue;
@@ -609,7 +648,7 @@ export function rebuildFlattened(lines: readonly string[]): { blocks: Block[]; e
   // a form that starts without its title (an excerpt, a page of a longer file): it starts at its
   // first field label, or at its indicator header
   if (starts.length === 0) {
-    const header = tokens.findIndex((t) => columnLabel(t)?.canonical === 'level1');
+    const header = tokens.findIndex((_, i) => opensIndicatorHeader(tokens, i));
     if (header >= 0) {
       const label = tokens.slice(0, header).findIndex((t) => HEADER_FIELD.has(fieldLabel(t)?.canonical ?? ''));
       starts.push(label >= 0 ? label : header);

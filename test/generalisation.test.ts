@@ -56,6 +56,21 @@ describe('cells run together', () => {
     expect(splitRunTogether('说明:以下内容为附件图片识别,个别文字可能不准确一级指标')).toEqual(['说明:以下内容为附件图片识别,个别文字可能不准确', '一级指标']);
   });
 
+  it('cuts a title off the front of a run, never a title inside a sentence', () => {
+    expect(splitRunTogether('1、某县林业局2023年度部门整体绩效自评表主管部门某县林业局部门联系人王明联系电话12345678').slice(0, 3))
+      .toEqual(['1、某县林业局2023年度部门整体绩效自评表', '主管部门', '某县林业局']);
+    expect(splitRunTogether('详见附件绩效目标表。请各单位于月底前报送项目名称主管部门')).not.toContain('详见附件绩效目标表');
+  });
+
+  it('reads an indicator table that prints no levels (指标名称 | 计量单位 | 指标值 …)', async () => {
+    const dump = ['部门整体绩效自评表', '主管部门', '某县林业局', '指标名称', '计量单位', '指标值', '指标权重', '全年完成值', '指标得分',
+      '森林火灾受害率', '%', '≤0.9%', '10', '0.1%', '10', '公益林管护面积', '万亩', '28', '10', '28', '10'].join('\n');
+    const doc = await processDocument('nolevels.txt', text(dump), { ocr: false });
+    expect(doc.records[0]!.indicators.map((i) => [i.name, i.target?.raw, i.weight, i.score])).toEqual([
+      ['森林火灾受害率', '≤0.9%', 10, 10], ['公益林管护面积', '28万亩', 10, 10],
+    ]);
+  });
+
   it('cuts level names off the front, but not a one-character remainder', () => {
     expect(splitLeadingLabels('产出指标数量指标道路养护里程')).toEqual(['产出指标', '数量指标', '道路养护里程']);
     expect(splitLeadingLabels('服务对象满意度指标等')).toEqual(['服务对象满意度指标等']);
