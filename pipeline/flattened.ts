@@ -104,6 +104,9 @@ const INNER_LABELS: readonly string[] = [
   ...Object.values(FIELD_LABELS).flat().filter((label) => label.length >= 4 && !/^(其他|其中)/.test(label)),
 ].sort((a, b) => b.length - a.length);
 
+/** Column labels that are also everyday words of a report's prose. */
+const PROSE_WORDS: ReadonlySet<string> = new Set(['评价指标', '评价内容', '指标说明']);
+
 /**
  * A dump that lost the separators between cells prints "产出指标数量指标校舍维修改造质量合格率100%":
  * the level, column and field names at the front of such a run are cells of their own.
@@ -153,9 +156,11 @@ export function splitRunTogether(token: string): string[] {
   const title = leadingTitle(token);
   if (title) return [title, ...splitRunTogether(token.slice(title.length))];
   const hits: Array<{ at: number; end: number }> = [];
+  // words prose uses too (设定评价指标体系) cut only a run with no sentence in it
+  const sentence = /[，,。；;]/.test(token);
   let at = 0;
   while (at < token.length) {
-    const label = INNER_LABELS.find((l) => token.startsWith(l, at));
+    const label = INNER_LABELS.find((l) => token.startsWith(l, at) && !(sentence && PROSE_WORDS.has(l)));
     if (label) { hits.push({ at, end: at + label.length }); at += label.length; } else at++;
   }
   // one name is enough where it ends the run: "…(注:以下内容为附件图片识别)一级指标"

@@ -12,8 +12,9 @@ export interface LabelMatch<C extends string> { raw: string; canonical: C; dista
 
 /** Indicator-table columns of the contract and the labels counties print for them. */
 export const INDICATOR_COLUMNS = {
-  level1: ['一级指标', '一级'],
-  level2: ['二级指标', '二级'],
+  // Hebei's 绩效评价指标表 heads its levels 评价指标 | 评价内容 and explains each row in 指标说明
+  level1: ['一级指标', '一级', '评价指标'],
+  level2: ['二级指标', '二级', '评价内容'],
   name: ['三级指标', '指标名称', '指标内容', '三级'],
   target: [
     '年度指标值', '预期指标值', '指标值', '年度目标值', '目标值', '指标值及单位', '指标值(包含数字及文字描述)', '年初目标值',
@@ -29,7 +30,7 @@ export const INDICATOR_COLUMNS = {
     '偏差原因分析及改进措施', '未完成原因分析', '未完成原因', '未完成原因及改进措施', '未完成原因及拟采取的改进措施',
     '偏差原因分析', '偏差原因及改进措施',
   ],
-  description: ['绩效指标描述', '指标解释', '指标描述'],
+  description: ['绩效指标描述', '指标解释', '指标描述', '指标说明'],
   basis: ['指标值确定依据', '指标值设定依据', '指标值设置依据', '绩效标准', '指标值说明', '评价标准', '评(价)标准'],
   // Sichuan/Chongqing/Jiangxi templates print a target as three cells: sign | number | unit
   target_op: ['指标性质', '计算符号', '指标方向'],

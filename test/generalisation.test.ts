@@ -71,6 +71,11 @@ describe('cells run together', () => {
     ]);
   });
 
+  it('cuts a header of words prose also uses only where no sentence holds them', () => {
+    expect(splitRunTogether('评价指标评价内容指标名称指标说明目标值分值备注')).toEqual(['评价指标', '评价内容', '指标名称', '指标说明', '目标值分值备注']);
+    expect(splitRunTogether('围绕绩效目标,从项目的开展、成效等方面科学设定评价指标体系,采用公众评判方式')).not.toContain('评价指标');
+  });
+
   it('cuts level names off the front, but not a one-character remainder', () => {
     expect(splitLeadingLabels('产出指标数量指标道路养护里程')).toEqual(['产出指标', '数量指标', '道路养护里程']);
     expect(splitLeadingLabels('服务对象满意度指标等')).toEqual(['服务对象满意度指标等']);
