@@ -24,6 +24,14 @@ describe('form titles by family', () => {
     expect(parseTitle('详见附件绩效目标表。请各单位于月底前报送。')).toBeNull();
   });
 
+  it('a title may name its fund in brackets; an attachment list of such titles is no heading of the form', async () => {
+    expect(parseTitle('绩效目标表(一般公共预算资金)')?.kind).toBe('performance_target');
+    const doc = await processDocument('notice.md', text(['附件:1.绩效目标表(一般公共预算资金)', '', '2.绩效目标表(福彩公益金)', '',
+      '绩效目标表(一般公共预算资金)', '', '| 项目名称 | 道路养护 |', '| --- | --- |', '| 一级指标 | 二级指标 | 三级指标 | 指标值 |',
+      '| 产出指标 | 数量指标 | 养护里程 | ≥20公里 |'].join('\n')), { ocr: false });
+    expect(doc.records.map((r) => r.title)).toEqual(['绩效目标表(一般公共预算资金)']);
+  });
+
   it('keys the title without its leading year', () => {
     expect(titleText('2020年度县级专项资金绩效目标自评表')).toBe('县级专项资金绩效目标自评表');
     expect(titleText('附件2：部门整体支出绩效目标申报表')).toBe('部门整体支出绩效目标申报表');
