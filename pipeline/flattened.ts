@@ -129,18 +129,21 @@ export function splitLeadingLabels(token: string): string[] {
 }
 
 /**
- * A form's title at the front of a run that lost its separators: "1、某局2023年度部门整体绩效自评表主管部门…".
- * The title ends at the first 表 that closes a title of the family, where the run goes on with the
- * form's cells (not with the rest of a sentence: "…绩效目标表。请各单位…").
+ * A form's title inside a run that lost its separators: at its front ("1、某局2023年度部门整体绩效自评表
+ * 主管部门…") or after a sentence or an attachment number ("…进行安排,附件2中央财政…绩效目标表(2025年度)
+ * 项目名称…"). The title ends at a 表 (with its year in brackets) that closes a title of the family,
+ * where the run goes on with the form's cells, not with the rest of a sentence ("…绩效目标表。请各单位…").
+ * Given the run, return where the title starts and ends, or null.
  */
-function leadingTitle(token: string): string | null {
-  for (const m of token.matchAll(/表/g)) {
-    const end = m.index + 1;
-    if (end > 80) return null;
+function titleInRun(token: string): { start: number; end: number } | null {
+  const starts = [0, ...[...token.matchAll(/[，,。；;:：]|附件\s*\d*\s*[:：.、]?/g)].map((m) => m.index + m[0].length)];
+  for (const m of token.matchAll(/表(\s*[(（]\s*\d{4}\s*年度?\s*[)）])?/g)) {
+    const end = m.index + m[0].length;
     const rest = token.slice(end);
-    if (rest.length < 20 || /^[\s，,。；;、:：)）]/.test(rest)) continue;
-    const candidate = token.slice(0, end);
-    if (parseTitle(candidate) !== null && splitRunTogether(rest).length >= 3) return candidate;
+    if (rest.length < 20 || /^[\s，,。；;、:：)）]/.test(rest) || splitRunTogether(rest).length < 3) continue;
+    // the nearest boundary before 表 starts the title
+    const start = starts.filter((b) => b < end && end - b <= 80).sort((a, b) => b - a).find((b) => parseTitle(token.slice(b, end)) !== null);
+    if (start !== undefined) return { start, end };
   }
   return null;
 }
@@ -153,8 +156,11 @@ function leadingTitle(token: string): string | null {
 export function splitRunTogether(token: string): string[] {
   // a title names its issuer: "…市级预算部门(单位)项目支出绩效目标申报表" is one cell
   if (token.length < 20 || parseTitle(token) !== null) return [token];
-  const title = leadingTitle(token);
-  if (title) return [title, ...splitRunTogether(token.slice(title.length))];
+  const title = titleInRun(token);
+  if (title) {
+    const before = token.slice(0, title.start).trim();
+    return [...(before ? [before] : []), token.slice(title.start, title.end), ...splitRunTogether(token.slice(title.end))];
+  }
   const hits: Array<{ at: number; end: number }> = [];
   // words prose uses too (设定评价指标体系) cut only a run with no sentence in it
   const sentence = /[，,。；;]/.test(token);

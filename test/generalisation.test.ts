@@ -79,6 +79,11 @@ describe('cells run together', () => {
     ]);
   });
 
+  it('cuts a title out of a run after a sentence or an attachment number', () => {
+    expect(splitRunTogether('按养殖量安排,附件2某项补助资金绩效目标表(2025年度)项目名称强制免疫补助主管部门某局资金总额:35').slice(0, 4))
+      .toEqual(['按养殖量安排,附件2', '某项补助资金绩效目标表(2025年度)', '项目名称', '强制免疫补助']);
+  });
+
   it('cuts a header of words prose also uses only where no sentence holds them', () => {
     expect(splitRunTogether('评价指标评价内容指标名称指标说明目标值分值备注')).toEqual(['评价指标', '评价内容', '指标名称', '指标说明', '目标值分值备注']);
     expect(splitRunTogether('围绕绩效目标,从项目的开展、成效等方面科学设定评价指标体系,采用公众评判方式')).not.toContain('评价指标');
