@@ -304,6 +304,10 @@ function applyPair(draft: FormDraft, pair: KeyValue): void {
 /** Assign a row of amounts to the declared funds columns: by count, by column, or by the standard order. */
 function assignFundsRow(draft: FormDraft, values: readonly RowCell[], fiscal: boolean): void {
   const declared = draft.fundsHeader;
+  // never silent: the block prints more columns than its total row gave values, so some were lost
+  if (!fiscal && values.length < declared.length) {
+    draft.issue('funds', 'funds_fields_missing', `the funds block prints ${declared.length} columns but its total row gave ${values.length} values; the others were not read`);
+  }
   let keys: Array<FundsKey | null>;
   let repairs: Repair[] = [];
   if (declared.length > 0 && values.length === declared.length) keys = declared.map((d) => d.key);

@@ -269,6 +269,19 @@ describe('never silent', () => {
     expect(doc.records[0]!.issues.map((i) => i.detail).join('\n')).toMatch(/考核口径/);
   });
 
+  it('a funds block whose total row gave fewer values than it prints columns is reviewed', async () => {
+    const form = [
+      '项目支出绩效自评表', '| 项目名称 | 道路养护 |', '| --- | --- |',
+      '| 项目资金(万元) | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |',
+      '| 年度资金总额 | 10 | 10 | 9 |',
+      '| 一级指标 | 二级指标 | 三级指标 | 指标值 | 完成值 |',
+      '| 产出指标 | 数量指标 | 养护里程 | ≥20公里 | 21公里 |',
+    ].join('\n');
+    const doc = await processDocument('funds.md', text(form), { ocr: false });
+    expect(doc.records[0]!.needs_review).toBe(true);
+    expect(doc.records[0]!.issues.find((i) => i.kind === 'funds_fields_missing')?.detail).toMatch(/prints 6 columns but its total row gave 3 values/);
+  });
+
   it('a form whose rows were rebuilt from a flattened dump is reviewed', async () => {
     const dump = '项目支出绩效目标表 项目名称 道路养护 一级指标 二级指标 三级指标 指标值 产出指标 数量指标 养护里程 ≥20公里 质量指标 验收合格率 100%';
     const doc = await processDocument('dump.txt', text(dump), { ocr: false });
