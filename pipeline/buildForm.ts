@@ -17,7 +17,7 @@ import { isBlank, labelKey } from './text.js';
 import {
   type MoneyUnit, parseMoney, parseRate, parseScore, parseValue,
 } from './values.js';
-import { type FieldLabel, FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, matchIndicatorColumn, matchLabel } from './vocabulary.js';
+import { type FieldLabel, FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from './vocabulary.js';
 
 export interface BuildContext { file: string; sha256: string; formIndex: number }
 export interface Built { record: FormRecord; provenance: FieldProvenance[] }
@@ -545,6 +545,18 @@ function extractorRepairs(row: AlignedRow): Repair[] {
   return [...rules.values()];
 }
 
+/**
+ * A template's row left empty: its level names, the next level's name in the name column, and no
+ * target, value, weight or score ("效益指标 | 经济效益指标 | 社会效益指标").
+ */
+function isEmptyTemplateRow(row: AlignedRow): boolean {
+  const name = row.fields.name?.text;
+  if (!name) return false;
+  const level = matchLevel1(name) ?? matchLevel2(name);
+  if (!level || level.distance > 0) return false;
+  return (['target', 'actual', 'weight', 'score', 'description'] as const).every((k) => !row.fields[k] || isBlank(row.fields[k]!.text));
+}
+
 function finishIndicators(draft: FormDraft): void {
   const resolved = resolveLevels(draft.indicatorRows);
   const seen = new Map<string, number>();
@@ -555,6 +567,10 @@ function finishIndicators(draft: FormDraft): void {
     const fingerprint = JSON.stringify([r.level1, r.level2, ...(['name', 'target', 'actual', 'weight', 'score', 'description'] as const).map((k) => r.row.fields[k]?.text ?? null)]);
     if (seen.has(fingerprint)) {
       draft.issue(`indicators[${seen.get(fingerprint)}]`, 'duplicate_row', `row "${r.row.fields.name?.text ?? '?'}" is printed again identically; kept once`, 'info');
+      continue;
+    }
+    if (isEmptyTemplateRow(r.row)) {
+      draft.issue('indicators', 'empty_template_row', `a row of level names only ("${r.row.fields.name!.text}") holds no indicator; not stored`, 'info');
       continue;
     }
     seen.set(fingerprint, i);

@@ -213,6 +213,15 @@ describe('labels and units as templates lay them out', () => {
   });
 });
 
+describe('template rows left empty', () => {
+  it('a row of level names only holds no indicator', async () => {
+    const form = ['项目支出绩效目标表', '| 项目名称 | 道路养护 |', '| --- | --- |', '| 一级指标 | 二级指标 | 三级指标 | 指标值 |',
+      '| 产出指标 | 数量指标 | 养护里程 | ≥20公里 |', '| 效益指标 | 经济效益指标 | 社会效益指标 |  |', '|  | 生态效益指标 | 绿化面积 | ≥2公顷 |'].join('\n');
+    const doc = await processDocument('empty.md', text(form), { ocr: false });
+    expect(doc.records[0]!.indicators.map((i) => i.name)).toEqual(['养护里程', '绿化面积']);
+  });
+});
+
 describe('rubric forms', () => {
   it('a 分值 column after a level column weighs that level; the one after 三级指标 weighs the row', async () => {
     const form = ['部门整体支出绩效自评表', '', '| 部门名称 | 某县商务局 |', '| --- | --- |',
