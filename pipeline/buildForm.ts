@@ -17,7 +17,10 @@ import { isBlank, labelKey } from './text.js';
 import {
   type MoneyUnit, parseMoney, parseRate, parseScore, parseValue,
 } from './values.js';
-import { type FieldLabel, FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from './vocabulary.js';
+import {
+  type FieldLabel, FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2,
+  MONEY_UNIT_DECLARED, NOT_A_NAME, RUN_ON_LABEL,
+} from './vocabulary.js';
 
 export interface BuildContext { file: string; sha256: string; formIndex: number }
 export interface Built { record: FormRecord; provenance: FieldProvenance[] }
@@ -134,11 +137,6 @@ class FormDraft {
 
 /** Fields that hold a name (of a project or an organisation), never a number or a label. */
 const NAME_FIELDS: ReadonlySet<string> = new Set(['project_name', 'department', 'implementing_unit', 'filing_unit']);
-/** A header label printed with its colon inside another field's value. */
-const RUN_ON_LABEL = /(填报日期|填报人|填表人|联系电话|联系人|金额单位)\s*[:：]/;
-/** Column and caption words a reader may leave where a name belongs. */
-const NOT_A_NAME = /^(金额|名称|情况|综述|内容|单位|合计|小计|\/|—|-)$/;
-
 /**
  * Is this a name: not an amount or a rate (243.96, 100%), not a label or caption word of the form. A
  * bare run of digits may be an organisation's code (0402009 for 主管部门), so it stays.
@@ -217,14 +215,6 @@ function readYear(texts: readonly string[]): number | null {
  * bare 单位： after a space is the money unit ("填报单位：(盖章) 单位：万元").
  */
 const FIELD_SEPARATOR = /\s{2,}|\t|(?=(?:填报单位|金额单位|填报人|填表人|联系电话|联系人|项目编码|主管部门|填报日期|单位名称)\s*[:：])|\s+(?=单位\s*[:：])/;
-
-/** "单位：万元" printed anywhere above the table, or a money label carrying its unit: "年度预算数(万元)". */
-const MONEY_UNIT_DECLARED = [
-  /(?:^|[^\u4e00-\u9fff]|金额)单位\s*[:：]\s*(万元|元)(?![\u4e00-\u9fff])/,
-  /(?:资金|预算|金额|执行|拨款|投入|支出|到位|申请|结转|总额|预算数|执行数)[^()（）\n]{0,8}[(（]\s*(万元|元)\s*[)）]/,
-  // a caption wrapped under its label into a cell or line of its own: 项目资金 | (万元)
-  /^[(（]\s*(万元|元)\s*[)）]$/,
-];
 
 /**
  * Given a form segment, return the money unit it declares before its indicator table. Templates

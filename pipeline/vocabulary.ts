@@ -136,6 +136,19 @@ export function matchLabel<C extends string>(raw: string, vocabulary: Record<C, 
   return match ? { ...match, raw } as LabelMatch<C> : null;
 }
 
+/** "单位：万元" printed anywhere above the table, or a money label carrying its unit: "年度预算数(万元)". */
+export const MONEY_UNIT_DECLARED = [
+  /(?:^|[^\u4e00-\u9fff]|金额)单位\s*[:：]\s*(万元|元)(?![\u4e00-\u9fff])/,
+  /(?:资金|预算|金额|执行|拨款|投入|支出|到位|申请|结转|总额|预算数|执行数)[^()（）\n]{0,8}[(（]\s*(万元|元)\s*[)）]/,
+  // a caption wrapped under its label into a cell or line of its own: 项目资金 | (万元)
+  /^[(（]\s*(万元|元)\s*[)）]$/,
+];
+
+/** A header label printed with its colon inside another field's value. */
+export const RUN_ON_LABEL = /(填报日期|填报人|填表人|联系电话|联系人|金额单位)\s*[:：]/;
+/** Column and caption words a reader may leave where a name belongs. */
+export const NOT_A_NAME = /^(金额|名称|情况|综述|内容|单位|合计|小计|\/|—|-)$/;
+
 /** Captions over a block of the form: one slip from 绩效标准, never a column or field label. */
 const CAPTIONS: ReadonlySet<string> = new Set(['绩效指标', '年度绩效指标', '本年度绩效指标', '长期绩效指标', '项目绩效指标']);
 
