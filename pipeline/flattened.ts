@@ -81,6 +81,13 @@ function separatorOf(lines: readonly string[]): 'pipe' | 'line' | 'space' {
  * splitting it yields at least two words of the form (labels, level names, column headers) or
  * values — a sentence that happens to hold a space does not.
  */
+/** A short line of a few cells whose last is a value: "社会满意度 100%", "资金拨付 12月底到位". */
+function endsWithValue(line: string): boolean {
+  const words = line.trim().split(/\s+/);
+  if (words.length < 2 || words.length > 4 || /[，。；;,]/.test(line) || words.some((w) => w.length > 40)) return false;
+  return isValueLike(words[words.length - 1]!);
+}
+
 function spacedRow(line: string): boolean {
   const words = line.trim().split(/\s+/);
   if (words.length < 2) return false;
@@ -198,7 +205,13 @@ export function tokensOf(lines: readonly string[]): string[] {
   const fileSeparator = separatorOf(lines);
   let raw: string[];
   if (fileSeparator === 'pipe') raw = lines.flatMap((l) => l.split('|')).map((t) => t.trim()).filter((t) => t !== '' && !/^:?-{2,}:?$/.test(t));
-  else if (fileSeparator === 'line') raw = lines.flatMap((l) => (spacedRow(l) ? l.trim().split(/\s+/) : [l.trim()])).filter(Boolean);
+  else if (fileSeparator === 'line') {
+    // where spaces separate cells on many lines, they do on a short line that ends with a value too
+    // ("社会满意度 100%"), though it holds only one word the form knows
+    const spacedFile = lines.filter(spacedRow).length >= 3;
+    const split = (l: string): boolean => spacedRow(l) || (spacedFile && endsWithValue(l));
+    raw = lines.flatMap((l) => (split(l) ? l.trim().split(/\s+/) : [l.trim()])).filter(Boolean);
+  }
   else raw = lines.flatMap((l) => l.trim().split(/\s+/)).filter(Boolean);
   raw = raw.flatMap(splitRunTogether).flatMap(splitLeadingLabels).flatMap(splitTrailingValue);
   // spaces separate cells wherever a line was split on them
