@@ -5,7 +5,8 @@
  */
 import type { Correction } from '../../schemas/corrections.js';
 import { FormRecord } from '../../schemas/record.js';
-import type { Db } from './sqlite.js';
+import { type Db, runStatements } from './sqlite.js';
+import { INSERT_CORRECTION, markCorrectedStatement } from './statements.js';
 
 export interface StoredCorrection extends Correction { id: number; created_at: string }
 
@@ -19,14 +20,14 @@ export function loadForm(db: Db, formId: string): { record: FormRecord; sha: str
 
 /** Add a correction to the trail; returns its id. */
 export function insertCorrection(db: Db, correction: Correction): number {
-  const info = db.prepare('INSERT INTO corrections (form_id, field, old_value, new_value, reviewer, comment, created_at) VALUES (?,?,?,?,?,?,?)')
+  const info = db.prepare(INSERT_CORRECTION)
     .run(correction.form_id, correction.field, correction.old_value, correction.new_value, correction.reviewer, correction.comment ?? null, new Date().toISOString());
   return Number(info.lastInsertRowid);
 }
 
 /** Mark a field's provenance as corrected by a reviewer. */
 export function markCorrected(db: Db, formId: string, field: string): void {
-  db.prepare('UPDATE field_provenance SET corrected = 1 WHERE form_id = ? AND field = ?').run(formId, field);
+  runStatements(db, [markCorrectedStatement(formId, field)]);
 }
 
 export function listCorrections(db: Db, formId?: string): StoredCorrection[] {
