@@ -195,13 +195,16 @@ export interface ExportedProvenance {
   address?: string;
 }
 
-/** Every form's field provenance, keyed by form id (for `export --provenance`). */
-export function loadProvenance(db: Db): Map<string, ExportedProvenance[]> {
-  const rows = db.prepare('SELECT form_id, field, raw, page, line, bbox_json, repairs_json, confidence, corrected, address FROM field_provenance ORDER BY rowid')
-    .all() as Array<{
-    form_id: string; field: string; raw: string | null; page: number | null; line: number | null; bbox_json: string | null; repairs_json: string;
-    confidence: number; corrected: number; address: string | null;
-  }>;
+/** Field provenance as exported, in insertion order (SQL both stores understand). */
+export const PROVENANCE_SQL = 'SELECT form_id, field, raw, page, line, bbox_json, repairs_json, confidence, corrected, address FROM field_provenance ORDER BY rowid';
+
+export interface ProvenanceExportRow {
+  form_id: string; field: string; raw: string | null; page: number | null; line: number | null; bbox_json: string | null; repairs_json: string;
+  confidence: number; corrected: number; address: string | null;
+}
+
+/** Provenance rows keyed by form id, as `export --provenance` prints them. */
+export function groupProvenance(rows: readonly ProvenanceExportRow[]): Map<string, ExportedProvenance[]> {
   const out = new Map<string, ExportedProvenance[]>();
   for (const r of rows) {
     const list = out.get(r.form_id) ?? [];
@@ -212,8 +215,16 @@ export function loadProvenance(db: Db): Map<string, ExportedProvenance[]> {
   return out;
 }
 
+/** Every form's field provenance, keyed by form id (for `export --provenance`). */
+export function loadProvenance(db: Db): Map<string, ExportedProvenance[]> {
+  return groupProvenance(db.prepare(PROVENANCE_SQL).all() as ProvenanceExportRow[]);
+}
+
+/** Stored records, by file and form (SQL both stores understand). */
+export const RECORDS_SQL = 'SELECT f.record_json FROM forms f JOIN documents d ON d.sha256 = f.document_sha256 ORDER BY d.file, f.form_index';
+
 /** Records as exported: the stored JSON with reviewer corrections applied on top. */
 export function loadRecords(db: Db): FormRecord[] {
-  const rows = db.prepare('SELECT f.record_json FROM forms f JOIN documents d ON d.sha256 = f.document_sha256 ORDER BY d.file, f.form_index').all() as Array<{ record_json: string }>;
+  const rows = db.prepare(RECORDS_SQL).all() as Array<{ record_json: string }>;
   return rows.map((r) => JSON.parse(r.record_json) as FormRecord);
 }
