@@ -255,14 +255,19 @@ export function shownForms(forms: readonly FormRow[], provenance: readonly Prove
   return forms.filter((f) => f.needs_review === 1 || corrected.has(f.id));
 }
 
-export async function buildReport(db: Db, options: ReportOptions = {}): Promise<string> {
-  return renderReport({
+/** What the report shows, from an SQLite database. */
+export function loadReportInputs(db: Db): ReportInputs {
+  return {
     docs: db.prepare(REPORT_QUERIES.docs).all() as DocumentRow[],
     forms: db.prepare(REPORT_QUERIES.forms).all() as FormRow[],
     provenance: db.prepare(REPORT_QUERIES.provenance).all() as ProvenanceRow[],
     issues: db.prepare(REPORT_QUERIES.issues).all() as IssueRow[],
     tables: tableReader(db),
-  }, options);
+  };
+}
+
+export async function buildReport(db: Db, options: ReportOptions = {}): Promise<string> {
+  return renderReport(loadReportInputs(db), options);
 }
 
 /** The report's HTML from what a database holds. */
