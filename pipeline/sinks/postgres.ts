@@ -44,9 +44,32 @@ export function postgresPool(url: string, size = 4): pg.Pool {
   return pool;
 }
 
+/** `INSERT … VALUES (…)` with nothing after the row: rows of such statements can be sent together. */
+const PLAIN_INSERT = /^INSERT INTO [^;]*VALUES (\([^()]*\))$/s;
+const ROWS_PER_INSERT = 500;
+
+/**
+ * Consecutive inserts of the same SQL as one multi-row INSERT: a document is hundreds of rows
+ * (provenance above all), and one round trip each to the server would bound a worker at a few
+ * thousand rows per second. Order is kept, so what a later statement deletes or updates is there.
+ */
+export function coalesced(statements: readonly Statement[]): Statement[] {
+  const out: Array<{ sql: string; params: unknown[]; base: string; rows: number }> = [];
+  for (const { sql, params } of statements) {
+    const last = out[out.length - 1];
+    const row = PLAIN_INSERT.exec(sql)?.[1];
+    if (row && last && last.base === sql && last.rows < ROWS_PER_INSERT) {
+      last.sql += `, ${row}`;
+      last.params.push(...params);
+      last.rows++;
+    } else out.push({ sql, params: [...params], base: row ? sql : '', rows: 1 });
+  }
+  return out.map(({ sql, params }) => ({ sql, params }));
+}
+
 /** Run statements of the shared SQL in order on one connection (the caller holds the transaction). */
 export async function runOn(client: Queryable, statements: readonly Statement[]): Promise<void> {
-  for (const { sql, params } of statements) await client.query(numberedPlaceholders(sql), params as unknown[]);
+  for (const { sql, params } of coalesced(statements)) await client.query(numberedPlaceholders(sql), params as unknown[]);
 }
 
 /** Rows of a query in the shared SQL (marked for PostgreSQL where it differs), parameters bound. */
