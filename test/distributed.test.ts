@@ -36,13 +36,24 @@ const FAST_SAMPLES = [
 // a hung command fails its test instead of blocking the run (and its servers' shutdown)
 const ziping = (args: string[]) => spawnSync('node', [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL', maxBuffer: 1 << 28 });
 
+/** A command run alongside others (the store pairs below run at once: each command is mostly tsx's start). */
+async function zipingAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const { done } = zipingInBackground(args);
+  const { code, stdout, stderr } = await done;
+  return { status: code, stdout, stderr };
+}
+
+/** One command on the local SQLite reference and on a PostgreSQL database, at once. */
+const onBoth = (args: string[], sqlite: string, postgres: string) => Promise.all([zipingAsync([...args, '--db', sqlite]), zipingAsync([...args, '--db', postgres])]);
+
 /** A command in the background, with its output and exit code when it ends. */
 function zipingInBackground(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
   const child = spawn('node', [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  // decoded as a stream: a character split across two chunks stays one character
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
   const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
   return { child, done };
 }
@@ -117,15 +128,16 @@ describe.skipIf(missing !== null)('distributed ingest: BullMQ workers into Postg
     expect(second.stderr).toContain(`queue: ${FAST_SAMPLES.length}/${FAST_SAMPLES.length} done, 0 failed`);
 
     // the records with every field's provenance: the plain export is the same lines without it
-    for (const args of [['export', '--provenance'], ['export', '--format', 'csv'], ['stats']]) {
-      const fromSqlite = ziping([...args, '--db', local]);
-      const fromPostgres = ziping([...args, '--db', compared]);
+    const commands = [['export', '--provenance'], ['export', '--format', 'csv'], ['stats'], ['export', '--view', 'v_indicators']];
+    const outputs = await Promise.all(commands.map((args) => onBoth(args, local, compared)));
+    commands.slice(0, 3).forEach((args, i) => {
+      const [fromSqlite, fromPostgres] = outputs[i]!;
       expect(fromPostgres.status, fromPostgres.stderr).toBe(0);
       expect(fromPostgres.stdout, args.join(' ')).toBe(fromSqlite.stdout);
-    }
+    });
     // an analyst view holds the same rows (PostgreSQL returns them in an order of its own)
     const rows = (text: string) => text.replace(/^\uFEFF/, '').trim().split('\n').sort();
-    expect(rows(ziping(['export', '--view', 'v_indicators', '--db', compared]).stdout)).toEqual(rows(ziping(['export', '--view', 'v_indicators', '--db', local]).stdout));
+    expect(rows(outputs[3]![1].stdout)).toEqual(rows(outputs[3]![0].stdout));
     expect(await pgCounts(compared)).toEqual(sqliteCounts(local));
 
     for (const w of workers) process.kill(w.child.pid!, 'SIGTERM');
@@ -156,7 +168,8 @@ describe.skipIf(missing !== null)('distributed ingest: BullMQ workers into Postg
       await handle.close();
     }
     expect(await pgCounts(db)).toEqual(sqliteCounts(local));
-    expect(ziping(['export', '--db', db]).stdout).toBe(ziping(['export', '--db', local]).stdout);
+    const [fromSqlite, fromPostgres] = await onBoth(['export'], local, db);
+    expect(fromPostgres.stdout).toBe(fromSqlite.stdout);
   });
 
   it('a document that times out its worker fails after its attempts with the reason; a bad file fails at once; neither blocks the queue', async () => {
@@ -202,22 +215,24 @@ describe.skipIf(missing !== null)('distributed ingest: BullMQ workers into Postg
     const form = records.find((r) => r.total_score !== null)!;
     const file = join(dir, 'corrections.json');
     writeFileSync(file, JSON.stringify({ version: 1, corrections: [{ form_id: form.id, field: 'total_score', old_value: String(form.total_score), new_value: '77', reviewer: '李审核' }] }));
-    for (const db of [local, compared]) {
-      const applied = ziping(['corrections', 'apply', file, '--db', db]);
-      expect(applied.stdout, applied.stderr).toMatch(/^1 applied, 0 conflicts/);
-      expect(ziping(['corrections', 'apply', file, '--db', db]).stderr).toContain('conflict');
-    }
+    const applied = await onBoth(['corrections', 'apply', file], local, compared);
+    for (const result of applied) expect(result.stdout, result.stderr).toMatch(/^1 applied, 0 conflicts/);
+    const again = await onBoth(['corrections', 'apply', file], local, compared);
+    for (const result of again) expect(result.stderr).toContain('conflict');
     const list = ziping(['corrections', 'list', '--db', compared]).stdout;
     expect(list).toMatch(new RegExp(`#1 \\S+ 李审核: ${form.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} total_score: "${form.total_score}" → "77"`));
-    expect(ziping(['export', '--db', compared, '--provenance']).stdout).toBe(ziping(['export', '--db', local, '--provenance']).stdout);
-    expect(ziping(['score', '--db', compared]).stdout).toBe(ziping(['score', '--db', local]).stdout);
+    const [provenanceSqlite, provenancePostgres] = await onBoth(['export', '--provenance'], local, compared);
+    expect(provenancePostgres.stdout).toContain('"total_score":77');
+    expect(provenancePostgres.stdout).toBe(provenanceSqlite.stdout);
+    const [scoreSqlite, scorePostgres] = await onBoth(['score'], local, compared);
+    expect(scorePostgres.stdout).toBe(scoreSqlite.stdout);
 
-    const reports = [local, compared].map((db, i) => {
+    const reports = await Promise.all([local, compared].map(async (db, i) => {
       const out = join(dir, `report-${i}`);
-      const result = ziping(['report', '--db', db, '--out', out, '--no-images']);
+      const result = await zipingAsync(['report', '--db', db, '--out', out, '--no-images']);
       expect(result.status, result.stderr).toBe(0);
       return readFileSync(join(out, 'index.html'), 'utf8');
-    });
+    }));
     expect(reports[1]).toBe(reports[0]);
   });
 
