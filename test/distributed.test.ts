@@ -12,7 +12,7 @@
  * Skipped, saying why, where redis-server or PostgreSQL is not installed; `.ci/run` installs both.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -113,6 +113,7 @@ describe.skipIf(missing !== null)('distributed ingest: BullMQ workers into Postg
   afterAll(async () => {
     for (const child of started) if (child.exitCode === null && child.signalCode === null) try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ }
     await servers?.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('three workers store what a local ingest stores, though every document is queued twice; SIGTERM stops them cleanly', async () => {
