@@ -119,9 +119,9 @@ export async function enqueueDocuments(queue: Queue<DocumentJob, JobOutcome>, fi
 const reasonOf = (doc: ZipingDocument): string => doc.issues.find((i) => i.severity === 'error')?.message ?? 'failed';
 
 /** Process one job: the local ingest's stages, then one transaction in PostgreSQL. Throws to fail (or retry) the job. */
-async function processJob(job: Job<DocumentJob, JobOutcome>, pool: DocumentPool, store: PostgresStore): Promise<JobOutcome> {
+async function processJob(job: Job<DocumentJob, JobOutcome>, pool: DocumentPool, postgres: PostgresStore): Promise<JobOutcome> {
   const { path, sha256, options, force } = job.data;
-  if (!force && await store.storedStatus(sha256) === 'success') return { file: path, status: 'skipped', forms: 0, stored: 'skipped' };
+  if (!force && await postgres.storedStatus(sha256) === 'success') return { file: path, status: 'skipped', forms: 0, stored: 'skipped' };
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
@@ -131,13 +131,15 @@ async function processJob(job: Job<DocumentJob, JobOutcome>, pool: DocumentPool,
   }
   if (sha256Of(bytes) !== sha256) throw new UnrecoverableError(`${path}: the file changed after it was queued (its sha256 differs); queue it again`);
   const doc = await pool.process(path, bytes, options);
+  // a row written after the job was queued is another delivery's (hosts' clocks are assumed in step; a skew only costs a rewrite)
+  const storeOptions = { force, queuedAt: new Date(job.timestamp).toISOString() };
   if (wasAbandoned(doc)) {
     // a time-out or crash may be the machine's, not the file's: BullMQ tries again until the attempts are spent;
     // the last one stores the document as failed, as a local ingest does
-    if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await store.storeDocument(doc, { force });
+    if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await postgres.storeDocument(doc, storeOptions);
     throw new Error(`${path}: ${reasonOf(doc)}`);
   }
-  const stored = await store.storeDocument(doc, { force });
+  const stored = await postgres.storeDocument(doc, storeOptions);
   // a file that cannot be read fails the same way every time: stored as failed, no further attempt
   if (doc.status === 'failed') throw new UnrecoverableError(`${path}: ${reasonOf(doc)}`);
   return { file: path, status: doc.status, forms: doc.records.length, stored };

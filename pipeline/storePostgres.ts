@@ -52,16 +52,18 @@ export class PostgresStore {
 
   /**
    * Store a processed document and re-apply its reviewers' corrections, in one transaction, once:
-   * the transaction first locks the document's sha256; if a delivery of the same job (a stalled
-   * worker's, a second worker's) stored it meanwhile with the same outcome, nothing is written.
-   * `force` (ingest --force) replaces it, as a local re-ingest does.
+   * the transaction first locks the document's sha256, then skips the write when another delivery
+   * of the job (a stalled worker's, a second worker's) stored the document after `queuedAt`, or —
+   * as a local re-run skips it — when it is stored as read successfully and `force` is not set.
+   * Otherwise it replaces the stored rows, as a local re-ingest does.
    */
-  async storeDocument(doc: ZipingDocument, options: { force?: boolean } = {}): Promise<StoreOutcome> {
+  async storeDocument(doc: ZipingDocument, options: { force?: boolean; queuedAt?: string } = {}): Promise<StoreOutcome> {
     const sha = doc.source.sha256;
     return inTransaction(this.pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [sha]);
-      const stored = await rowsOf<{ status: string }>(client, 'SELECT status FROM documents WHERE sha256 = ?', [sha]);
-      if (!options.force && stored[0]?.status === doc.status) return 'already stored';
+      const [stored] = await rowsOf<{ status: string; ingested_at: string }>(client, 'SELECT status, ingested_at FROM documents WHERE sha256 = ?', [sha]);
+      const storedSinceQueued = stored !== undefined && options.queuedAt !== undefined && stored.ingested_at >= options.queuedAt;
+      if (storedSinceQueued || (!options.force && stored?.status === 'success')) return 'already stored';
       await runOn(client, documentStatements(doc, new Date().toISOString()));
       await this.reapplyCorrections(client, sha);
       return 'stored';
