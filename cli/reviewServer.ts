@@ -7,9 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Correction } from '../schemas/corrections.js';
-import { buildReport } from '../pipeline/report.js';
-import { rescoreDatabase, saveCorrection } from '../pipeline/store.js';
-import type { Db } from '../pipeline/sinks/sqlite.js';
+import { renderReport } from '../pipeline/report.js';
+import type { Store } from '../pipeline/stores.js';
 
 const MAX_BODY = 1 << 20;
 
@@ -36,7 +35,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 export interface ReviewServer { server: Server; url: string; token: string }
 
-export async function startReviewServer(db: Db, port = 0): Promise<ReviewServer> {
+export async function startReviewServer(store: Store, port = 0): Promise<ReviewServer> {
   const token = randomBytes(24).toString('hex');
   let origins: Set<string> = new Set();
   const server = createServer((req, res) => {
@@ -48,7 +47,7 @@ export async function startReviewServer(db: Db, port = 0): Promise<ReviewServer>
     if (!origins.has(`http://${host}`)) { send(res, 403, 'text/plain', 'forbidden host'); return; }
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && (path === '/' || path === '/index.html')) {
-      send(res, 200, 'text/html; charset=utf-8', await buildReport(db, { server: { token } }));
+      send(res, 200, 'text/html; charset=utf-8', await renderReport(await store.reportInputs(), { server: { token } }));
       return;
     }
     if (req.method === 'POST' && path === '/api/corrections') {
@@ -64,9 +63,9 @@ export async function startReviewServer(db: Db, port = 0): Promise<ReviewServer>
       }
       const parsed = Correction.safeParse(body);
       if (!parsed.success) { json(res, 400, { status: 'rejected', reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }); return; }
-      const outcome = saveCorrection(db, parsed.data);
+      const outcome = await store.saveCorrection(parsed.data);
       // a corrected total may change what a summary row is checked against
-      if (outcome.status === 'applied') rescoreDatabase(db);
+      if (outcome.status === 'applied') await store.rescore();
       json(res, outcome.status === 'applied' ? 200 : 409, outcome);
       return;
     }

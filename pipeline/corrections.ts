@@ -56,3 +56,26 @@ export function withField(record: FormRecord, path: string, text: string | null)
   if (!checked.success) throw new Error(`${path}: "${text}" is not allowed here (${checked.error.issues[0]?.message ?? 'invalid'})`);
   return checked.data;
 }
+
+/** A correction as stored in the trail: who changed which field from what to what. */
+interface TrailEntry { field: string; old_value: string | null; new_value: string | null; reviewer: string }
+
+/**
+ * A re-extracted record with a stored correction applied again, or null when there is nothing to
+ * do (the field is gone — an indicator row fewer — or already holds the reviewer's value). A field
+ * the new extraction reads differently from both the old and the corrected value keeps the
+ * reviewer's value and gets a `correction_conflict` finding, so a person looks again.
+ */
+export function reapplied(record: FormRecord, c: TrailEntry): FormRecord | null {
+  let current: string | null;
+  try {
+    current = fieldText(record, c.field);
+  } catch {
+    return null; // the trail keeps the correction
+  }
+  if (current === c.new_value) return null;
+  const updated = withField(record, c.field, c.new_value);
+  if (current === c.old_value) return updated;
+  return { ...updated, issues: [...updated.issues, { field: c.field, kind: 'correction_conflict', severity: 'warn', rule: 'correction_conflict', stage: 'correction', expected: c.old_value, found: current,
+    detail: `re-extracted as "${current ?? ''}", not "${c.old_value ?? ''}" as when ${c.reviewer} corrected it to "${c.new_value ?? ''}"` }] };
+}

@@ -33,16 +33,18 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-interface DocumentRow { sha256: string; file: string; path: string; kind: string; status: string; forms: number }
-interface FormRow { id: string; document_sha256: string; record_json: string; needs_review: number; confidence: number }
-interface ProvenanceRow {
+export interface DocumentRow { sha256: string; file: string; path: string; kind: string; status: string; forms: number }
+export interface FormRow { id: string; document_sha256: string; record_json: string; needs_review: number; confidence: number }
+export interface ProvenanceRow {
   form_id: string; field: string; raw: string | null; page: number | null; line: number | null; table_index: number | null; row_index: number | null;
   col_index: number | null; bbox_json: string | null; repairs_json: string; confidence: number; corrected: number;
   /** a workbook cell's sheet and address (`Sheet1!C7`); null for other inputs */
   sheet: string | null; address: string | null;
 }
 /** One row of the `findings` table: every finding of every stage, the only place the report reads them from. */
-interface IssueRow { form_id: string; rule: string; field: string; kind: string; severity: string; expected: string | null; found: string | null; detail: string; stage: string }
+export interface IssueRow {
+  form_id: string; rule: string; field: string; kind: string; severity: string; expected: string | null; found: string | null; detail: string; stage: string;
+}
 
 function histogram(values: readonly number[]): string {
   const bins = new Array<number>(10).fill(0);
@@ -94,10 +96,10 @@ function findingLine(i: IssueRow): string {
 }
 
 /** A stored table's cells by document and table index, each read once (a field's neighbourhood comes from them). */
-type TableCells = (sha256: string, tableIndex: number) => string[][] | null;
+export type TableCells = (sha256: string, tableIndex: number) => string[][] | null;
 
 function tableReader(db: Db): TableCells {
-  const select = db.prepare('SELECT cells_json FROM tables WHERE document_sha256 = ? AND table_index = ?').pluck();
+  const select = db.prepare(REPORT_QUERIES.table).pluck();
   const cache = new Map<string, string[][] | null>();
   return (sha256, tableIndex) => {
     const key = `${sha256}#${tableIndex}`;
@@ -235,11 +237,42 @@ const SCRIPT = `
   }
 })();`;
 
+/** The queries the report reads a database with (SQL both stores understand). */
+export const REPORT_QUERIES = {
+  docs: 'SELECT sha256, file, path, kind, status, forms FROM documents ORDER BY file',
+  forms: 'SELECT f.id, f.document_sha256, f.record_json, f.needs_review, f.confidence FROM forms f JOIN documents d ON d.sha256 = f.document_sha256 ORDER BY d.file, f.form_index',
+  provenance: 'SELECT * FROM field_provenance ORDER BY rowid',
+  issues: 'SELECT form_id, rule, field, kind, severity, expected, found, detail, stage FROM findings ORDER BY rowid',
+  table: 'SELECT cells_json FROM tables WHERE document_sha256 = ? AND table_index = ?',
+} as const;
+
+/** Everything the report shows, read from one database. */
+export interface ReportInputs { docs: DocumentRow[]; forms: FormRow[]; provenance: ProvenanceRow[]; issues: IssueRow[]; tables: TableCells }
+
+/** A form is shown when it needs review or a reviewer corrected it (it stays, so a reviewer sees what was saved). */
+export function shownForms(forms: readonly FormRow[], provenance: readonly ProvenanceRow[]): FormRow[] {
+  const corrected = new Set(provenance.filter((p) => p.corrected === 1).map((p) => p.form_id));
+  return forms.filter((f) => f.needs_review === 1 || corrected.has(f.id));
+}
+
+/** What the report shows, from an SQLite database. */
+export function loadReportInputs(db: Db): ReportInputs {
+  return {
+    docs: db.prepare(REPORT_QUERIES.docs).all() as DocumentRow[],
+    forms: db.prepare(REPORT_QUERIES.forms).all() as FormRow[],
+    provenance: db.prepare(REPORT_QUERIES.provenance).all() as ProvenanceRow[],
+    issues: db.prepare(REPORT_QUERIES.issues).all() as IssueRow[],
+    tables: tableReader(db),
+  };
+}
+
 export async function buildReport(db: Db, options: ReportOptions = {}): Promise<string> {
-  const docs = db.prepare('SELECT sha256, file, path, kind, status, forms FROM documents ORDER BY file').all() as DocumentRow[];
-  const forms = db.prepare('SELECT f.id, f.document_sha256, f.record_json, f.needs_review, f.confidence FROM forms f JOIN documents d ON d.sha256 = f.document_sha256 ORDER BY d.file, f.form_index').all() as FormRow[];
-  const provenance = db.prepare('SELECT * FROM field_provenance ORDER BY rowid').all() as ProvenanceRow[];
-  const issues = db.prepare('SELECT form_id, rule, field, kind, severity, expected, found, detail, stage FROM findings ORDER BY rowid').all() as IssueRow[];
+  return renderReport(loadReportInputs(db), options);
+}
+
+/** The report's HTML from what a database holds. */
+export async function renderReport(inputs: ReportInputs, options: ReportOptions = {}): Promise<string> {
+  const { docs, forms, provenance, issues } = inputs;
   const byForm = <T extends { form_id: string }>(rows: readonly T[]): Map<string, T[]> => {
     const map = new Map<string, T[]>();
     for (const row of rows) map.set(row.form_id, [...(map.get(row.form_id) ?? []), row]);
@@ -254,15 +287,15 @@ export async function buildReport(db: Db, options: ReportOptions = {}): Promise<
   for (const i of issues) kinds.set(i.rule, (kinds.get(i.rule) ?? 0) + 1);
   const printed: Printed = {
     cropper: options.images === false ? null : new PageCropper(),
-    tables: tableReader(db),
+    tables: inputs.tables,
     labels: sheetLabels(provenance, new Map(forms.map((f) => [f.id, f.document_sha256]))),
   };
 
   const sections: string[] = [];
   let doubtfulFields = 0;
   // a corrected form stays in the report after its findings are resolved, so a reviewer sees what was saved
-  const corrected = new Set(provenance.filter((p) => p.corrected === 1).map((p) => p.form_id));
-  const shown = (f: FormRow): boolean => f.needs_review === 1 || corrected.has(f.id);
+  const shownIds = new Set(shownForms(forms, provenance).map((f) => f.id));
+  const shown = (f: FormRow): boolean => shownIds.has(f.id);
   for (const form of forms.filter(shown)) {
     const record = FormRecord.parse(JSON.parse(form.record_json));
     const doc = docBySha.get(form.document_sha256)!;

@@ -7,7 +7,7 @@ import type { Correction } from '../schemas/corrections.js';
 import type { ZipingDocument } from '../schemas/document.js';
 import type { FormRecord } from '../schemas/record.js';
 import { checkAcrossForms, checkForm } from './checks/index.js';
-import { fieldText, withField } from './corrections.js';
+import { fieldText, reapplied, withField } from './corrections.js';
 import { correctionsOfDocument, insertCorrection, loadForm, markCorrected } from './sinks/corrections.js';
 import { type Db, insertScores, loadRecords, saveDocument, writeFindings, writeForm } from './sinks/sqlite.js';
 
@@ -47,28 +47,12 @@ export function saveCorrection(db: Db, correction: Correction): CorrectionOutcom
   })();
 }
 
-/**
- * Re-apply the stored corrections of a re-ingested document, oldest first. A field the new
- * extraction reads differently from both the old and the corrected value keeps the reviewer's
- * value and gets a `correction_conflict` finding, so a person looks again.
- */
+/** Re-apply the stored corrections of a re-ingested document, oldest first (see `reapplied`). */
 function reapplyCorrections(db: Db, sha: string): void {
   for (const c of correctionsOfDocument(db, sha)) {
     const form = loadForm(db, c.form_id);
-    if (!form) continue;
-    let current: string | null;
-    try {
-      current = fieldText(form.record, c.field);
-    } catch {
-      continue; // the field no longer exists (an indicator row fewer): the trail keeps the correction
-    }
-    if (current === c.new_value) continue;
-    let updated = withField(form.record, c.field, c.new_value);
-    if (current !== c.old_value) {
-      updated = { ...updated, issues: [...updated.issues, { field: c.field, kind: 'correction_conflict', severity: 'warn', rule: 'correction_conflict', stage: 'correction', expected: c.old_value, found: current,
-        detail: `re-extracted as "${current ?? ''}", not "${c.old_value ?? ''}" as when ${c.reviewer} corrected it to "${c.new_value ?? ''}"` }] };
-    }
-    recheckAndWrite(db, sha, updated, c.field);
+    const updated = form ? reapplied(form.record, c) : null;
+    if (updated) recheckAndWrite(db, sha, updated, c.field);
   }
 }
 

@@ -23,6 +23,14 @@ export interface PoolOptions {
 
 interface Slot { worker: Worker; busy: boolean }
 
+/** Documents the pool gave up on (time limit, heap limit, a crashed worker) rather than ones that were read and failed. */
+const abandoned = new WeakSet<ZipingDocument>();
+
+/** Whether the pool stopped this document's processing: another attempt may succeed, unlike a bad file. */
+export function wasAbandoned(doc: ZipingDocument): boolean {
+  return abandoned.has(doc);
+}
+
 export class DocumentPool {
   private readonly slots: Slot[] = [];
   private readonly waiting: Array<(slot: Slot) => void> = [];
@@ -51,7 +59,7 @@ export class DocumentPool {
   }
 
   /** Process one document in a worker; never rejects — failures come back as failed documents. */
-  async process(path: string, bytes: Uint8Array): Promise<ZipingDocument> {
+  async process(path: string, bytes: Uint8Array, processOptions: ProcessOptions = this.options.process ?? {}): Promise<ZipingDocument> {
     const slot = await this.acquire();
     const timeoutMs = this.options.timeoutMs ?? 120000;
     const id = this.nextId++;
@@ -63,6 +71,7 @@ export class DocumentPool {
           slot.worker.off('error', onError);
           slot.worker.off('exit', onExit);
           if (replaceWorker) {
+            abandoned.add(doc);
             void slot.worker.terminate();
             slot.worker = this.spawn();
           }
@@ -81,7 +90,7 @@ export class DocumentPool {
         slot.worker.on('message', onMessage);
         slot.worker.once('error', onError);
         slot.worker.once('exit', onExit);
-        slot.worker.postMessage({ id, path, bytes, options: this.options.process ?? {} } satisfies WorkerRequest);
+        slot.worker.postMessage({ id, path, bytes, options: processOptions } satisfies WorkerRequest);
       });
     } finally {
       this.release(slot);

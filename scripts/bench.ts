@@ -12,6 +12,7 @@
  *   Debian's native tesseract CLI (whole page) as the reference, when it is installed; and each
  *   engine's share of fields right on the scanned samples (what picks the default engine).
  * Usage: npm run bench [-- --forms 10000 --pages 200 --scan-pages 12 --office-files 300]
+ *        npm run bench -- --distributed [--docs 100]   (BullMQ workers into PostgreSQL: scripts/bench-distributed.ts)
  */
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -263,4 +264,5 @@ function round(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-await main();
+if (process.argv.includes('--distributed')) await import('./bench-distributed.js');
+else await main();

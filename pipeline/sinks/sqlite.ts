@@ -6,73 +6,21 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { FormScore, Origin, ZipingDocument } from '../../schemas/document.js';
-import { asFinding, type FormRecord } from '../../schemas/record.js';
+import type { FormScore, ZipingDocument } from '../../schemas/document.js';
+import type { FormRecord } from '../../schemas/record.js';
+import { ADDED_COLUMNS, SCHEMA, VIEWS, VIEW_NAMES } from './schema.js';
+import { documentStatements, findingStatements, findingsUpdateStatements, formStatements, scoreStatements, type Statement } from './statements.js';
+
+export { VIEW_NAMES } from './schema.js';
 
 export type Db = Database.Database;
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS documents (
-  sha256 TEXT PRIMARY KEY, file TEXT NOT NULL, path TEXT NOT NULL, kind TEXT NOT NULL, encoding TEXT,
-  bytes INTEGER NOT NULL, status TEXT NOT NULL, forms INTEGER NOT NULL, issues_json TEXT NOT NULL,
-  model_version INTEGER NOT NULL, ingested_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS forms (
-  id TEXT PRIMARY KEY, document_sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE,
-  form_index INTEGER NOT NULL, form_type TEXT NOT NULL, scope TEXT NOT NULL, year INTEGER, title TEXT,
-  project_name TEXT, project_code TEXT, department TEXT, implementing_unit TEXT, filing_unit TEXT, amount_unit TEXT,
-  initial_budget REAL, adjusted_budget REAL, received REAL, executed REAL, execution_rate REAL,
-  funds_weight REAL, funds_score REAL, fiscal_initial_budget REAL, fiscal_adjusted_budget REAL, fiscal_executed REAL,
-  goal_expected TEXT, goal_actual TEXT, completion_rate REAL, total_score REAL, grade TEXT, problems TEXT,
-  contact_filler TEXT, contact_phone TEXT, confidence REAL NOT NULL, needs_review INTEGER NOT NULL,
-  record_json TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS indicators (
-  form_id TEXT NOT NULL REFERENCES forms(id) ON DELETE CASCADE, position INTEGER NOT NULL,
-  level1 TEXT, level1_weight REAL, level2 TEXT, name TEXT, description TEXT,
-  target_raw TEXT, target_op TEXT, target_value REAL, target_unit TEXT,
-  actual_raw TEXT, actual_op TEXT, actual_value REAL, actual_unit TEXT,
-  weight REAL, score REAL, deviation_note TEXT, basis TEXT, confidence REAL NOT NULL,
-  PRIMARY KEY (form_id, position)
-);
-CREATE TABLE IF NOT EXISTS findings (
-  form_id TEXT NOT NULL REFERENCES forms(id) ON DELETE CASCADE, rule TEXT NOT NULL, field TEXT NOT NULL, kind TEXT NOT NULL,
-  severity TEXT NOT NULL, expected TEXT, found TEXT, detail TEXT NOT NULL, stage TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS tables (
-  document_sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE, table_index INTEGER NOT NULL,
-  format TEXT NOT NULL, first_line INTEGER, last_line INTEGER, form_index INTEGER, cells_json TEXT NOT NULL,
-  PRIMARY KEY (document_sha256, table_index)
-);
-CREATE TABLE IF NOT EXISTS field_provenance (
-  form_id TEXT NOT NULL REFERENCES forms(id) ON DELETE CASCADE, field TEXT NOT NULL, raw TEXT,
-  file TEXT NOT NULL, page INTEGER, table_index INTEGER, row_index INTEGER, col_index INTEGER, line INTEGER, bbox_json TEXT,
-  repairs_json TEXT NOT NULL, confidence REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS corrections (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, form_id TEXT NOT NULL, field TEXT NOT NULL,
-  old_value TEXT, new_value TEXT, reviewer TEXT NOT NULL, comment TEXT, created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS form_scores (
-  form_id TEXT PRIMARY KEY REFERENCES forms(id) ON DELETE CASCADE, recomputed_rate REAL, recomputed_funds_score REAL,
-  indicator_score_sum REAL, recomputed_total REAL, printed_total REAL, weight_sum REAL
-);
-CREATE TABLE IF NOT EXISTS indicator_scores (
-  form_id TEXT NOT NULL REFERENCES forms(id) ON DELETE CASCADE, position INTEGER NOT NULL,
-  met TEXT NOT NULL, recomputed_score REAL, printed_score REAL, PRIMARY KEY (form_id, position)
-);
-CREATE INDEX IF NOT EXISTS idx_findings_form ON findings(form_id);
-CREATE INDEX IF NOT EXISTS idx_forms_document ON forms(document_sha256);
-CREATE INDEX IF NOT EXISTS idx_provenance_form ON field_provenance(form_id);
-`;
-
 /** Columns added after a database may have been created: added in place, never dropped. */
 function migrate(db: Db): void {
-  const columns = (db.prepare('PRAGMA table_info(field_provenance)').all() as Array<{ name: string }>).map((c) => c.name);
-  if (!columns.includes('corrected')) db.exec('ALTER TABLE field_provenance ADD COLUMN corrected INTEGER NOT NULL DEFAULT 0');
-  // office attachments: the worksheet and cell address a field was read from (`Sheet1!C7`)
-  if (!columns.includes('sheet')) db.exec('ALTER TABLE field_provenance ADD COLUMN sheet TEXT');
-  if (!columns.includes('address')) db.exec('ALTER TABLE field_provenance ADD COLUMN address TEXT');
+  for (const added of ADDED_COLUMNS) {
+    const columns = (db.prepare(`PRAGMA table_info(${added.table})`).all() as Array<{ name: string }>).map((c) => c.name);
+    if (!columns.includes(added.column)) db.exec(`ALTER TABLE ${added.table} ADD COLUMN ${added.column} ${added.type}`);
+  }
   // Before the findings table, findings lived in two tables (form_issues, audits); they become
   // views over `findings`, which is filled from each form's record (`ziping score` adds the
   // cross-form findings again).
@@ -81,66 +29,10 @@ function migrate(db: Db): void {
     if (!old) return;
     db.exec('DROP TABLE form_issues; DROP TABLE IF EXISTS audits;');
     const forms = db.prepare('SELECT record_json FROM forms').all() as Array<{ record_json: string }>;
-    for (const f of forms) insertFindings(db, JSON.parse(f.record_json) as FormRecord);
+    for (const f of forms) runStatements(db, findingStatements(JSON.parse(f.record_json) as FormRecord));
   }).immediate();
 }
 
-
-/**
- * The sheet and cell a field came from. Table cells carry them in their origin; a field read from
- * a header line (填报单位：…) has only the line, so the spreadsheet's text block on that line that
- * holds the raw text gives them.
- */
-function cellOf(doc: ZipingDocument, origin: Origin | null, raw: string | null): { sheet: string | null; address: string | null } {
-  if (!origin) return { sheet: null, address: null };
-  if (origin.address !== undefined) return { sheet: origin.sheet ?? null, address: origin.address };
-  if (origin.line === null || origin.table !== null) return { sheet: null, address: null };
-  const onLine = doc.blocks.filter((b) => b.kind === 'text' && b.line === origin.line && b.address !== undefined);
-  const block = onLine.find((b) => b.kind === 'text' && raw !== null && b.text.includes(raw)) ?? (onLine.length === 1 ? onLine[0] : undefined);
-  return block?.kind === 'text' ? { sheet: block.sheet ?? null, address: block.address ?? null } : { sheet: null, address: null };
-}
-
-/**
- * Analyst views (README "Analyst views") and the two older names of findings — `form_issues` (the
- * contract's issue columns) and `audits` (what the check stage found); recreated on open so a
- * newer ziping's definitions win.
- */
-const VIEWS = `
-DROP VIEW IF EXISTS form_issues;
-CREATE VIEW form_issues AS SELECT form_id, field, kind, detail, severity FROM findings;
-DROP VIEW IF EXISTS audits;
-CREATE VIEW audits AS SELECT form_id, rule, field, expected, found, severity, detail FROM findings WHERE stage IN ('check', 'cross_form');
-DROP VIEW IF EXISTS v_indicators;
-CREATE VIEW v_indicators AS
-SELECT f.id AS form_id, d.file, f.year, f.filing_unit, f.project_name, f.form_type, x.position,
-  x.level1, x.level1_weight, x.level2, x.name, x.target_raw, x.target_op, x.target_value, x.target_unit,
-  x.actual_raw, x.actual_value, x.actual_unit, x.weight, x.score AS printed_score, s.recomputed_score,
-  s.met, (s.met = 'met') AS target_met, (x.weight IS NOT NULL AND x.score >= x.weight) AS full_marks
-FROM indicators x JOIN forms f ON f.id = x.form_id JOIN documents d ON d.sha256 = f.document_sha256
-LEFT JOIN indicator_scores s ON s.form_id = x.form_id AND s.position = x.position;
-DROP VIEW IF EXISTS v_forms;
-CREATE VIEW v_forms AS
-SELECT f.id AS form_id, d.file, f.form_index, f.form_type, f.year, f.filing_unit, f.project_name, f.project_code,
-  f.initial_budget AS initial_budget_yuan, f.adjusted_budget AS adjusted_budget_yuan, f.executed AS executed_yuan,
-  f.execution_rate AS printed_rate, fs.recomputed_rate, f.funds_weight, f.funds_score AS printed_funds_score,
-  fs.recomputed_funds_score, f.total_score AS printed_total, fs.indicator_score_sum, fs.recomputed_total,
-  fs.weight_sum, f.grade, f.confidence, f.needs_review,
-  (SELECT COUNT(*) FROM audits a WHERE a.form_id = f.id) AS audits,
-  (SELECT COUNT(*) FROM audits a WHERE a.form_id = f.id AND a.severity = 'error') AS audit_errors
-FROM forms f JOIN documents d ON d.sha256 = f.document_sha256 LEFT JOIN form_scores fs ON fs.form_id = f.id;
-DROP VIEW IF EXISTS v_units;
-CREATE VIEW v_units AS
-SELECT filing_unit, year, COUNT(*) AS projects, SUM(adjusted_budget_yuan) AS budget_yuan, SUM(executed_yuan) AS executed_yuan,
-  ROUND(AVG(printed_total), 2) AS mean_score, SUM(audits > 0) AS forms_with_findings
-FROM v_forms WHERE form_type = 'self_evaluation' GROUP BY filing_unit, year;
-DROP VIEW IF EXISTS v_findings;
-CREATE VIEW v_findings AS
-SELECT f.id AS form_id, d.file, f.form_index, f.form_type, f.year, f.project_name, x.stage, x.rule, x.field, x.kind, x.severity,
-  x.expected, x.found, x.detail
-FROM findings x JOIN forms f ON f.id = x.form_id JOIN documents d ON d.sha256 = f.document_sha256;
-`;
-
-export const VIEW_NAMES = ['v_indicators', 'v_forms', 'v_units', 'v_findings'] as const;
 
 const BUSY_TIMEOUT_MS = 60_000;
 
@@ -254,33 +146,22 @@ export function storedStatus(db: Db, sha256: string): string | null {
   return row?.status ?? null;
 }
 
-function formRow(sha: string, r: FormRecord): unknown[] {
-  const f = r.funds;
-  return [r.id, sha, r.source.form_index, r.form_type, r.scope, r.year, r.title, r.project_name, r.project_code, r.department,
-    r.implementing_unit, r.filing_unit, r.amount_unit, f.initial_budget, f.adjusted_budget, f.received, f.executed,
-    f.execution_rate, f.weight, f.score, f.fiscal.initial_budget, f.fiscal.adjusted_budget, f.fiscal.executed,
-    r.goal_expected, r.goal_actual, r.completion_rate, r.total_score, r.grade, r.problems, r.contact.filler, r.contact.phone,
-    r.confidence, r.needs_review ? 1 : 0, JSON.stringify(r)];
-}
+const prepared = new WeakMap<Db, Map<string, Database.Statement>>();
 
-let formColumns: string[] | null = null;
-
-function upsertFormSql(db: Db): string {
-  formColumns ??= (db.prepare('PRAGMA table_info(forms)').all() as Array<{ name: string }>).map((c) => c.name);
-  const updates = formColumns.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ');
-  return `INSERT INTO forms (${formColumns.join(', ')}) VALUES (${formColumns.map(() => '?').join(', ')}) ON CONFLICT(id) DO UPDATE SET ${updates}`;
-}
-
-function insertFindings(db: Db, record: FormRecord): void {
-  const insert = db.prepare('INSERT INTO findings (form_id, rule, field, kind, severity, expected, found, detail, stage) VALUES (?,?,?,?,?,?,?,?,?)');
-  for (const f of record.issues.map(asFinding)) insert.run(record.id, f.rule, f.field, f.kind, f.severity, f.expected, f.found, f.detail, f.stage);
+/** Run the sink's statements (`statements.ts`) in order, each prepared once per database. */
+export function runStatements(db: Db, statements: readonly Statement[]): void {
+  let cache = prepared.get(db);
+  if (!cache) prepared.set(db, (cache = new Map()));
+  for (const { sql, params } of statements) {
+    let compiled = cache.get(sql);
+    if (!compiled) cache.set(sql, (compiled = db.prepare(sql)));
+    compiled.run(...params);
+  }
 }
 
 /** Replace a stored form's findings (its record, review flag and `findings` rows) with the record's. */
 export function writeFindings(db: Db, record: FormRecord): void {
-  db.prepare('UPDATE forms SET record_json = ?, needs_review = ? WHERE id = ?').run(JSON.stringify(record), record.needs_review ? 1 : 0, record.id);
-  db.prepare('DELETE FROM findings WHERE form_id = ?').run(record.id);
-  insertFindings(db, record);
+  runStatements(db, findingsUpdateStatements(record));
 }
 
 /**
@@ -288,58 +169,17 @@ export function writeFindings(db: Db, record: FormRecord): void {
  * its provenance and scores are written by the callers that have them.
  */
 export function writeForm(db: Db, sha: string, record: FormRecord): void {
-  db.prepare('DELETE FROM indicators WHERE form_id = ?').run(record.id);
-  db.prepare('DELETE FROM findings WHERE form_id = ?').run(record.id);
-  // an upsert, not INSERT OR REPLACE: replacing would delete the row and cascade to its provenance
-  db.prepare(upsertFormSql(db)).run(...formRow(sha, record));
-  const insertIndicator = db.prepare(`INSERT INTO indicators VALUES (${new Array(20).fill('?').join(',')})`);
-  record.indicators.forEach((x, i) => insertIndicator.run(record.id, i, x.level1, x.level1_weight, x.level2, x.name, x.description,
-    x.target?.raw ?? null, x.target?.op ?? null, x.target?.value ?? null, x.target?.unit ?? null,
-    x.actual?.raw ?? null, x.actual?.op ?? null, x.actual?.value ?? null, x.actual?.unit ?? null,
-    x.weight, x.score, x.deviation_note, x.basis, x.confidence));
-  insertFindings(db, record);
+  runStatements(db, formStatements(sha, record));
 }
 
 /** Store one finished document, replacing any earlier rows of the same file, in one transaction. */
 export function saveDocument(db: Db, doc: ZipingDocument): void {
-  const sha = doc.source.sha256;
-  const insertTable = db.prepare('INSERT INTO tables VALUES (?,?,?,?,?,?,?)');
-  const insertProvenance = db.prepare(`INSERT INTO field_provenance (form_id, field, raw, file, page, table_index, row_index, col_index, line, bbox_json,
-    repairs_json, confidence, corrected, sheet, address) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0,?,?)`);
-  const tableForm = new Map<number, number>();
-  doc.segments.forEach((segment, i) => segment.tables.forEach((t) => tableForm.set(t.index, i)));
-
-  db.transaction(() => {
-    db.prepare('DELETE FROM documents WHERE sha256 = ?').run(sha);
-    db.prepare('INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)').run(sha, doc.source.file, doc.source.path, doc.source.kind,
-      doc.source.encoding, doc.source.bytes, doc.status, doc.records.length, JSON.stringify(doc.issues), doc.version, new Date().toISOString());
-    for (const record of doc.records) writeForm(db, sha, record);
-    const formIds = new Map(doc.records.map((r) => [r.source.form_index, r.id]));
-    for (const p of doc.provenance) {
-      const formId = formIds.get(p.form_index);
-      if (!formId) continue;
-      insertProvenance.run(formId, p.field, p.raw, doc.source.file, p.origin?.page ?? null, p.origin?.table ?? null, p.origin?.row ?? null,
-        p.origin?.col ?? null, p.origin?.line ?? null, p.origin?.bbox ? JSON.stringify(p.origin.bbox) : null, JSON.stringify(p.repairs), p.confidence,
-        ...Object.values(cellOf(doc, p.origin, p.raw)));
-    }
-    insertScores(db, doc.scores);
-    const allTables = [...doc.segments.flatMap((s) => s.tables), ...doc.otherTables];
-    for (const t of allTables) {
-      insertTable.run(sha, t.index, t.format, t.firstLine, t.lastLine, tableForm.get(t.index) ?? null, JSON.stringify(t.rows.map((r) => r.map((c) => c.text))));
-    }
-  })();
+  db.transaction(() => runStatements(db, documentStatements(doc, new Date().toISOString())))();
 }
 
 /** Write recomputed values (the caller holds the transaction; old rows of these forms go first). */
 export function insertScores(db: Db, scores: readonly FormScore[]): void {
-  const clear = ['form_scores', 'indicator_scores'].map((t) => db.prepare(`DELETE FROM ${t} WHERE form_id = ?`));
-  const insertForm = db.prepare('INSERT INTO form_scores VALUES (?,?,?,?,?,?,?)');
-  const insertIndicator = db.prepare('INSERT INTO indicator_scores VALUES (?,?,?,?,?)');
-  for (const s of scores) {
-    for (const statement of clear) statement.run(s.form_id);
-    insertForm.run(s.form_id, s.recomputed_rate, s.recomputed_funds_score, s.indicator_score_sum, s.recomputed_total, s.printed_total, s.weight_sum);
-    for (const x of s.indicators) insertIndicator.run(s.form_id, x.position, x.met, x.recomputed_score, x.printed_score);
-  }
+  runStatements(db, scoreStatements(scores));
 }
 
 /** Every row of one analyst view, for CSV export. */
@@ -355,13 +195,16 @@ export interface ExportedProvenance {
   address?: string;
 }
 
-/** Every form's field provenance, keyed by form id (for `export --provenance`). */
-export function loadProvenance(db: Db): Map<string, ExportedProvenance[]> {
-  const rows = db.prepare('SELECT form_id, field, raw, page, line, bbox_json, repairs_json, confidence, corrected, address FROM field_provenance ORDER BY rowid')
-    .all() as Array<{
-    form_id: string; field: string; raw: string | null; page: number | null; line: number | null; bbox_json: string | null; repairs_json: string;
-    confidence: number; corrected: number; address: string | null;
-  }>;
+/** Field provenance as exported, in insertion order (SQL both stores understand). */
+export const PROVENANCE_SQL = 'SELECT form_id, field, raw, page, line, bbox_json, repairs_json, confidence, corrected, address FROM field_provenance ORDER BY rowid';
+
+export interface ProvenanceExportRow {
+  form_id: string; field: string; raw: string | null; page: number | null; line: number | null; bbox_json: string | null; repairs_json: string;
+  confidence: number; corrected: number; address: string | null;
+}
+
+/** Provenance rows keyed by form id, as `export --provenance` prints them. */
+export function groupProvenance(rows: readonly ProvenanceExportRow[]): Map<string, ExportedProvenance[]> {
   const out = new Map<string, ExportedProvenance[]>();
   for (const r of rows) {
     const list = out.get(r.form_id) ?? [];
@@ -372,8 +215,16 @@ export function loadProvenance(db: Db): Map<string, ExportedProvenance[]> {
   return out;
 }
 
+/** Every form's field provenance, keyed by form id (for `export --provenance`). */
+export function loadProvenance(db: Db): Map<string, ExportedProvenance[]> {
+  return groupProvenance(db.prepare(PROVENANCE_SQL).all() as ProvenanceExportRow[]);
+}
+
+/** Stored records, by file and form (SQL both stores understand). */
+export const RECORDS_SQL = 'SELECT f.record_json FROM forms f JOIN documents d ON d.sha256 = f.document_sha256 ORDER BY d.file, f.form_index';
+
 /** Records as exported: the stored JSON with reviewer corrections applied on top. */
 export function loadRecords(db: Db): FormRecord[] {
-  const rows = db.prepare('SELECT f.record_json FROM forms f JOIN documents d ON d.sha256 = f.document_sha256 ORDER BY d.file, f.form_index').all() as Array<{ record_json: string }>;
+  const rows = db.prepare(RECORDS_SQL).all() as Array<{ record_json: string }>;
   return rows.map((r) => JSON.parse(r.record_json) as FormRecord);
 }
