@@ -5,7 +5,7 @@
  */
 import type { Correction } from '../../schemas/corrections.js';
 import { FormRecord } from '../../schemas/record.js';
-import type { Db } from './sqlite.js';
+import { type Db, prepared } from './sqlite.js';
 
 export interface StoredCorrection extends Correction { id: number; created_at: string }
 
@@ -13,7 +13,7 @@ interface FormRow { record_json: string; document_sha256: string }
 
 /** A stored form's record and the sha256 of its document, or null. */
 export function loadForm(db: Db, formId: string): { record: FormRecord; sha: string } | null {
-  const row = db.prepare('SELECT record_json, document_sha256 FROM forms WHERE id = ?').get(formId) as FormRow | undefined;
+  const row = prepared(db, 'SELECT record_json, document_sha256 FROM forms WHERE id = ?').get(formId) as FormRow | undefined;
   return row ? { record: FormRecord.parse(JSON.parse(row.record_json)), sha: row.document_sha256 } : null;
 }
 
@@ -26,7 +26,7 @@ export function insertCorrection(db: Db, correction: Correction): number {
 
 /** Mark a field's provenance as corrected by a reviewer. */
 export function markCorrected(db: Db, formId: string, field: string): void {
-  db.prepare('UPDATE field_provenance SET corrected = 1 WHERE form_id = ? AND field = ?').run(formId, field);
+  prepared(db, 'UPDATE field_provenance SET corrected = 1 WHERE form_id = ? AND field = ?').run(formId, field);
 }
 
 export function listCorrections(db: Db, formId?: string): StoredCorrection[] {
@@ -36,5 +36,5 @@ export function listCorrections(db: Db, formId?: string): StoredCorrection[] {
 
 /** The corrections of one stored document's forms, oldest first. */
 export function correctionsOfDocument(db: Db, sha: string): StoredCorrection[] {
-  return db.prepare('SELECT c.* FROM corrections c JOIN forms f ON f.id = c.form_id WHERE f.document_sha256 = ? ORDER BY c.id').all(sha) as StoredCorrection[];
+  return prepared(db, 'SELECT c.* FROM corrections c JOIN forms f ON f.id = c.form_id WHERE f.document_sha256 = ? ORDER BY c.id').all(sha) as StoredCorrection[];
 }

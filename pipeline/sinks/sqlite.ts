@@ -6,10 +6,24 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { FormScore, Origin, ZipingDocument } from '../../schemas/document.js';
+import type { Block, FormScore, Origin, ZipingDocument } from '../../schemas/document.js';
 import { asFinding, type FormRecord } from '../../schemas/record.js';
 
 export type Db = Database.Database;
+
+const preparedStatements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/**
+ * A statement prepared once per connection and reused: compiling the SQL costs more than running
+ * it for the small rows the writer inserts, and a batch runs the same few statements per row.
+ */
+export function prepared(db: Db, sql: string): Database.Statement {
+  let cache = preparedStatements.get(db);
+  if (!cache) preparedStatements.set(db, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (!statement) cache.set(sql, (statement = db.prepare(sql)));
+  return statement;
+}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS documents (
@@ -91,13 +105,33 @@ function migrate(db: Db): void {
  * a header line (填报单位：…) has only the line, so the spreadsheet's text block on that line that
  * holds the raw text gives them.
  */
-function cellOf(doc: ZipingDocument, origin: Origin | null, raw: string | null): { sheet: string | null; address: string | null } {
-  if (!origin) return { sheet: null, address: null };
+function cellOf(addressed: AddressedLines, origin: Origin | null, raw: string | null): { sheet: string | null; address: string | null } {
+  if (!origin) return NO_CELL;
   if (origin.address !== undefined) return { sheet: origin.sheet ?? null, address: origin.address };
-  if (origin.line === null || origin.table !== null) return { sheet: null, address: null };
-  const onLine = doc.blocks.filter((b) => b.kind === 'text' && b.line === origin.line && b.address !== undefined);
-  const block = onLine.find((b) => b.kind === 'text' && raw !== null && b.text.includes(raw)) ?? (onLine.length === 1 ? onLine[0] : undefined);
-  return block?.kind === 'text' ? { sheet: block.sheet ?? null, address: block.address ?? null } : { sheet: null, address: null };
+  if (origin.line === null || origin.table !== null) return NO_CELL;
+  const onLine = addressed.get(origin.line) ?? [];
+  const block = onLine.find((b) => raw !== null && b.text.includes(raw)) ?? (onLine.length === 1 ? onLine[0] : undefined);
+  return block ? { sheet: block.sheet ?? null, address: block.address ?? null } : NO_CELL;
+}
+
+const NO_CELL = { sheet: null, address: null } as const;
+
+type TextBlock = Extract<Block, { kind: 'text' }>;
+type AddressedLines = Map<number, TextBlock[]>;
+
+/**
+ * A spreadsheet's text blocks that carry a cell address, by line, in block order: grouped once per
+ * document rather than searched once per provenance row. Empty for every other input.
+ */
+function addressedLines(doc: ZipingDocument): AddressedLines {
+  const byLine: AddressedLines = new Map();
+  for (const b of doc.blocks) {
+    if (b.kind !== 'text' || b.address === undefined) continue;
+    const onLine = byLine.get(b.line);
+    if (onLine) onLine.push(b);
+    else byLine.set(b.line, [b]);
+  }
+  return byLine;
 }
 
 /**
@@ -250,7 +284,7 @@ export function openDatabase(path: string, options: { create?: boolean } = {}): 
 
 /** The status of the stored document with this sha256, if any (to skip unchanged files on re-runs). */
 export function storedStatus(db: Db, sha256: string): string | null {
-  const row = db.prepare('SELECT status FROM documents WHERE sha256 = ?').get(sha256) as { status: string } | undefined;
+  const row = prepared(db, 'SELECT status FROM documents WHERE sha256 = ?').get(sha256) as { status: string } | undefined;
   return row?.status ?? null;
 }
 
@@ -263,23 +297,24 @@ function formRow(sha: string, r: FormRecord): unknown[] {
     r.confidence, r.needs_review ? 1 : 0, JSON.stringify(r)];
 }
 
-let formColumns: string[] | null = null;
+let upsertSql: string | null = null;
 
 function upsertFormSql(db: Db): string {
-  formColumns ??= (db.prepare('PRAGMA table_info(forms)').all() as Array<{ name: string }>).map((c) => c.name);
+  if (upsertSql) return upsertSql;
+  const formColumns = (db.prepare('PRAGMA table_info(forms)').all() as Array<{ name: string }>).map((c) => c.name);
   const updates = formColumns.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ');
-  return `INSERT INTO forms (${formColumns.join(', ')}) VALUES (${formColumns.map(() => '?').join(', ')}) ON CONFLICT(id) DO UPDATE SET ${updates}`;
+  return (upsertSql = `INSERT INTO forms (${formColumns.join(', ')}) VALUES (${formColumns.map(() => '?').join(', ')}) ON CONFLICT(id) DO UPDATE SET ${updates}`);
 }
 
 function insertFindings(db: Db, record: FormRecord): void {
-  const insert = db.prepare('INSERT INTO findings (form_id, rule, field, kind, severity, expected, found, detail, stage) VALUES (?,?,?,?,?,?,?,?,?)');
+  const insert = prepared(db, 'INSERT INTO findings (form_id, rule, field, kind, severity, expected, found, detail, stage) VALUES (?,?,?,?,?,?,?,?,?)');
   for (const f of record.issues.map(asFinding)) insert.run(record.id, f.rule, f.field, f.kind, f.severity, f.expected, f.found, f.detail, f.stage);
 }
 
 /** Replace a stored form's findings (its record, review flag and `findings` rows) with the record's. */
 export function writeFindings(db: Db, record: FormRecord): void {
-  db.prepare('UPDATE forms SET record_json = ?, needs_review = ? WHERE id = ?').run(JSON.stringify(record), record.needs_review ? 1 : 0, record.id);
-  db.prepare('DELETE FROM findings WHERE form_id = ?').run(record.id);
+  prepared(db, 'UPDATE forms SET record_json = ?, needs_review = ? WHERE id = ?').run(JSON.stringify(record), record.needs_review ? 1 : 0, record.id);
+  prepared(db, 'DELETE FROM findings WHERE form_id = ?').run(record.id);
   insertFindings(db, record);
 }
 
@@ -288,11 +323,11 @@ export function writeFindings(db: Db, record: FormRecord): void {
  * its provenance and scores are written by the callers that have them.
  */
 export function writeForm(db: Db, sha: string, record: FormRecord): void {
-  db.prepare('DELETE FROM indicators WHERE form_id = ?').run(record.id);
-  db.prepare('DELETE FROM findings WHERE form_id = ?').run(record.id);
+  prepared(db, 'DELETE FROM indicators WHERE form_id = ?').run(record.id);
+  prepared(db, 'DELETE FROM findings WHERE form_id = ?').run(record.id);
   // an upsert, not INSERT OR REPLACE: replacing would delete the row and cascade to its provenance
-  db.prepare(upsertFormSql(db)).run(...formRow(sha, record));
-  const insertIndicator = db.prepare(`INSERT INTO indicators VALUES (${new Array(20).fill('?').join(',')})`);
+  prepared(db, upsertFormSql(db)).run(formRow(sha, record));
+  const insertIndicator = prepared(db, `INSERT INTO indicators VALUES (${new Array(20).fill('?').join(',')})`);
   record.indicators.forEach((x, i) => insertIndicator.run(record.id, i, x.level1, x.level1_weight, x.level2, x.name, x.description,
     x.target?.raw ?? null, x.target?.op ?? null, x.target?.value ?? null, x.target?.unit ?? null,
     x.actual?.raw ?? null, x.actual?.op ?? null, x.actual?.value ?? null, x.actual?.unit ?? null,
@@ -303,24 +338,27 @@ export function writeForm(db: Db, sha: string, record: FormRecord): void {
 /** Store one finished document, replacing any earlier rows of the same file, in one transaction. */
 export function saveDocument(db: Db, doc: ZipingDocument): void {
   const sha = doc.source.sha256;
-  const insertTable = db.prepare('INSERT INTO tables VALUES (?,?,?,?,?,?,?)');
-  const insertProvenance = db.prepare(`INSERT INTO field_provenance (form_id, field, raw, file, page, table_index, row_index, col_index, line, bbox_json,
+  const insertTable = prepared(db, 'INSERT INTO tables VALUES (?,?,?,?,?,?,?)');
+  const insertProvenance = prepared(db, `INSERT INTO field_provenance (form_id, field, raw, file, page, table_index, row_index, col_index, line, bbox_json,
     repairs_json, confidence, corrected, sheet, address) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0,?,?)`);
   const tableForm = new Map<number, number>();
   doc.segments.forEach((segment, i) => segment.tables.forEach((t) => tableForm.set(t.index, i)));
+  const addressed = addressedLines(doc);
 
   db.transaction(() => {
-    db.prepare('DELETE FROM documents WHERE sha256 = ?').run(sha);
-    db.prepare('INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)').run(sha, doc.source.file, doc.source.path, doc.source.kind,
+    prepared(db, 'DELETE FROM documents WHERE sha256 = ?').run(sha);
+    prepared(db, 'INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)').run(sha, doc.source.file, doc.source.path, doc.source.kind,
       doc.source.encoding, doc.source.bytes, doc.status, doc.records.length, JSON.stringify(doc.issues), doc.version, new Date().toISOString());
     for (const record of doc.records) writeForm(db, sha, record);
     const formIds = new Map(doc.records.map((r) => [r.source.form_index, r.id]));
     for (const p of doc.provenance) {
       const formId = formIds.get(p.form_index);
       if (!formId) continue;
+      const { sheet, address } = cellOf(addressed, p.origin, p.raw);
+      // most fields were read as printed: their repairs are the same '[]' every time
+      const repairsJson = p.repairs.length === 0 ? '[]' : JSON.stringify(p.repairs);
       insertProvenance.run(formId, p.field, p.raw, doc.source.file, p.origin?.page ?? null, p.origin?.table ?? null, p.origin?.row ?? null,
-        p.origin?.col ?? null, p.origin?.line ?? null, p.origin?.bbox ? JSON.stringify(p.origin.bbox) : null, JSON.stringify(p.repairs), p.confidence,
-        ...Object.values(cellOf(doc, p.origin, p.raw)));
+        p.origin?.col ?? null, p.origin?.line ?? null, p.origin?.bbox ? JSON.stringify(p.origin.bbox) : null, repairsJson, p.confidence, sheet, address);
     }
     insertScores(db, doc.scores);
     const allTables = [...doc.segments.flatMap((s) => s.tables), ...doc.otherTables];
@@ -332,9 +370,9 @@ export function saveDocument(db: Db, doc: ZipingDocument): void {
 
 /** Write recomputed values (the caller holds the transaction; old rows of these forms go first). */
 export function insertScores(db: Db, scores: readonly FormScore[]): void {
-  const clear = ['form_scores', 'indicator_scores'].map((t) => db.prepare(`DELETE FROM ${t} WHERE form_id = ?`));
-  const insertForm = db.prepare('INSERT INTO form_scores VALUES (?,?,?,?,?,?,?)');
-  const insertIndicator = db.prepare('INSERT INTO indicator_scores VALUES (?,?,?,?,?)');
+  const clear = ['form_scores', 'indicator_scores'].map((t) => prepared(db, `DELETE FROM ${t} WHERE form_id = ?`));
+  const insertForm = prepared(db, 'INSERT INTO form_scores VALUES (?,?,?,?,?,?,?)');
+  const insertIndicator = prepared(db, 'INSERT INTO indicator_scores VALUES (?,?,?,?,?)');
   for (const s of scores) {
     for (const statement of clear) statement.run(s.form_id);
     insertForm.run(s.form_id, s.recomputed_rate, s.recomputed_funds_score, s.indicator_score_sum, s.recomputed_total, s.printed_total, s.weight_sum);

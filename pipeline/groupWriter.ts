@@ -1,0 +1,74 @@
+/**
+ * The batch's single SQLite writer. Documents finished by the workers are stored in groups, one
+ * transaction per group: a commit costs about as much as writing a small document, and while the
+ * writer is busy the next documents arrive and join the following group.
+ *
+ * Each document is written inside its own savepoint (`storeDocument`'s transaction, nested), so a
+ * document whose rows fail to write is rolled back alone and reported failed while the rest of its
+ * group commits. A crash loses at most the group being written — whole documents, never part of
+ * one — and the next run re-reads them because their rows are missing; a re-run replaces a
+ * document's rows (keyed by its sha256), it never duplicates them.
+ */
+import type { ZipingDocument } from '../schemas/document.js';
+import type { Db } from './sinks/sqlite.js';
+import { storeDocument } from './store.js';
+
+/** Documents waiting to be written before readers are asked to wait @default 64 */
+export const DEFAULT_MAX_PENDING = 64;
+
+interface Pending { doc: ZipingDocument; stored: () => void; failed: (error: Error) => void }
+
+export class GroupWriter {
+  private pending: Pending[] = [];
+  private flushScheduled = false;
+  private readonly waitingForRoom: Array<() => void> = [];
+
+  constructor(private readonly db: Db, private readonly maxPending = DEFAULT_MAX_PENDING) {}
+
+  /** Queue a document: resolves once the group holding it has committed, rejects if its rows could not be written. */
+  write(doc: ZipingDocument): Promise<void> {
+    return new Promise<void>((stored, failed) => {
+      this.pending.push({ doc, stored, failed });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        // after the messages already waiting in this turn of the event loop, so they join the group
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Resolves when fewer than `maxPending` documents wait to be written: keeps memory bounded when the writer lags. */
+  room(): Promise<void> {
+    if (this.pending.length < this.maxPending) return Promise.resolve();
+    return new Promise((resolve) => this.waitingForRoom.push(resolve));
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const group = this.pending;
+    this.pending = [];
+    const outcomes = this.writeGroup(group);
+    group.forEach((item, i) => {
+      const error = outcomes[i];
+      if (error) item.failed(error);
+      else item.stored();
+    });
+    for (const resolve of this.waitingForRoom.splice(0)) resolve();
+  }
+
+  /** Write a group in one transaction; each document's error, or null once the group has committed. */
+  private writeGroup(group: readonly Pending[]): Array<Error | null> {
+    try {
+      return this.db.transaction(() => group.map(({ doc }) => {
+        try {
+          storeDocument(this.db, doc);
+          return null;
+        } catch (error) {
+          return error as Error; // its savepoint is rolled back; the others stay
+        }
+      }))();
+    } catch (error) {
+      return group.map(() => error as Error); // the commit failed: none of the group is stored
+    }
+  }
+}
