@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import PQueue from 'p-queue';
 import type { ZipingDocument } from '../schemas/document.js';
 import { processDocument, type ProcessOptions, sha256Of } from './process.js';
-import { DocumentPool } from './workerPool.js';
+import { pagesRead } from './pages.js';
+import { DocumentPool, type ProcessedDocument } from './workerPool.js';
 import { GroupWriter } from './groupWriter.js';
 import { type Db, storedStatus } from './sinks/sqlite.js';
 
@@ -35,6 +36,8 @@ export interface DocumentResult {
   file: string;
   status: ZipingDocument['status'] | 'skipped';
   forms: number;
+  /** pages read (PDFs and scans; 0 for text and office files) */
+  pages: number;
   indicators: number;
   needsReview: number;
   message: string | null;
@@ -58,10 +61,10 @@ export async function collectInputs(paths: readonly string[]): Promise<string[]>
   return [...new Set(out)].sort();
 }
 
-function summarise(file: string, doc: ZipingDocument, ms: number): DocumentResult {
+function summarise(file: string, { doc, pages }: ProcessedDocument, ms: number): DocumentResult {
   const error = doc.issues.find((i) => i.severity === 'error');
   return {
-    file, status: doc.status, forms: doc.records.length,
+    file, status: doc.status, forms: doc.records.length, pages,
     indicators: doc.records.reduce((n, r) => n + r.indicators.length, 0),
     needsReview: doc.records.filter((r) => r.needs_review).length,
     message: error ? error.message : null, ms,
@@ -71,10 +74,10 @@ function summarise(file: string, doc: ZipingDocument, ms: number): DocumentResul
 function failure(file: string, error: unknown, started: number): DocumentResult {
   const code = (error as NodeJS.ErrnoException).code;
   const reason = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-  return { file, status: 'failed', forms: 0, indicators: 0, needsReview: 0, message: reason, ms: performance.now() - started };
+  return { file, status: 'failed', forms: 0, pages: 0, indicators: 0, needsReview: 0, message: reason, ms: performance.now() - started };
 }
 
-type Run = (file: string, bytes: Uint8Array) => Promise<ZipingDocument>;
+type Run = (file: string, bytes: Uint8Array) => Promise<ProcessedDocument>;
 
 /**
  * Read and process (in a worker) one file and hand it to the writer. Resolves as soon as the writer
@@ -86,10 +89,10 @@ async function ingestOne(db: Db, writer: GroupWriter, file: string, force: boole
   try {
     const bytes = await readFile(file);
     if (!force && storedStatus(db, sha256Of(bytes)) === 'success') {
-      return { stored: Promise.resolve({ file, status: 'skipped', forms: 0, indicators: 0, needsReview: 0, message: 'unchanged since the last run (use --force to re-read)', ms: 0 }) };
+      return { stored: Promise.resolve({ file, status: 'skipped', forms: 0, pages: 0, indicators: 0, needsReview: 0, message: 'unchanged since the last run (use --force to re-read)', ms: 0 }) };
     }
-    const doc = await run(file, bytes);
-    const stored = writer.write(doc).then(() => summarise(file, doc, performance.now() - started), (error: unknown) => failure(file, error, started));
+    const processed = await run(file, bytes);
+    const stored = writer.write(processed.doc).then(() => summarise(file, processed, performance.now() - started), (error: unknown) => failure(file, error, started));
     await writer.room();
     return { stored };
   } catch (error) {
@@ -105,7 +108,11 @@ export async function runBatch(db: Db, files: readonly string[], options: BatchO
   const pool = workers > 0 && files.length > 0
     ? new DocumentPool({ size: workers, timeoutMs: (options.timeoutSeconds ?? 120) * 1000, memoryMb: options.memoryMb, process: options.process })
     : null;
-  const run = (file: string, bytes: Uint8Array): Promise<ZipingDocument> => (pool ? pool.process(file, bytes) : processDocument(file, bytes, options.process));
+  const inThisThread = async (file: string, bytes: Uint8Array): Promise<ProcessedDocument> => {
+    const doc = await processDocument(file, bytes, options.process);
+    return { doc, pages: pagesRead(doc) };
+  };
+  const run: Run = pool ? (file, bytes) => pool.process(file, bytes) : inThisThread;
   // a queue a little longer than the pool keeps the workers busy while a document is being stored
   const queue = new PQueue({ concurrency: Math.max(concurrency, workers + 1) });
   const writer = new GroupWriter(db);

@@ -23,6 +23,9 @@ export interface PoolOptions {
 
 interface Slot { worker: Worker; busy: boolean }
 
+/** A document as its worker returned it, and how many pages it read. */
+export interface ProcessedDocument { doc: ZipingDocument; pages: number }
+
 export class DocumentPool {
   private readonly slots: Slot[] = [];
   private readonly waiting: Array<(slot: Slot) => void> = [];
@@ -50,14 +53,14 @@ export class DocumentPool {
     else slot.busy = false;
   }
 
-  /** Process one document in a worker; never rejects — failures come back as failed documents. */
-  async process(path: string, bytes: Uint8Array): Promise<ZipingDocument> {
+  /** Process one document in a worker, with the pages it read; never rejects — failures come back as failed documents. */
+  async process(path: string, bytes: Uint8Array): Promise<ProcessedDocument> {
     const slot = await this.acquire();
     const timeoutMs = this.options.timeoutMs ?? 120000;
     const id = this.nextId++;
     try {
-      return await new Promise<ZipingDocument>((resolve) => {
-        const done = (doc: ZipingDocument, replaceWorker: boolean): void => {
+      return await new Promise<ProcessedDocument>((resolve) => {
+        const done = (doc: ZipingDocument, replaceWorker: boolean, pages = 0): void => {
           clearTimeout(timer);
           slot.worker.off('message', onMessage);
           slot.worker.off('error', onError);
@@ -66,9 +69,9 @@ export class DocumentPool {
             void slot.worker.terminate();
             slot.worker = this.spawn();
           }
-          resolve(doc);
+          resolve({ doc, pages });
         };
-        const onMessage = (reply: WorkerReply): void => { if (reply.id === id) done(reply.doc, false); };
+        const onMessage = (reply: WorkerReply): void => { if (reply.id === id) done(reply.doc, false, reply.pages); };
         const onError = (error: Error & { code?: string }): void => {
           const reason = error.code === 'ERR_WORKER_OUT_OF_MEMORY'
             ? `ran out of memory (more than ${this.options.memoryMb ?? 1536} MB; raise --memory or split the file)`

@@ -194,7 +194,8 @@ async function benchLongBatch(): Promise<Row> {
 }
 
 /** Run a batch over `files` into a fresh database in `dir`; the forms stored, wall time and peak RSS. */
-async function batchOf(dir: string, files: string[], concurrency: number, workers?: number, process?: { ocrEngine: OcrEngineName }): Promise<{ forms: number; seconds: number; peakRssMb: number }> {
+async function batchOf(dir: string, files: string[], concurrency: number, workers?: number, process?: { ocrEngine: OcrEngineName }):
+Promise<{ forms: number; seconds: number; peakRssMb: number }> {
   const db = openDatabase(join(dir, 'bench.sqlite'));
   const { value: results, seconds, peakRssMb } = await measured(() => runBatch(db, files, { concurrency, workers, force: true, process }));
   db.close();
