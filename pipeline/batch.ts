@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import PQueue from 'p-queue';
 import type { ZipingDocument } from '../schemas/document.js';
 import { processDocument, type ProcessOptions, sha256Of } from './process.js';
-import { pagesRead } from './pages.js';
-import { DocumentPool, type ProcessedDocument } from './workerPool.js';
+import { processed, type ProcessedDocument } from './processed.js';
+import { DocumentPool } from './workerPool.js';
 import { GroupWriter } from './groupWriter.js';
 import { type Db, storedStatus } from './sinks/sqlite.js';
 
@@ -61,14 +61,8 @@ export async function collectInputs(paths: readonly string[]): Promise<string[]>
   return [...new Set(out)].sort();
 }
 
-function summarise(file: string, { doc, pages }: ProcessedDocument, ms: number): DocumentResult {
-  const error = doc.issues.find((i) => i.severity === 'error');
-  return {
-    file, status: doc.status, forms: doc.records.length, pages,
-    indicators: doc.records.reduce((n, r) => n + r.indicators.length, 0),
-    needsReview: doc.records.filter((r) => r.needs_review).length,
-    message: error ? error.message : null, ms,
-  };
+function summarise(file: string, { summary }: ProcessedDocument, ms: number): DocumentResult {
+  return { file, ...summary, ms };
 }
 
 function failure(file: string, error: unknown, started: number): DocumentResult {
@@ -91,8 +85,8 @@ async function ingestOne(db: Db, writer: GroupWriter, file: string, force: boole
     if (!force && storedStatus(db, sha256Of(bytes)) === 'success') {
       return { stored: Promise.resolve({ file, status: 'skipped', forms: 0, pages: 0, indicators: 0, needsReview: 0, message: 'unchanged since the last run (use --force to re-read)', ms: 0 }) };
     }
-    const processed = await run(file, bytes);
-    const stored = writer.write(processed.doc).then(() => summarise(file, processed, performance.now() - started), (error: unknown) => failure(file, error, started));
+    const result = await run(file, bytes);
+    const stored = writer.write(result.rows).then(() => summarise(file, result, performance.now() - started), (error: unknown) => failure(file, error, started));
     await writer.room();
     return { stored };
   } catch (error) {
@@ -108,10 +102,7 @@ export async function runBatch(db: Db, files: readonly string[], options: BatchO
   const pool = workers > 0 && files.length > 0
     ? new DocumentPool({ size: workers, timeoutMs: (options.timeoutSeconds ?? 120) * 1000, memoryMb: options.memoryMb, process: options.process })
     : null;
-  const inThisThread = async (file: string, bytes: Uint8Array): Promise<ProcessedDocument> => {
-    const doc = await processDocument(file, bytes, options.process);
-    return { doc, pages: pagesRead(doc) };
-  };
+  const inThisThread = async (file: string, bytes: Uint8Array): Promise<ProcessedDocument> => processed(await processDocument(file, bytes, options.process));
   const run: Run = pool ? (file, bytes) => pool.process(file, bytes) : inThisThread;
   // a queue a little longer than the pool keeps the workers busy while a document is being stored
   const queue = new PQueue({ concurrency: Math.max(concurrency, workers + 1) });

@@ -3,20 +3,20 @@
  * transaction per group: a commit costs about as much as writing a small document, and while the
  * writer is busy the next documents arrive and join the following group.
  *
- * Each document is written inside its own savepoint (`storeDocument`'s transaction, nested), so a
+ * Each document is written inside its own savepoint (`storeDocumentRows`'s transaction, nested), so a
  * document whose rows fail to write is rolled back alone and reported failed while the rest of its
  * group commits. A crash loses at most the group being written — whole documents, never part of
  * one — and the next run re-reads them because their rows are missing; a re-run replaces a
  * document's rows (keyed by its sha256), it never duplicates them.
  */
-import type { ZipingDocument } from '../schemas/document.js';
 import type { Db } from './sinks/sqlite.js';
-import { storeDocument } from './store.js';
+import type { DocumentRows } from './sinks/sqliteRows.js';
+import { storeDocumentRows } from './store.js';
 
 /** Documents waiting to be written before readers are asked to wait @default 64 */
 export const DEFAULT_MAX_PENDING = 64;
 
-interface Pending { doc: ZipingDocument; stored: () => void; failed: (error: Error) => void }
+interface Pending { rows: DocumentRows; stored: () => void; failed: (error: Error) => void }
 
 export class GroupWriter {
   private pending: Pending[] = [];
@@ -26,9 +26,9 @@ export class GroupWriter {
   constructor(private readonly db: Db, private readonly maxPending = DEFAULT_MAX_PENDING) {}
 
   /** Queue a document: resolves once the group holding it has committed, rejects if its rows could not be written. */
-  write(doc: ZipingDocument): Promise<void> {
+  write(rows: DocumentRows): Promise<void> {
     return new Promise<void>((stored, failed) => {
-      this.pending.push({ doc, stored, failed });
+      this.pending.push({ rows, stored, failed });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         // after the messages already waiting in this turn of the event loop, so they join the group
@@ -59,9 +59,9 @@ export class GroupWriter {
   /** Write a group in one transaction; each document's error, or null once the group has committed. */
   private writeGroup(group: readonly Pending[]): Array<Error | null> {
     try {
-      return this.db.transaction(() => group.map(({ doc }) => {
+      return this.db.transaction(() => group.map(({ rows }) => {
         try {
-          storeDocument(this.db, doc);
+          storeDocumentRows(this.db, rows);
           return null;
         } catch (error) {
           return error as Error; // its savepoint is rolled back; the others stay

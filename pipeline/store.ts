@@ -9,7 +9,8 @@ import type { FormRecord } from '../schemas/record.js';
 import { checkAcrossForms, checkForm } from './checks/index.js';
 import { fieldText, withField } from './corrections.js';
 import { correctionsOfDocument, insertCorrection, loadForm, markCorrected } from './sinks/corrections.js';
-import { type Db, insertScores, loadRecords, saveDocument, writeFindings, writeForm } from './sinks/sqlite.js';
+import { type Db, insertScores, loadRecords, saveDocumentRows, writeFindings, writeForm } from './sinks/sqlite.js';
+import { type DocumentRows, documentRows } from './sinks/sqliteRows.js';
 
 export type CorrectionOutcome =
   | { status: 'applied'; id: number }
@@ -74,9 +75,14 @@ function reapplyCorrections(db: Db, sha: string): void {
 
 /** Store a processed document and re-apply its reviewers' corrections, in one transaction. */
 export function storeDocument(db: Db, doc: ZipingDocument): void {
+  storeDocumentRows(db, documentRows(doc));
+}
+
+/** `storeDocument` for a document's rows as its worker built them (`documentRows`). */
+export function storeDocumentRows(db: Db, rows: DocumentRows): void {
   db.transaction(() => {
-    saveDocument(db, doc);
-    reapplyCorrections(db, doc.source.sha256);
+    saveDocumentRows(db, rows);
+    reapplyCorrections(db, rows.sha256);
   })();
 }
 

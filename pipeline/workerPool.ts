@@ -5,8 +5,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ZipingDocument } from '../schemas/document.js';
 import { failedDocument, type ProcessOptions } from './process.js';
+import { processed, type ProcessedDocument } from './processed.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 
 const ENTRY = fileURLToPath(new URL('../bin/worker.js', import.meta.url));
@@ -22,9 +22,6 @@ export interface PoolOptions {
 }
 
 interface Slot { worker: Worker; busy: boolean }
-
-/** A document as its worker returned it, and how many pages it read. */
-export interface ProcessedDocument { doc: ZipingDocument; pages: number }
 
 export class DocumentPool {
   private readonly slots: Slot[] = [];
@@ -53,14 +50,14 @@ export class DocumentPool {
     else slot.busy = false;
   }
 
-  /** Process one document in a worker, with the pages it read; never rejects — failures come back as failed documents. */
+  /** Process one document in a worker, into its rows and summary; never rejects — failures come back as failed documents. */
   async process(path: string, bytes: Uint8Array): Promise<ProcessedDocument> {
     const slot = await this.acquire();
     const timeoutMs = this.options.timeoutMs ?? 120000;
     const id = this.nextId++;
     try {
       return await new Promise<ProcessedDocument>((resolve) => {
-        const done = (doc: ZipingDocument, replaceWorker: boolean, pages = 0): void => {
+        const done = (result: ProcessedDocument, replaceWorker: boolean): void => {
           clearTimeout(timer);
           slot.worker.off('message', onMessage);
           slot.worker.off('error', onError);
@@ -69,18 +66,18 @@ export class DocumentPool {
             void slot.worker.terminate();
             slot.worker = this.spawn();
           }
-          resolve({ doc, pages });
+          resolve(result);
         };
-        const onMessage = (reply: WorkerReply): void => { if (reply.id === id) done(reply.doc, false, reply.pages); };
+        const onMessage = (reply: WorkerReply): void => { if (reply.id === id) done(reply.result, false); };
         const onError = (error: Error & { code?: string }): void => {
           const reason = error.code === 'ERR_WORKER_OUT_OF_MEMORY'
             ? `ran out of memory (more than ${this.options.memoryMb ?? 1536} MB; raise --memory or split the file)`
             : `internal error while processing: ${error.message}`;
-          done(failedDocument(path, bytes, reason), true);
+          done(processed(failedDocument(path, bytes, reason)), true);
         };
-        const onExit = (): void => done(failedDocument(path, bytes, 'the worker processing this file stopped unexpectedly'), true);
-        const timer = setTimeout(() => done(failedDocument(path, bytes,
-          `processing took longer than ${Math.round(timeoutMs / 1000)} s and was stopped (raise --timeout for very large files)`), true), timeoutMs);
+        const onExit = (): void => done(processed(failedDocument(path, bytes, 'the worker processing this file stopped unexpectedly')), true);
+        const timer = setTimeout(() => done(processed(failedDocument(path, bytes,
+          `processing took longer than ${Math.round(timeoutMs / 1000)} s and was stopped (raise --timeout for very large files)`)), true), timeoutMs);
         slot.worker.on('message', onMessage);
         slot.worker.once('error', onError);
         slot.worker.once('exit', onExit);

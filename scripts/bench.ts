@@ -23,6 +23,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { spawnSync } from 'node:child_process';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { PDFDocument } from 'pdf-lib';
 import { OCR_ENGINES, type OcrEngineName, stopOcr } from '../extractors/scan/ocr.js';
 import { runBatch } from '../pipeline/batch.js';
@@ -66,6 +67,9 @@ interface Row {
   peak_rss_mb: number | string;
   target: string;
   met: 'yes' | 'no' | '—';
+  /** results.json only: CPU seconds of every thread, and the share of the wall time the main thread (the writer) was busy */
+  cpu_s?: number;
+  main_thread_busy?: number;
 }
 
 const met = (ok: boolean | null): Row['met'] => (ok === null ? '—' : ok ? 'yes' : 'no');
@@ -151,7 +155,12 @@ async function benchOcrText(targetForms: number): Promise<{ rows: Row[]; formsPe
   const dir = mkdtempSync(join(tmpdir(), 'ziping-bench-'));
   const files = await ocrTextCorpus(dir, targetForms, 0);
   const db = openDatabase(join(dir, 'bench.sqlite'));
+  // CPU of all threads and the main thread's busy share: on a shared machine the wall time varies with
+  // the other load, these much less
+  const [cpuBefore, loopBefore] = [process.cpuUsage(), performance.eventLoopUtilization()];
   const { value: results, seconds, peakRssMb } = await measured(() => runBatch(db, files, { concurrency: 2 }));
+  const cpu = process.cpuUsage(cpuBefore);
+  const mainThreadBusy = performance.eventLoopUtilization(loopBefore).utilization;
   const forms = results.reduce((n, r) => n + r.forms, 0);
   const tables = storedRows(db);
   db.close();
@@ -161,10 +170,11 @@ async function benchOcrText(targetForms: number): Promise<{ rows: Row[]; formsPe
   return {
     formsPerSecond: rate,
     rows: [{
-      path: 'ocr_text', items: `${forms} forms in ${files.length} files`, wall_s: round(seconds), throughput: `${round(rate)} forms/s`,
+      path: 'ocr_text', items: `${forms} forms in ${files.length} files${failedNote(results)}`, wall_s: round(seconds), throughput: `${round(rate)} forms/s`,
       reference: `floor ${round(floorRate)} forms/s`, ratio: `${round(rate / floorRate)}× floor`, peak_rss_mb: peakRssMb,
       target: `≥ ${OCR_TEXT_TARGET_FORMS_PER_S} forms/s, ≥ ${OCR_TEXT_TARGET_SHARE_OF_FLOOR}× floor`,
       met: met(rate >= OCR_TEXT_TARGET_FORMS_PER_S && rate / floorRate >= OCR_TEXT_TARGET_SHARE_OF_FLOOR),
+      cpu_s: round((cpu.user + cpu.system) / 1e6), main_thread_busy: round(mainThreadBusy),
     }, {
       path: 'ocr_text floor (minimal better-sqlite3 loop)', items: `the same ${floor.rows} rows`, wall_s: round(floor.seconds),
       throughput: `${round(floorRate)} forms/s`, reference: '—', ratio: '—', peak_rss_mb: '—', target: 'reference', met: '—',
@@ -187,7 +197,7 @@ async function benchLongBatch(): Promise<Row> {
   rmSync(dir, { recursive: true, force: true });
   const forms = results.reduce((n, r) => n + r.forms, 0);
   return {
-    path: 'ocr_text (2,000 files)', items: `${forms} forms in ${files.length} files`, wall_s: round(seconds), throughput: `${round(forms / seconds)} forms/s`,
+    path: 'ocr_text (2,000 files)', items: `${forms} forms in ${files.length} files${failedNote(results)}`, wall_s: round(seconds), throughput: `${round(forms / seconds)} forms/s`,
     reference: `RSS start/middle/end ${samples.join('/')} MB`, ratio: `end ${round(samples.at(-1)! / samples[0]!)}× start`, peak_rss_mb: peakRssMb,
     target: 'flat memory, < 1 GB', met: met(peakRssMb < 1024 && samples.at(-1)! <= samples[0]! * 1.25),
   };
@@ -195,11 +205,17 @@ async function benchLongBatch(): Promise<Row> {
 
 /** Run a batch over `files` into a fresh database in `dir`; the forms stored, wall time and peak RSS. */
 async function batchOf(dir: string, files: string[], concurrency: number, workers?: number, process?: { ocrEngine: OcrEngineName }):
-Promise<{ forms: number; seconds: number; peakRssMb: number }> {
+Promise<{ forms: number; failed: string; seconds: number; peakRssMb: number }> {
   const db = openDatabase(join(dir, 'bench.sqlite'));
   const { value: results, seconds, peakRssMb } = await measured(() => runBatch(db, files, { concurrency, workers, force: true, process }));
   db.close();
-  return { forms: results.reduce((n, r) => n + r.forms, 0), seconds, peakRssMb };
+  return { forms: results.reduce((n, r) => n + r.forms, 0), failed: failedNote(results), seconds, peakRssMb };
+}
+
+/** `, 2 failed` when files failed (their speed is no speed), else nothing. */
+function failedNote(results: ReadonlyArray<{ status: string }>): string {
+  const failed = results.filter((r) => r.status === 'failed').length;
+  return failed > 0 ? `, ${failed} FAILED` : '';
 }
 
 /**
@@ -220,7 +236,7 @@ async function benchOffice(ocrFormsPerSecond: number): Promise<Row[]> {
   const office = await batchOf(dir, copies(inProcess, OFFICE_FILES), 2);
   const officeRate = office.forms / office.seconds;
   const rows: Row[] = [{
-    path: 'office (.xlsx, .docx, .html)', items: `${office.forms} forms in ${OFFICE_FILES} files`, wall_s: round(office.seconds),
+    path: 'office (.xlsx, .docx, .html)', items: `${office.forms} forms in ${OFFICE_FILES} files${office.failed}`, wall_s: round(office.seconds),
     throughput: `${round(officeRate)} forms/s`, reference: `ocr_text ${round(ocrFormsPerSecond)} forms/s`,
     ratio: `${round(officeRate / ocrFormsPerSecond)}× ocr_text`, peak_rss_mb: office.peakRssMb, target: '—', met: '—',
   }];
@@ -229,7 +245,7 @@ async function benchOffice(ocrFormsPerSecond: number): Promise<Row[]> {
     const count = QUICK ? 2 : 4;
     const legacy = await batchOf(mkdtempSync(join(dir, 'xls-')), copies(['self_eval_binary.xls'], count), 1);
     rows.push({
-      path: 'office (.xls via LibreOffice)', items: `${legacy.forms} forms in ${count} files`, wall_s: round(legacy.seconds),
+      path: 'office (.xls via LibreOffice)', items: `${legacy.forms} forms in ${count} files${legacy.failed}`, wall_s: round(legacy.seconds),
       throughput: `${round(legacy.seconds / count)} s/file`, reference: '—', ratio: '—', peak_rss_mb: legacy.peakRssMb, target: '—', met: '—',
     });
   }
@@ -238,7 +254,7 @@ async function benchOffice(ocrFormsPerSecond: number): Promise<Row[]> {
   await writeLongWorkbook(long, join(sampleDir, 'self_eval_workbook.xlsx'));
   const big = await batchOf(mkdtempSync(join(dir, 'long-')), [long], 1);
   rows.push({
-    path: 'office (100,000-row sheet)', items: `${big.forms} forms`, wall_s: round(big.seconds), throughput: '—', reference: '—', ratio: '—',
+    path: 'office (100,000-row sheet)', items: `${big.forms} forms${big.failed}`, wall_s: round(big.seconds), throughput: '—', reference: '—', ratio: '—',
     peak_rss_mb: big.peakRssMb, target: 'bounded memory (< 1 GB)', met: met(big.peakRssMb < 1024),
   });
   rmSync(dir, { recursive: true, force: true });
@@ -277,7 +293,7 @@ async function benchPdf(): Promise<Row[]> {
   const rate = TARGET_PAGES / run.seconds;
   const times = reference === null ? null : run.seconds / reference;
   return [{
-    path: 'pdf_text', items: `${TARGET_PAGES} pages, ${run.forms} forms`, wall_s: round(run.seconds), throughput: `${round(rate)} pages/s`,
+    path: 'pdf_text', items: `${TARGET_PAGES} pages, ${run.forms} forms${run.failed}`, wall_s: round(run.seconds), throughput: `${round(rate)} pages/s`,
     reference: reference === null ? 'pdftotext not installed (poppler-utils)' : `pdftotext -layout ${round(reference)} s`,
     ratio: times === null ? '—' : `${round(times)}× pdftotext wall`, peak_rss_mb: run.peakRssMb,
     target: `≥ ${PDF_TARGET_PAGES_PER_S} pages/s, ≤ ${PDF_TARGET_TIMES_PDFTOTEXT}× pdftotext`,
@@ -332,9 +348,9 @@ async function scanAccuracy(engine: OcrEngineName): Promise<Row> {
 
 /** One engine over the pages with 1 and with 2 workers, against the native CLI and against itself. */
 async function scanEngine(dir: string, pages: string[], engine: OcrEngineName, native: number | null): Promise<Row[]> {
-  const items = `${pages.length} pages, 300 dpi`;
   const one = await batchOf(mkdtempSync(join(dir, `${engine}-1-`)), pages, 1, 1, { ocrEngine: engine });
   const two = await batchOf(mkdtempSync(join(dir, `${engine}-2-`)), pages, 2, 2, { ocrEngine: engine });
+  const items = `${pages.length} pages, 300 dpi${one.failed || two.failed}`;
   const perMinute = (seconds: number): number => round((pages.length / seconds) * 60);
   const timesNative = native === null ? null : one.seconds / native;
   const isDefault = engine === 'paddle'; // the issue's per-page target is for the default engine
@@ -395,6 +411,9 @@ async function main(): Promise<void> {
   const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version };
   const seconds = round((performance.now() - started) / 1000);
   printTable(rows);
+  for (const r of rows.filter((row) => row.cpu_s !== undefined)) {
+    console.log(`${r.path}: ${r.cpu_s} CPU s in all threads, main thread (the writer) busy ${Math.round(r.main_thread_busy! * 100)}% of the wall time`);
+  }
   console.log(`machine: ${machine.cpus} × ${machine.cpu}, ${machine.memory_gb} GiB, Node ${machine.node}; ${QUICK ? 'quick run, ' : ''}${seconds} s in all`);
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
   writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify({ date: new Date().toISOString(), quick: QUICK, seconds, machine, results: rows }, null, 2) + '\n');

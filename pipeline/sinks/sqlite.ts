@@ -6,8 +6,9 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { Block, FormScore, Origin, ZipingDocument } from '../../schemas/document.js';
-import { asFinding, type FormRecord } from '../../schemas/record.js';
+import type { FormScore, ZipingDocument } from '../../schemas/document.js';
+import type { FormRecord } from '../../schemas/record.js';
+import { type DocumentRows, documentRows, findingRows, type FormRows, formRows, PROVENANCE_COLUMNS, type ScoreRows, scoreRows } from './sqliteRows.js';
 
 export type Db = Database.Database;
 
@@ -95,44 +96,10 @@ function migrate(db: Db): void {
     if (!old) return;
     db.exec('DROP TABLE form_issues; DROP TABLE IF EXISTS audits;');
     const forms = db.prepare('SELECT record_json FROM forms').all() as Array<{ record_json: string }>;
-    for (const f of forms) insertFindings(db, JSON.parse(f.record_json) as FormRecord);
+    for (const f of forms) insertFindings(db, findingRows(JSON.parse(f.record_json) as FormRecord));
   }).immediate();
 }
 
-
-/**
- * The sheet and cell a field came from. Table cells carry them in their origin; a field read from
- * a header line (填报单位：…) has only the line, so the spreadsheet's text block on that line that
- * holds the raw text gives them.
- */
-function cellOf(addressed: AddressedLines, origin: Origin | null, raw: string | null): { sheet: string | null; address: string | null } {
-  if (!origin) return NO_CELL;
-  if (origin.address !== undefined) return { sheet: origin.sheet ?? null, address: origin.address };
-  if (origin.line === null || origin.table !== null) return NO_CELL;
-  const onLine = addressed.get(origin.line) ?? [];
-  const block = onLine.find((b) => raw !== null && b.text.includes(raw)) ?? (onLine.length === 1 ? onLine[0] : undefined);
-  return block ? { sheet: block.sheet ?? null, address: block.address ?? null } : NO_CELL;
-}
-
-const NO_CELL = { sheet: null, address: null } as const;
-
-type TextBlock = Extract<Block, { kind: 'text' }>;
-type AddressedLines = Map<number, TextBlock[]>;
-
-/**
- * A spreadsheet's text blocks that carry a cell address, by line, in block order: grouped once per
- * document rather than searched once per provenance row. Empty for every other input.
- */
-function addressedLines(doc: ZipingDocument): AddressedLines {
-  const byLine: AddressedLines = new Map();
-  for (const b of doc.blocks) {
-    if (b.kind !== 'text' || b.address === undefined) continue;
-    const onLine = byLine.get(b.line);
-    if (onLine) onLine.push(b);
-    else byLine.set(b.line, [b]);
-  }
-  return byLine;
-}
 
 /**
  * Analyst views (README "Analyst views") and the two older names of findings — `form_issues` (the
@@ -288,15 +255,6 @@ export function storedStatus(db: Db, sha256: string): string | null {
   return row?.status ?? null;
 }
 
-function formRow(sha: string, r: FormRecord): unknown[] {
-  const f = r.funds;
-  return [r.id, sha, r.source.form_index, r.form_type, r.scope, r.year, r.title, r.project_name, r.project_code, r.department,
-    r.implementing_unit, r.filing_unit, r.amount_unit, f.initial_budget, f.adjusted_budget, f.received, f.executed,
-    f.execution_rate, f.weight, f.score, f.fiscal.initial_budget, f.fiscal.adjusted_budget, f.fiscal.executed,
-    r.goal_expected, r.goal_actual, r.completion_rate, r.total_score, r.grade, r.problems, r.contact.filler, r.contact.phone,
-    r.confidence, r.needs_review ? 1 : 0, JSON.stringify(r)];
-}
-
 let upsertSql: string | null = null;
 
 function upsertFormSql(db: Db): string {
@@ -306,16 +264,27 @@ function upsertFormSql(db: Db): string {
   return (upsertSql = `INSERT INTO forms (${formColumns.join(', ')}) VALUES (${formColumns.map(() => '?').join(', ')}) ON CONFLICT(id) DO UPDATE SET ${updates}`);
 }
 
-function insertFindings(db: Db, record: FormRecord): void {
+function insertFindings(db: Db, rows: readonly unknown[][]): void {
   const insert = prepared(db, 'INSERT INTO findings (form_id, rule, field, kind, severity, expected, found, detail, stage) VALUES (?,?,?,?,?,?,?,?,?)');
-  for (const f of record.issues.map(asFinding)) insert.run(record.id, f.rule, f.field, f.kind, f.severity, f.expected, f.found, f.detail, f.stage);
+  for (const row of rows) insert.run(row);
 }
 
 /** Replace a stored form's findings (its record, review flag and `findings` rows) with the record's. */
 export function writeFindings(db: Db, record: FormRecord): void {
   prepared(db, 'UPDATE forms SET record_json = ?, needs_review = ? WHERE id = ?').run(JSON.stringify(record), record.needs_review ? 1 : 0, record.id);
   prepared(db, 'DELETE FROM findings WHERE form_id = ?').run(record.id);
-  insertFindings(db, record);
+  insertFindings(db, findingRows(record));
+}
+
+/** Write one form's rows (form, indicators, findings), replacing earlier rows of the same form id. */
+function writeFormRows(db: Db, rows: FormRows): void {
+  prepared(db, 'DELETE FROM indicators WHERE form_id = ?').run(rows.id);
+  prepared(db, 'DELETE FROM findings WHERE form_id = ?').run(rows.id);
+  // an upsert, not INSERT OR REPLACE: replacing would delete the row and cascade to its provenance
+  prepared(db, upsertFormSql(db)).run(rows.form);
+  const insertIndicator = prepared(db, `INSERT INTO indicators VALUES (${new Array(20).fill('?').join(',')})`);
+  for (const row of rows.indicators) insertIndicator.run(row);
+  insertFindings(db, rows.findings);
 }
 
 /**
@@ -323,60 +292,41 @@ export function writeFindings(db: Db, record: FormRecord): void {
  * its provenance and scores are written by the callers that have them.
  */
 export function writeForm(db: Db, sha: string, record: FormRecord): void {
-  prepared(db, 'DELETE FROM indicators WHERE form_id = ?').run(record.id);
-  prepared(db, 'DELETE FROM findings WHERE form_id = ?').run(record.id);
-  // an upsert, not INSERT OR REPLACE: replacing would delete the row and cascade to its provenance
-  prepared(db, upsertFormSql(db)).run(formRow(sha, record));
-  const insertIndicator = prepared(db, `INSERT INTO indicators VALUES (${new Array(20).fill('?').join(',')})`);
-  record.indicators.forEach((x, i) => insertIndicator.run(record.id, i, x.level1, x.level1_weight, x.level2, x.name, x.description,
-    x.target?.raw ?? null, x.target?.op ?? null, x.target?.value ?? null, x.target?.unit ?? null,
-    x.actual?.raw ?? null, x.actual?.op ?? null, x.actual?.value ?? null, x.actual?.unit ?? null,
-    x.weight, x.score, x.deviation_note, x.basis, x.confidence));
-  insertFindings(db, record);
+  writeFormRows(db, formRows(sha, record));
 }
 
 /** Store one finished document, replacing any earlier rows of the same file, in one transaction. */
 export function saveDocument(db: Db, doc: ZipingDocument): void {
-  const sha = doc.source.sha256;
-  const insertTable = prepared(db, 'INSERT INTO tables VALUES (?,?,?,?,?,?,?)');
-  const insertProvenance = prepared(db, `INSERT INTO field_provenance (form_id, field, raw, file, page, table_index, row_index, col_index, line, bbox_json,
-    repairs_json, confidence, corrected, sheet, address) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0,?,?)`);
-  const tableForm = new Map<number, number>();
-  doc.segments.forEach((segment, i) => segment.tables.forEach((t) => tableForm.set(t.index, i)));
-  const addressed = addressedLines(doc);
+  saveDocumentRows(db, documentRows(doc));
+}
 
+/** Store one document's rows (built by `documentRows`, in a worker during a batch), replacing any earlier rows of the same file, in one transaction. */
+export function saveDocumentRows(db: Db, rows: DocumentRows): void {
+  const insertProvenance = prepared(db, `INSERT INTO field_provenance (${PROVENANCE_COLUMNS.join(', ')}, corrected) VALUES (${PROVENANCE_COLUMNS.map(() => '?').join(',')},0)`);
+  const insertTable = prepared(db, 'INSERT INTO tables VALUES (?,?,?,?,?,?,?)');
   db.transaction(() => {
-    prepared(db, 'DELETE FROM documents WHERE sha256 = ?').run(sha);
-    prepared(db, 'INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)').run(sha, doc.source.file, doc.source.path, doc.source.kind,
-      doc.source.encoding, doc.source.bytes, doc.status, doc.records.length, JSON.stringify(doc.issues), doc.version, new Date().toISOString());
-    for (const record of doc.records) writeForm(db, sha, record);
-    const formIds = new Map(doc.records.map((r) => [r.source.form_index, r.id]));
-    for (const p of doc.provenance) {
-      const formId = formIds.get(p.form_index);
-      if (!formId) continue;
-      const { sheet, address } = cellOf(addressed, p.origin, p.raw);
-      // most fields were read as printed: their repairs are the same '[]' every time
-      const repairsJson = p.repairs.length === 0 ? '[]' : JSON.stringify(p.repairs);
-      insertProvenance.run(formId, p.field, p.raw, doc.source.file, p.origin?.page ?? null, p.origin?.table ?? null, p.origin?.row ?? null,
-        p.origin?.col ?? null, p.origin?.line ?? null, p.origin?.bbox ? JSON.stringify(p.origin.bbox) : null, repairsJson, p.confidence, sheet, address);
-    }
-    insertScores(db, doc.scores);
-    const allTables = [...doc.segments.flatMap((s) => s.tables), ...doc.otherTables];
-    for (const t of allTables) {
-      insertTable.run(sha, t.index, t.format, t.firstLine, t.lastLine, tableForm.get(t.index) ?? null, JSON.stringify(t.rows.map((r) => r.map((c) => c.text))));
-    }
+    prepared(db, 'DELETE FROM documents WHERE sha256 = ?').run(rows.sha256);
+    prepared(db, 'INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)').run(rows.document, new Date().toISOString());
+    for (const form of rows.forms) writeFormRows(db, form);
+    for (const row of rows.provenance) insertProvenance.run(row);
+    insertScoreRows(db, rows.scores);
+    for (const row of rows.tables) insertTable.run(row);
   })();
 }
 
 /** Write recomputed values (the caller holds the transaction; old rows of these forms go first). */
 export function insertScores(db: Db, scores: readonly FormScore[]): void {
+  insertScoreRows(db, scoreRows(scores));
+}
+
+function insertScoreRows(db: Db, scores: readonly ScoreRows[]): void {
   const clear = ['form_scores', 'indicator_scores'].map((t) => prepared(db, `DELETE FROM ${t} WHERE form_id = ?`));
   const insertForm = prepared(db, 'INSERT INTO form_scores VALUES (?,?,?,?,?,?,?)');
   const insertIndicator = prepared(db, 'INSERT INTO indicator_scores VALUES (?,?,?,?,?)');
   for (const s of scores) {
-    for (const statement of clear) statement.run(s.form_id);
-    insertForm.run(s.form_id, s.recomputed_rate, s.recomputed_funds_score, s.indicator_score_sum, s.recomputed_total, s.printed_total, s.weight_sum);
-    for (const x of s.indicators) insertIndicator.run(s.form_id, x.position, x.met, x.recomputed_score, x.printed_score);
+    for (const statement of clear) statement.run(s.formId);
+    insertForm.run(s.form);
+    for (const row of s.indicators) insertIndicator.run(row);
   }
 }
 
