@@ -376,11 +376,15 @@ async function benchScans(): Promise<Row[]> {
     path: 'scans reference (native tesseract CLI)', items: `${pages.length} pages, whole page`, wall_s: native === null ? 'not installed' : round(native),
     throughput: native === null ? '—' : `${round((pages.length / native) * 60)} pages/min`, reference: '—', ratio: '—', peak_rss_mb: '—', target: 'reference', met: '—',
   }];
-  for (const engine of OCR_ENGINES) {
-    if (!QUICK) rows.push(await scanAccuracy(engine)); // the slowest rows: every scanned sample, read whole
-    rows.push(...(await scanEngine(dir, pages, engine, native)));
-  }
+  for (const engine of OCR_ENGINES) rows.push(...(await scanEngine(dir, pages, engine, native)));
   rmSync(dir, { recursive: true, force: true });
+  return rows;
+}
+
+/** The slowest rows, last: every scanned sample read whole in this thread by each engine. */
+async function benchScanAccuracy(): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const engine of OCR_ENGINES) rows.push(await scanAccuracy(engine));
   return rows;
 }
 
@@ -402,21 +406,37 @@ function printTable(rows: readonly Row[]): void {
 async function main(): Promise<void> {
   const started = performance.now();
   const only = process.argv.includes('--ocr-text-only'); // for profiling the writer
-  const ocrText = await benchOcrText(TARGET_FORMS);
-  const rows = [...ocrText.rows];
-  if (!only) {
-    if (!QUICK) rows.push(await benchLongBatch());
-    rows.push(...(await benchOffice(ocrText.formsPerSecond)), ...(await benchPdf()), ...(await benchScans()));
-  }
   const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version };
+  const rows: Row[] = [];
+  // each section's rows are printed and saved as soon as they are measured: a crash in a later
+  // section (a native OCR engine) keeps what was measured before it
+  const add = (section: Row[]): void => {
+    rows.push(...section);
+    for (const r of section) console.error(`bench: ${r.path}: ${r.items}, ${r.wall_s} s, ${r.throughput}, ${r.reference}, ${r.ratio}, ${r.peak_rss_mb} MB, met: ${r.met}`);
+    saveResults(machine, rows, (performance.now() - started) / 1000);
+  };
+  const ocrText = await benchOcrText(TARGET_FORMS);
+  add(ocrText.rows);
+  if (!only) {
+    if (!QUICK) add([await benchLongBatch()]);
+    add(await benchOffice(ocrText.formsPerSecond));
+    add(await benchPdf());
+    add(await benchScans());
+    if (!QUICK) add(await benchScanAccuracy());
+  }
   const seconds = round((performance.now() - started) / 1000);
+  saveResults(machine, rows, seconds);
   printTable(rows);
   for (const r of rows.filter((row) => row.cpu_s !== undefined)) {
     console.log(`${r.path}: ${r.cpu_s} CPU s in all threads, main thread (the writer) busy ${Math.round(r.main_thread_busy! * 100)}% of the wall time`);
   }
   console.log(`machine: ${machine.cpus} × ${machine.cpu}, ${machine.memory_gb} GiB, Node ${machine.node}; ${QUICK ? 'quick run, ' : ''}${seconds} s in all`);
+}
+
+function saveResults(machine: object, rows: readonly Row[], seconds: number): void {
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify({ date: new Date().toISOString(), quick: QUICK, seconds, machine, results: rows }, null, 2) + '\n');
+  const results = { date: new Date().toISOString(), quick: QUICK, seconds: round(seconds), machine, results: rows };
+  writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
 }
 
 function round(x: number): number {
