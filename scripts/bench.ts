@@ -15,7 +15,7 @@
  *   scans: pages at 300 dpi through the OCR path, each engine with 1 and 2 workers; reference:
  *   Debian's native tesseract CLI (whole page), when it is installed; and each engine's share of
  *   fields right on the scanned samples (what picks the default engine).
- * Usage: npm run bench [-- --quick] [-- --forms 10000 --pages 200 --scan-pages 12 --office-files 300]
+ * Usage: npm run bench [-- --quick] [-- --forms 10000 --pages 200 --scan-pages 12 --office-files 300] [-- --ocr-text-only | --scans-only]
  *   --quick: a contributor's check in under 3 minutes — fewer forms, pages and files, no 2,000-file
  *   run, two scanned pages and no scan-accuracy rows.
  */
@@ -25,7 +25,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PDFDocument } from 'pdf-lib';
-import { OCR_ENGINES, type OcrEngineName, stopOcr } from '../extractors/scan/ocr.js';
+import { DEFAULT_OCR_ENGINE, OCR_ENGINES, type OcrEngineName, stopOcr } from '../extractors/scan/ocr.js';
 import { runBatch } from '../pipeline/batch.js';
 import { processDocument } from '../pipeline/process.js';
 import { type Db, openDatabase } from '../pipeline/sinks/sqlite.js';
@@ -33,6 +33,11 @@ import type { FormRecord } from '../schemas/record.js';
 import { compareRecords } from '../test/compare.js';
 
 const ROOT = join(import.meta.dirname, '..');
+/**
+ * The default engine first: in one process, the ONNX engine started after tesseract.js's worker runs
+ * ended in a segmentation fault (three full runs on 2026-12-05); each engine alone ran 12 pages.
+ */
+const ENGINES: OcrEngineName[] = [DEFAULT_OCR_ENGINE, ...OCR_ENGINES.filter((e) => e !== DEFAULT_OCR_ENGINE)];
 const QUICK = process.argv.includes('--quick');
 
 /** A numeric option `--name N`, or its default (the quick default under --quick). */
@@ -376,7 +381,7 @@ async function benchScans(): Promise<Row[]> {
     path: 'scans reference (native tesseract CLI)', items: `${pages.length} pages, whole page`, wall_s: native === null ? 'not installed' : round(native),
     throughput: native === null ? '—' : `${round((pages.length / native) * 60)} pages/min`, reference: '—', ratio: '—', peak_rss_mb: '—', target: 'reference', met: '—',
   }];
-  for (const engine of OCR_ENGINES) rows.push(...(await scanEngine(dir, pages, engine, native)));
+  for (const engine of ENGINES) rows.push(...(await scanEngine(dir, pages, engine, native)));
   rmSync(dir, { recursive: true, force: true });
   return rows;
 }
@@ -384,7 +389,7 @@ async function benchScans(): Promise<Row[]> {
 /** The slowest rows, last: every scanned sample read whole in this thread by each engine. */
 async function benchScanAccuracy(): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const engine of OCR_ENGINES) rows.push(await scanAccuracy(engine));
+  for (const engine of ENGINES) rows.push(await scanAccuracy(engine));
   return rows;
 }
 
@@ -406,6 +411,7 @@ function printTable(rows: readonly Row[]): void {
 async function main(): Promise<void> {
   const started = performance.now();
   const only = process.argv.includes('--ocr-text-only'); // for profiling the writer
+  const scansOnly = process.argv.includes('--scans-only');
   const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version };
   const rows: Row[] = [];
   // each section's rows are printed and saved as soon as they are measured: a crash in a later
@@ -415,16 +421,15 @@ async function main(): Promise<void> {
     for (const r of section) console.error(`bench: ${r.path}: ${r.items}, ${r.wall_s} s, ${r.throughput}, ${r.reference}, ${r.ratio}, ${r.peak_rss_mb} MB, met: ${r.met}`);
     saveResults(machine, rows, (performance.now() - started) / 1000);
   };
-  // the long batch first: the floor below holds every stored row in memory, which the heap keeps
-  // afterwards and would count as the long batch's own
-  if (!only && !QUICK) add([await benchLongBatch()]);
-  const ocrText = await benchOcrText(TARGET_FORMS);
-  add(ocrText.rows);
-  if (!only) {
-    add(await benchOffice(ocrText.formsPerSecond));
-    add(await benchPdf());
+  if (scansOnly) {
     add(await benchScans());
     if (!QUICK) add(await benchScanAccuracy());
+  } else {
+    await benchAllButScans(only, add);
+    if (!only) {
+      add(await benchScans());
+      if (!QUICK) add(await benchScanAccuracy());
+    }
   }
   const seconds = round((performance.now() - started) / 1000);
   saveResults(machine, rows, seconds);
@@ -433,6 +438,19 @@ async function main(): Promise<void> {
     console.log(`${r.path}: ${r.cpu_s} CPU s in all threads, main thread (the writer) busy ${Math.round(r.main_thread_busy! * 100)}% of the wall time`);
   }
   console.log(`machine: ${machine.cpus} × ${machine.cpu}, ${machine.memory_gb} GiB, Node ${machine.node}; ${QUICK ? 'quick run, ' : ''}${seconds} s in all`);
+}
+
+/** Every section before the scans: OCR text and its floor, office attachments, the PDF text layer. */
+async function benchAllButScans(ocrTextOnly: boolean, add: (section: Row[]) => void): Promise<void> {
+  // the long batch first: the floor below holds every stored row in memory, which the heap keeps
+  // afterwards and would count as the long batch's own
+  if (!ocrTextOnly && !QUICK) add([await benchLongBatch()]);
+  const ocrText = await benchOcrText(TARGET_FORMS);
+  add(ocrText.rows);
+  if (!ocrTextOnly) {
+    add(await benchOffice(ocrText.formsPerSecond));
+    add(await benchPdf());
+  }
 }
 
 function saveResults(machine: object, rows: readonly Row[], seconds: number): void {
