@@ -10,6 +10,7 @@ import pino from 'pino';
 import { ZodError } from 'zod';
 import { CorrectionsFile } from '../schemas/corrections.js';
 import { renderReport } from '../pipeline/report.js';
+import { BatchProgress, formatSeconds, type ProgressSnapshot } from './progress.js';
 import { startReviewServer } from './reviewServer.js';
 import { rescoreDatabase } from '../pipeline/store.js';
 import { openStore, type Store } from '../pipeline/stores.js';
@@ -91,25 +92,30 @@ async function ingest(paths: string[], opts: IngestOptions): Promise<void> {
   const db = open(opts.db, { create: true });
   if (!db) return;
   const showBar = process.stderr.isTTY && !opts.quiet && !opts.json && files.length > 1;
-  const bar = showBar ? new cliProgress.SingleBar({ format: 'ingest [{bar}] {value}/{total} files | {rate} files/s | {forms} forms | {failed} failed | ETA {eta_formatted}', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
-  let forms = 0;
-  let failed = 0;
-  let done = 0;
-  const started = performance.now();
-  const rate = (): string => (done / Math.max(0.001, (performance.now() - started) / 1000)).toFixed(1);
-  bar?.start(files.length, 0, { forms, failed, rate: '0.0' });
+  const bar = showBar ? new cliProgress.SingleBar({
+    format: 'ingest [{bar}] {value}/{total} files | {files_per_s} files/s | {forms_per_s} forms/s | {pages_per_s} pages/s | {forms} forms | {failed} failed | ETA {eta_left}',
+    stream: process.stderr,
+  }, cliProgress.Presets.shades_classic) : null;
+  const progress = new BatchProgress(files.length);
+  const barFields = (p: ProgressSnapshot) => ({ ...p, eta_left: formatSeconds(p.eta_s) });
+  bar?.start(files.length, 0, barFields(progress.snapshot()));
   const results = await runBatch(db, files, {
     concurrency: opts.concurrency, force: opts.force, workers: opts.workers, timeoutSeconds: opts.timeout, memoryMb: opts.memory,
     process: { password: opts.password, ocr: opts.ocr, dpi: opts.dpi, ocrEngine: opts.ocrEngine },
     onDocument: (r) => {
-      forms += r.forms; done++;
-      if (r.status === 'failed') { failed++; process.stderr.write(`ziping: ${r.file}: ${r.message}\n`); }
-      if (opts.json) process.stdout.write(JSON.stringify({ file: r.file, status: r.status, forms: r.forms, indicators: r.indicators, needs_review: r.needsReview, ms: Math.round(r.ms), message: r.message }) + '\n');
-      else if (!process.stderr.isTTY && !opts.quiet && files.length > 20 && done % 100 === 0) process.stderr.write(`ingest: ${done}/${files.length} files (${rate()} files/s), ${forms} forms, ${failed} failed\n`);
-      bar?.update(done, { forms, failed, rate: rate() });
+      progress.add(r);
+      const p = progress.snapshot();
+      if (r.status === 'failed') process.stderr.write(`ziping: ${r.file}: ${r.message}\n`);
+      if (opts.json) {
+        process.stdout.write(JSON.stringify({ file: r.file, status: r.status, forms: r.forms, pages: r.pages, indicators: r.indicators, needs_review: r.needsReview, ms: Math.round(r.ms), message: r.message, progress: p }) + '\n');
+      } else if (!process.stderr.isTTY && !opts.quiet && files.length > 20 && p.done % 100 === 0) {
+        process.stderr.write(`ingest: ${p.done}/${files.length} files, ${p.files_per_s} files/s, ${p.forms_per_s} forms/s, ${p.pages_per_s} pages/s, ETA ${formatSeconds(p.eta_s)}; ${p.forms} forms, ${p.failed} failed\n`);
+      }
+      bar?.update(p.done, barFields(p));
     },
   });
   bar?.stop();
+  const failed = progress.snapshot().failed;
   // Summaries and their forms may sit in different files: the cross-form rules run over the whole database.
   const scored = rescoreDatabase(db);
   db.close();

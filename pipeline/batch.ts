@@ -1,7 +1,8 @@
 /**
  * The batch runner: the only place with a queue. Files are read through p-queue, processed in
- * worker threads (one per core by default), stored by one writer (this thread), and reported one
- * line each; one bad file never stops the batch. Only the in-flight documents are held in memory.
+ * worker threads (one per core by default), stored by one writer (this thread, in groups of
+ * documents per transaction), and reported one line each once stored; one bad file never stops the
+ * batch. Only the in-flight documents and those waiting for the writer are held in memory.
  */
 import { availableParallelism } from 'node:os';
 import { readFile, readdir, stat } from 'node:fs/promises';
@@ -9,8 +10,9 @@ import { join } from 'node:path';
 import PQueue from 'p-queue';
 import type { ZipingDocument } from '../schemas/document.js';
 import { processDocument, type ProcessOptions, sha256Of } from './process.js';
+import { processed, type ProcessedDocument } from './processed.js';
 import { DocumentPool } from './workerPool.js';
-import { storeDocument } from './store.js';
+import { GroupWriter } from './groupWriter.js';
 import { type Db, storedStatus } from './sinks/sqlite.js';
 
 export interface BatchOptions {
@@ -34,6 +36,8 @@ export interface DocumentResult {
   file: string;
   status: ZipingDocument['status'] | 'skipped';
   forms: number;
+  /** pages read (PDFs and scans; 0 for text and office files) */
+  pages: number;
   indicators: number;
   needsReview: number;
   message: string | null;
@@ -57,31 +61,36 @@ export async function collectInputs(paths: readonly string[]): Promise<string[]>
   return [...new Set(out)].sort();
 }
 
-function summarise(file: string, doc: ZipingDocument, ms: number): DocumentResult {
-  const error = doc.issues.find((i) => i.severity === 'error');
-  return {
-    file, status: doc.status, forms: doc.records.length,
-    indicators: doc.records.reduce((n, r) => n + r.indicators.length, 0),
-    needsReview: doc.records.filter((r) => r.needs_review).length,
-    message: error ? error.message : null, ms,
-  };
+function summarise(file: string, { summary }: ProcessedDocument, ms: number): DocumentResult {
+  return { file, ...summary, ms };
 }
 
-/** Read, process (in a worker) and store one file; every failure becomes a result with its reason. */
-async function ingestOne(db: Db, file: string, force: boolean, run: (file: string, bytes: Uint8Array) => Promise<ZipingDocument>): Promise<DocumentResult> {
+function failure(file: string, error: unknown, started: number): DocumentResult {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
+  return { file, status: 'failed', forms: 0, pages: 0, indicators: 0, needsReview: 0, message: reason, ms: performance.now() - started };
+}
+
+type Run = (file: string, bytes: Uint8Array) => Promise<ProcessedDocument>;
+
+/**
+ * Read and process (in a worker) one file and hand it to the writer. Resolves as soon as the writer
+ * has room, so the next file can start; `stored` resolves with the file's result once its rows are
+ * committed (or with the reason it failed).
+ */
+async function ingestOne(db: Db, writer: GroupWriter, file: string, force: boolean, run: Run): Promise<{ stored: Promise<DocumentResult> }> {
   const started = performance.now();
   try {
     const bytes = await readFile(file);
     if (!force && storedStatus(db, sha256Of(bytes)) === 'success') {
-      return { file, status: 'skipped', forms: 0, indicators: 0, needsReview: 0, message: 'unchanged since the last run (use --force to re-read)', ms: 0 };
+      return { stored: Promise.resolve({ file, status: 'skipped', forms: 0, pages: 0, indicators: 0, needsReview: 0, message: 'unchanged since the last run (use --force to re-read)', ms: 0 }) };
     }
-    const doc = await run(file, bytes);
-    storeDocument(db, doc);
-    return summarise(file, doc, performance.now() - started);
+    const result = await run(file, bytes);
+    const stored = writer.write(result.rows).then(() => summarise(file, result, performance.now() - started), (error: unknown) => failure(file, error, started));
+    await writer.room();
+    return { stored };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-    return { file, status: 'failed', forms: 0, indicators: 0, needsReview: 0, message: reason, ms: performance.now() - started };
+    return { stored: Promise.resolve(failure(file, error, started)) };
   }
 }
 
@@ -93,15 +102,22 @@ export async function runBatch(db: Db, files: readonly string[], options: BatchO
   const pool = workers > 0 && files.length > 0
     ? new DocumentPool({ size: workers, timeoutMs: (options.timeoutSeconds ?? 120) * 1000, memoryMb: options.memoryMb, process: options.process })
     : null;
-  const run = (file: string, bytes: Uint8Array): Promise<ZipingDocument> => (pool ? pool.process(file, bytes) : processDocument(file, bytes, options.process));
+  const inThisThread = async (file: string, bytes: Uint8Array): Promise<ProcessedDocument> => processed(await processDocument(file, bytes, options.process));
+  const run: Run = pool ? (file, bytes) => pool.process(file, bytes) : inThisThread;
   // a queue a little longer than the pool keeps the workers busy while a document is being stored
   const queue = new PQueue({ concurrency: Math.max(concurrency, workers + 1) });
+  const writer = new GroupWriter(db);
   const results: DocumentResult[] = new Array(files.length);
+  const stored: Array<Promise<void>> = [];
   try {
     await Promise.all(files.map((file, i) => queue.add(async () => {
-      results[i] = await ingestOne(db, file, options.force ?? false, run);
-      options.onDocument?.(results[i]);
+      const ingested = await ingestOne(db, writer, file, options.force ?? false, run);
+      stored.push(ingested.stored.then((result) => {
+        results[i] = result;
+        options.onDocument?.(result);
+      }));
     })));
+    await Promise.all(stored);
   } finally {
     await pool?.close();
   }

@@ -130,7 +130,7 @@ async function processJob(job: Job<DocumentJob, JobOutcome>, pool: DocumentPool,
     throw new UnrecoverableError(`${path}: ${readFailure(error)} (on this worker; workers need the path the job was queued with)`);
   }
   if (sha256Of(bytes) !== sha256) throw new UnrecoverableError(`${path}: the file changed after it was queued (its sha256 differs); queue it again`);
-  const doc = await pool.process(path, bytes, options);
+  const doc = await pool.processWhole(path, bytes, options);
   // a row written after the job was queued is another delivery's (hosts' clocks are assumed in step; a skew only costs a rewrite)
   const storeOptions = { force, queuedAt: new Date(job.timestamp).toISOString() };
   if (wasAbandoned(doc)) {

@@ -9,7 +9,8 @@ import type { FormRecord } from '../schemas/record.js';
 import { checkAcrossForms, checkForm } from './checks/index.js';
 import { fieldText, reapplied, withField } from './corrections.js';
 import { correctionsOfDocument, insertCorrection, loadForm, markCorrected } from './sinks/corrections.js';
-import { type Db, insertScores, loadRecords, saveDocument, writeFindings, writeForm } from './sinks/sqlite.js';
+import { type Db, insertScores, loadRecords, saveDocumentRuns, writeFindings, writeForm } from './sinks/sqlite.js';
+import { type DocumentStatements, documentRuns } from './sinks/statements.js';
 
 export type CorrectionOutcome =
   | { status: 'applied'; id: number }
@@ -58,9 +59,14 @@ function reapplyCorrections(db: Db, sha: string): void {
 
 /** Store a processed document and re-apply its reviewers' corrections, in one transaction. */
 export function storeDocument(db: Db, doc: ZipingDocument): void {
+  storeDocumentRows(db, documentRuns(doc));
+}
+
+/** `storeDocument` for a document's statements as its worker built them (`documentRuns`). */
+export function storeDocumentRows(db: Db, rows: DocumentStatements): void {
   db.transaction(() => {
-    saveDocument(db, doc);
-    reapplyCorrections(db, doc.source.sha256);
+    saveDocumentRuns(db, rows);
+    reapplyCorrections(db, rows.sha256);
   })();
 }
 

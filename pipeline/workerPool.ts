@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ZipingDocument } from '../schemas/document.js';
 import { failedDocument, type ProcessOptions } from './process.js';
-import type { WorkerReply, WorkerRequest } from './worker.js';
+import { processed, type ProcessedDocument } from './processed.js';
+import type { WorkerAnswer, WorkerReply, WorkerRequest } from './worker.js';
 
 const ENTRY = fileURLToPath(new URL('../bin/worker.js', import.meta.url));
 
@@ -58,39 +59,50 @@ export class DocumentPool {
     else slot.busy = false;
   }
 
-  /** Process one document in a worker; never rejects — failures come back as failed documents. */
-  async process(path: string, bytes: Uint8Array, processOptions: ProcessOptions = this.options.process ?? {}): Promise<ZipingDocument> {
+  /** Process one document in a worker, into its statements and summary; never rejects — failures come back as failed documents. */
+  process(path: string, bytes: Uint8Array, processOptions: ProcessOptions = this.options.process ?? {}): Promise<ProcessedDocument> {
+    return this.run(path, bytes, processOptions, 'statements', (doc) => processed(doc)) as Promise<ProcessedDocument>;
+  }
+
+  /** Process one document in a worker and return it whole (a distributed worker stores it itself); never rejects. */
+  processWhole(path: string, bytes: Uint8Array, processOptions: ProcessOptions = this.options.process ?? {}): Promise<ZipingDocument> {
+    return this.run(path, bytes, processOptions, 'document', (doc) => doc) as Promise<ZipingDocument>;
+  }
+
+  /** Given a document and what to answer with, the worker's answer, or `failed`'s for a document the pool gave up on. */
+  private async run(path: string, bytes: Uint8Array, processOptions: ProcessOptions, answer: WorkerAnswer,
+    failed: (doc: ZipingDocument) => WorkerReply['result']): Promise<WorkerReply['result']> {
     const slot = await this.acquire();
     const timeoutMs = this.options.timeoutMs ?? 120000;
     const id = this.nextId++;
     try {
-      return await new Promise<ZipingDocument>((resolve) => {
-        const done = (doc: ZipingDocument, replaceWorker: boolean): void => {
+      return await new Promise<WorkerReply['result']>((resolve) => {
+        const done = (result: WorkerReply['result'], replaceWorker: boolean): void => {
           clearTimeout(timer);
           slot.worker.off('message', onMessage);
           slot.worker.off('error', onError);
           slot.worker.off('exit', onExit);
           if (replaceWorker) {
-            abandoned.add(doc);
             void slot.worker.terminate();
             slot.worker = this.spawn();
           }
-          resolve(doc);
+          resolve(result);
         };
-        const onMessage = (reply: WorkerReply): void => { if (reply.id === id) done(reply.doc, false); };
-        const onError = (error: Error & { code?: string }): void => {
-          const reason = error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? `ran out of memory (more than ${this.options.memoryMb ?? 1536} MB; raise --memory or split the file)`
-            : `internal error while processing: ${error.message}`;
-          done(failedDocument(path, bytes, reason), true);
+        const giveUp = (reason: string): void => {
+          const doc = failedDocument(path, bytes, reason);
+          abandoned.add(doc);
+          done(failed(doc), true);
         };
-        const onExit = (): void => done(failedDocument(path, bytes, 'the worker processing this file stopped unexpectedly'), true);
-        const timer = setTimeout(() => done(failedDocument(path, bytes,
-          `processing took longer than ${Math.round(timeoutMs / 1000)} s and was stopped (raise --timeout for very large files)`), true), timeoutMs);
+        const onMessage = (reply: WorkerReply): void => { if (reply.id === id) done(reply.result, false); };
+        const onError = (error: Error & { code?: string }): void => giveUp(error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? `ran out of memory (more than ${this.options.memoryMb ?? 1536} MB; raise --memory or split the file)`
+          : `internal error while processing: ${error.message}`);
+        const onExit = (): void => giveUp('the worker processing this file stopped unexpectedly');
+        const timer = setTimeout(() => giveUp(`processing took longer than ${Math.round(timeoutMs / 1000)} s and was stopped (raise --timeout for very large files)`), timeoutMs);
         slot.worker.on('message', onMessage);
         slot.worker.once('error', onError);
         slot.worker.once('exit', onExit);
-        slot.worker.postMessage({ id, path, bytes, options: processOptions } satisfies WorkerRequest);
+        slot.worker.postMessage({ id, path, bytes, options: processOptions, answer } satisfies WorkerRequest);
       });
     } finally {
       this.release(slot);

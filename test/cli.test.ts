@@ -38,6 +38,25 @@ describe('ziping CLI', () => {
     expect(again.stdout).toMatch(/1 unchanged/);
   });
 
+  it('--json: each line carries the batch progress (files, forms and pages per second, ETA) and the pages read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ziping-cli-'));
+    const inputs = [join(ROOT, 'samples', '003_16052ebbc3505be3.txt'), join(ROOT, 'samples', 'pdf', 'performance_target.pdf')];
+    const result = run(['ingest', ...inputs, '--db', join(dir, 'db.sqlite'), '--json']);
+    expect(result.status).toBe(0);
+    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { file: string; forms: number; pages: number; progress: Record<string, unknown> });
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      for (const field of ['files_per_s', 'forms_per_s', 'pages_per_s', 'elapsed_s', 'done', 'total', 'forms', 'pages', 'failed']) {
+        expect(line.progress[field], field).toEqual(expect.any(Number));
+      }
+      expect(line.progress.total).toBe(2);
+    }
+    const last = lines.at(-1)!.progress;
+    expect(last).toMatchObject({ done: 2, eta_s: 0, failed: 0, forms: lines[0]!.forms + lines[1]!.forms, pages: lines[0]!.pages + lines[1]!.pages });
+    expect(lines.find((l) => l.file.endsWith('.txt'))!.pages).toBe(0);
+    expect(lines.find((l) => l.file.endsWith('.pdf'))!.pages).toBeGreaterThan(0);
+  });
+
   it('rejects a bad option with a message', () => {
     const result = run(['ingest', 'x', '--concurrency', '0']);
     expect(result.status).not.toBe(0);

@@ -5,7 +5,7 @@
  */
 import type { Correction } from '../../schemas/corrections.js';
 import { FormRecord } from '../../schemas/record.js';
-import { type Db, runStatements } from './sqlite.js';
+import { type Db, prepared, runStatements } from './sqlite.js';
 import { INSERT_CORRECTION, markCorrectedStatement } from './statements.js';
 
 export interface StoredCorrection extends Correction { id: number; created_at: string }
@@ -21,7 +21,7 @@ export const CORRECTION_QUERIES = {
 
 /** A stored form's record and the sha256 of its document, or null. */
 export function loadForm(db: Db, formId: string): { record: FormRecord; sha: string } | null {
-  const row = db.prepare(CORRECTION_QUERIES.form).get(formId) as FormRow | undefined;
+  const row = prepared(db, CORRECTION_QUERIES.form).get(formId) as FormRow | undefined;
   return row ? { record: FormRecord.parse(JSON.parse(row.record_json)), sha: row.document_sha256 } : null;
 }
 
@@ -44,5 +44,5 @@ export function listCorrections(db: Db, formId?: string): StoredCorrection[] {
 
 /** The corrections of one stored document's forms, oldest first. */
 export function correctionsOfDocument(db: Db, sha: string): StoredCorrection[] {
-  return db.prepare(CORRECTION_QUERIES.ofDocument).all(sha) as StoredCorrection[];
+  return prepared(db, CORRECTION_QUERIES.ofDocument).all(sha) as StoredCorrection[];
 }

@@ -9,7 +9,9 @@ import Database from 'better-sqlite3';
 import type { FormScore, ZipingDocument } from '../../schemas/document.js';
 import type { FormRecord } from '../../schemas/record.js';
 import { ADDED_COLUMNS, SCHEMA, VIEWS, VIEW_NAMES } from './schema.js';
-import { documentStatements, findingStatements, findingsUpdateStatements, formStatements, scoreStatements, type Statement } from './statements.js';
+import {
+  type DocumentStatements, documentRuns, findingStatements, findingsUpdateStatements, formStatements, scoreStatements, type Statement, type StatementRun,
+} from './statements.js';
 
 export { VIEW_NAMES } from './schema.js';
 
@@ -142,20 +144,34 @@ export function openDatabase(path: string, options: { create?: boolean } = {}): 
 
 /** The status of the stored document with this sha256, if any (to skip unchanged files on re-runs). */
 export function storedStatus(db: Db, sha256: string): string | null {
-  const row = db.prepare('SELECT status FROM documents WHERE sha256 = ?').get(sha256) as { status: string } | undefined;
+  const row = prepared(db, 'SELECT status FROM documents WHERE sha256 = ?').get(sha256) as { status: string } | undefined;
   return row?.status ?? null;
 }
 
-const prepared = new WeakMap<Db, Map<string, Database.Statement>>();
+const preparedStatements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/**
+ * A statement prepared once per connection and reused: compiling the SQL costs more than running
+ * it for the small rows the writer inserts, and a batch runs the same few statements per row.
+ */
+export function prepared(db: Db, sql: string): Database.Statement {
+  let cache = preparedStatements.get(db);
+  if (!cache) preparedStatements.set(db, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (!statement) cache.set(sql, (statement = db.prepare(sql)));
+  return statement;
+}
 
 /** Run the sink's statements (`statements.ts`) in order, each prepared once per database. */
 export function runStatements(db: Db, statements: readonly Statement[]): void {
-  let cache = prepared.get(db);
-  if (!cache) prepared.set(db, (cache = new Map()));
-  for (const { sql, params } of statements) {
-    let compiled = cache.get(sql);
-    if (!compiled) cache.set(sql, (compiled = db.prepare(sql)));
-    compiled.run(...params);
+  for (const { sql, params } of statements) prepared(db, sql).run(...params);
+}
+
+/** Run a document's statement runs (built in its worker) in order. */
+function runStatementRuns(db: Db, runs: readonly StatementRun[]): void {
+  for (const { sql, rows } of runs) {
+    const statement = prepared(db, sql);
+    for (const params of rows) statement.run(...params);
   }
 }
 
@@ -174,7 +190,12 @@ export function writeForm(db: Db, sha: string, record: FormRecord): void {
 
 /** Store one finished document, replacing any earlier rows of the same file, in one transaction. */
 export function saveDocument(db: Db, doc: ZipingDocument): void {
-  db.transaction(() => runStatements(db, documentStatements(doc, new Date().toISOString())))();
+  saveDocumentRuns(db, documentRuns(doc));
+}
+
+/** Store one document's statements (built by `documentRuns`, in a worker during a batch) in one transaction. */
+export function saveDocumentRuns(db: Db, document: DocumentStatements): void {
+  db.transaction(() => runStatementRuns(db, document.runs))();
 }
 
 /** Write recomputed values (the caller holds the transaction; old rows of these forms go first). */

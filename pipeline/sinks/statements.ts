@@ -9,6 +9,16 @@ import { asFinding, type FormRecord } from '../../schemas/record.js';
 
 export interface Statement { readonly sql: string; readonly params: readonly unknown[] }
 
+/**
+ * Consecutive statements of one SQL text with each one's parameters: how a document's statements
+ * cross from its worker to the writer's thread (the SQL text once per run of rows, not per row;
+ * only flat strings and numbers to clone, never the document with every table cell's origin).
+ */
+export interface StatementRun { readonly sql: string; readonly rows: ReadonlyArray<readonly unknown[]> }
+
+/** A document's statements, grouped into runs, ready for the writer (built in the worker during a batch). */
+export interface DocumentStatements { readonly sha256: string; readonly runs: readonly StatementRun[] }
+
 const statement = (sql: string, ...params: unknown[]): Statement => ({ sql, params });
 
 /** The columns of `forms`, in the order of the schema (`schema.ts`) and of `formRow`. */
@@ -121,6 +131,22 @@ export function documentStatements(doc: ZipingDocument, ingestedAt: string): Sta
     ...scoreStatements(doc.scores),
     ...tableStatements(doc),
   ];
+}
+
+/** Given statements, return them as runs of one SQL text, in order. */
+export function statementRuns(statements: readonly Statement[]): StatementRun[] {
+  const runs: Array<{ sql: string; rows: Array<readonly unknown[]> }> = [];
+  for (const { sql, params } of statements) {
+    const last = runs.at(-1);
+    if (last?.sql === sql) last.rows.push(params);
+    else runs.push({ sql, rows: [params] });
+  }
+  return runs;
+}
+
+/** A finished document's statements as its worker hands them to the writer; `ingestedAt` is when it was read. */
+export function documentRuns(doc: ZipingDocument, ingestedAt = new Date().toISOString()): DocumentStatements {
+  return { sha256: doc.source.sha256, runs: statementRuns(documentStatements(doc, ingestedAt)) };
 }
 
 /** Mark a field's provenance as corrected by a reviewer. */
