@@ -59,11 +59,11 @@ function reapplyCorrections(db: Db, sha: string): void {
 
 /** Store a processed document and re-apply its reviewers' corrections, in one transaction. */
 export function storeDocument(db: Db, doc: ZipingDocument): void {
-  storeDocumentRows(db, documentRuns(doc));
+  storeDocumentStatements(db, documentRuns(doc));
 }
 
 /** `storeDocument` for a document's statements as its worker built them (`documentRuns`). */
-export function storeDocumentRows(db: Db, rows: DocumentStatements): void {
+export function storeDocumentStatements(db: Db, rows: DocumentStatements): void {
   db.transaction(() => {
     saveDocumentRuns(db, rows);
     reapplyCorrections(db, rows.sha256);
