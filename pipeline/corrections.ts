@@ -79,3 +79,24 @@ export function reapplied(record: FormRecord, c: TrailEntry): FormRecord | null 
   return { ...updated, issues: [...updated.issues, { field: c.field, kind: 'correction_conflict', severity: 'warn', rule: 'correction_conflict', stage: 'correction', expected: c.old_value, found: current,
     detail: `re-extracted as "${current ?? ''}", not "${c.old_value ?? ''}" as when ${c.reviewer} corrected it to "${c.new_value ?? ''}"` }] };
 }
+
+/** What a reviewer's correction does to a stored form: applies (the updated record), conflicts, or is refused. */
+export type CorrectionPlan =
+  | { status: 'apply'; updated: FormRecord }
+  | { status: 'conflict'; current: string | null }
+  | { status: 'rejected'; reason: string };
+
+/**
+ * Given the stored record (null when there is no such form) and a correction, decide what it does:
+ * it applies only if the field still holds the value the reviewer saw. Both stores act on this.
+ */
+export function planCorrection(record: FormRecord | null, correction: { form_id: string; field: string; old_value: string | null; new_value: string | null }): CorrectionPlan {
+  if (!record) return { status: 'rejected', reason: `no form ${correction.form_id} in this database` };
+  try {
+    const current = fieldText(record, correction.field);
+    if (current !== correction.old_value) return { status: 'conflict', current };
+    return { status: 'apply', updated: withField(record, correction.field, correction.new_value) };
+  } catch (error) {
+    return { status: 'rejected', reason: (error as Error).message };
+  }
+}

@@ -7,7 +7,7 @@ import type { Correction } from '../schemas/corrections.js';
 import type { ZipingDocument } from '../schemas/document.js';
 import type { FormRecord } from '../schemas/record.js';
 import { checkAcrossForms, checkForm } from './checks/index.js';
-import { fieldText, reapplied, withField } from './corrections.js';
+import { planCorrection, reapplied } from './corrections.js';
 import { correctionsOfDocument, insertCorrection, loadForm, markCorrected } from './sinks/corrections.js';
 import { type Db, insertScores, loadRecords, saveDocumentRuns, writeFindings, writeForm } from './sinks/sqlite.js';
 import { type DocumentStatements, documentRuns } from './sinks/statements.js';
@@ -33,17 +33,9 @@ function recheckAndWrite(db: Db, sha: string, record: FormRecord, field: string)
 export function saveCorrection(db: Db, correction: Correction): CorrectionOutcome {
   return db.transaction((): CorrectionOutcome => {
     const form = loadForm(db, correction.form_id);
-    if (!form) return { status: 'rejected', reason: `no form ${correction.form_id} in this database` };
-    let current: string | null;
-    let updated: FormRecord;
-    try {
-      current = fieldText(form.record, correction.field);
-      if (current !== correction.old_value) return { status: 'conflict', current };
-      updated = withField(form.record, correction.field, correction.new_value);
-    } catch (error) {
-      return { status: 'rejected', reason: (error as Error).message };
-    }
-    recheckAndWrite(db, form.sha, updated, correction.field);
+    const plan = planCorrection(form?.record ?? null, correction);
+    if (plan.status !== 'apply') return plan;
+    recheckAndWrite(db, form!.sha, plan.updated, correction.field);
     return { status: 'applied', id: insertCorrection(db, correction) };
   })();
 }

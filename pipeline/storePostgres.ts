@@ -10,7 +10,7 @@ import type { Correction } from '../schemas/corrections.js';
 import type { ZipingDocument } from '../schemas/document.js';
 import { FormRecord } from '../schemas/record.js';
 import { checkAcrossForms, checkForm } from './checks/index.js';
-import { fieldText, reapplied, withField } from './corrections.js';
+import { planCorrection, reapplied } from './corrections.js';
 import { type ProvenanceRow, REPORT_QUERIES, type ReportInputs, shownForms, type DocumentRow, type FormRow, type IssueRow } from './report.js';
 import type { CorrectionOutcome } from './store.js';
 import { CORRECTION_QUERIES, type FormRow as StoredFormRow, type StoredCorrection } from './sinks/corrections.js';
@@ -109,17 +109,9 @@ export class PostgresStore {
   async saveCorrection(correction: Correction): Promise<CorrectionOutcome> {
     return inTransaction(this.pool, async (client): Promise<CorrectionOutcome> => {
       const form = await loadForm(client, correction.form_id, true);
-      if (!form) return { status: 'rejected', reason: `no form ${correction.form_id} in this database` };
-      let current: string | null;
-      let updated: FormRecord;
-      try {
-        current = fieldText(form.record, correction.field);
-        if (current !== correction.old_value) return { status: 'conflict', current };
-        updated = withField(form.record, correction.field, correction.new_value);
-      } catch (error) {
-        return { status: 'rejected', reason: (error as Error).message };
-      }
-      await recheckAndWrite(client, form.sha, updated, correction.field);
+      const plan = planCorrection(form?.record ?? null, correction);
+      if (plan.status !== 'apply') return plan;
+      await recheckAndWrite(client, form!.sha, plan.updated, correction.field);
       const inserted = await client.query<{ id: string }>(`${numberedPlaceholders(INSERT_CORRECTION)} RETURNING id`, [correction.form_id, correction.field,
         correction.old_value, correction.new_value, correction.reviewer, correction.comment ?? null, new Date().toISOString()]);
       return { status: 'applied', id: Number(inserted.rows[0]!.id) };
