@@ -27,11 +27,20 @@ function postgresBin(): string | null {
 
 const isRoot = process.getuid?.() === 0;
 
+/**
+ * util-linux's runuser, which lives in an sbin folder: a PATH without sbin (a CI shell started
+ * with a bare PATH) must still find it.
+ */
+function runuser(): string | null {
+  return which('runuser') ?? ['/usr/sbin/runuser', '/sbin/runuser'].find((p) => existsSync(p)) ?? null;
+}
+
 /** Why the servers cannot start here (a contributor without them installed), or null. */
 export function serversMissing(): string | null {
   if (!which('redis-server')) return 'redis-server is not installed (apt-get install redis-server)';
   if (!postgresBin()) return 'PostgreSQL is not installed (apt-get install postgresql)';
   if (isRoot && spawnSync('id', ['-u', 'postgres']).status !== 0) return 'running as root without a postgres user to run PostgreSQL as';
+  if (isRoot && !runuser()) return 'running as root without runuser (util-linux) to run PostgreSQL as the postgres user';
   return null;
 }
 
@@ -70,7 +79,7 @@ export async function startServers(): Promise<Servers> {
   const dir = mkdtempSync(join(tmpdir(), 'ziping-servers-'));
   const bin = postgresBin()!;
   const asPostgres = (program: string, args: string[]): void => {
-    const [command, all] = isRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, program), ...args]] : [join(bin, program), args];
+    const [command, all] = isRoot ? [runuser()!, ['-u', 'postgres', '--', join(bin, program), ...args]] : [join(bin, program), args];
     execFileSync(command, all, { stdio: 'pipe' });
   };
   if (isRoot) {
