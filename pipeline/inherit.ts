@@ -2,7 +2,7 @@
  * What a form inherits from its document (the contract's "What a form inherits from its
  * document"): where a form prints no 年度 or no 填报单位/预算部门, the nearest heading or title
  * before it that states them gives `year` and `filing_unit` ("2020年行政服务局部门预算情况说明",
- * "青山区统计局2020年项目支出绩效目标表"). A value the form prints always wins, and the field's
+ * "某区统计局2024年项目支出绩效目标表"). A value the form prints always wins, and the field's
  * provenance says it came from the document.
  */
 import type { Block, FieldProvenance, FormSegment } from '../schemas/document.js';

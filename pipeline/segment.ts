@@ -39,13 +39,13 @@ function withoutIssuer(title: string): string {
   return title.replace(/^(?:[\u4e00-\u9fff]{2,6}?(?:省|自治区|市|县|区|旗|盟|州))+(?=项目|财政|部门|预算|本级|中央|专项|(?:省|市|县|区)级)/, '');
 }
 
-/** The bracket after 表 that names a fund or a project: 绩效目标表(福彩公益金). */
+/** The bracket after 表 that names a fund or a project: 绩效目标表(政府性基金). */
 const TITLE_REMARK = /(?<=表)\s*[(（]([^()（）]{1,24})[)）]\s*$/;
 
 /**
  * Do two titles name one form (a page heading over the form's own title)? One ends with the other
  * ("某局雾炮车…项目支出绩效目标申报表" over "项目支出绩效目标申报表"), and they name no two different funds
- * (an attachment list: 1.绩效目标表(一般公共预算资金) 2.绩效目标表(福彩公益金)).
+ * (an attachment list: 1.绩效目标表(本级资金) 2.绩效目标表(政府性基金)).
  */
 function sameForm(a: string, b: string): boolean {
   const remarkA = TITLE_REMARK.exec(a)?.[1];
@@ -59,7 +59,7 @@ function sameForm(a: string, b: string): boolean {
 export function parseTitle(text: string): FormTitle | null {
   const line = bareLine(text).replace(YEAR_SUFFIX, '');
   if (line.length > 80) return null;
-  // a bracket after 表 names the fund or the project: 绩效目标表(一般公共预算资金)
+  // a bracket after 表 names the fund or the project: 绩效目标表(本级资金)
   const compact = line.replace(/\s/g, '').replace(/(?<=表)[(（][^()（）]{1,24}[)）]$/, '');
   if (!/表$/.test(compact) || !FORM_FAMILY.test(compact) || /[。；;]/.test(compact)) return null;
   const title = line;
@@ -148,7 +148,7 @@ export function segmentForms(blocks: readonly Block[]): { segments: FormSegment[
     if (block.kind === 'text') {
       const title = parseTitle(block.text);
       // a heading that repeats the title before the form begins ("XX局2023年雾炮车…申报表" over
-      // "2023年项目支出绩效目标申报表"): one form, named by the shorter (the form's own name)
+      // "2024年项目支出绩效目标申报表"): one form, named by the shorter (the form's own name)
       if (title && current && current.tables.length === 0 && !current.headerLines.some((h) => isHeaderLine(h.text)) && sameForm(current.title ?? '', title.title)) {
         const keepOld = titleText(current.title ?? '').length <= titleText(title.title).length;
         const other = keepOld ? block.text : current.title ?? '';
@@ -200,7 +200,7 @@ export function segmentForms(blocks: readonly Block[]): { segments: FormSegment[
 }
 
 /**
- * A table that opens with one-cell rows — its title ("部门预算项目绩效目标申报表(2023年度)") and
+ * A table that opens with one-cell rows — its title ("部门预算项目绩效目标申报表(2024年度)") and
  * header lines (金额单位:元) printed inside the frame — gives the form its title and header lines.
  */
 function adoptLeadingRows(segment: FormSegment, table: Table): void {

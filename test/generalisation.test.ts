@@ -25,11 +25,11 @@ describe('form titles by family', () => {
   });
 
   it('a title may name its fund in brackets; an attachment list of such titles is no heading of the form', async () => {
-    expect(parseTitle('绩效目标表(一般公共预算资金)')?.kind).toBe('performance_target');
-    const doc = await processDocument('notice.md', text(['附件:1.绩效目标表(一般公共预算资金)', '', '2.绩效目标表(福彩公益金)', '',
-      '绩效目标表(一般公共预算资金)', '', '| 项目名称 | 道路养护 |', '| --- | --- |', '| 一级指标 | 二级指标 | 三级指标 | 指标值 |',
+    expect(parseTitle('绩效目标表(本级资金)')?.kind).toBe('performance_target');
+    const doc = await processDocument('notice.md', text(['附件:1.绩效目标表(本级资金)', '', '2.绩效目标表(政府性基金)', '',
+      '绩效目标表(本级资金)', '', '| 项目名称 | 道路养护 |', '| --- | --- |', '| 一级指标 | 二级指标 | 三级指标 | 指标值 |',
       '| 产出指标 | 数量指标 | 养护里程 | ≥20公里 |'].join('\n')), { ocr: false });
-    expect(doc.records.map((r) => r.title)).toEqual(['绩效目标表(一般公共预算资金)']);
+    expect(doc.records.map((r) => r.title)).toEqual(['绩效目标表(本级资金)']);
   });
 
   it('keys the title without its leading year', () => {
@@ -85,8 +85,8 @@ describe('cells run together', () => {
   });
 
   it('cuts a header of words prose also uses only where no sentence holds them', () => {
-    expect(splitRunTogether('评价指标评价内容指标名称指标说明目标值分值备注')).toEqual(['评价指标', '评价内容', '指标名称', '指标说明', '目标值分值备注']);
-    expect(splitRunTogether('围绕绩效目标,从项目的开展、成效等方面科学设定评价指标体系,采用公众评判方式')).not.toContain('评价指标');
+    expect(splitRunTogether('序号评价指标评价内容指标名称指标说明权重')).toEqual(['序号', '评价指标', '评价内容', '指标名称', '指标说明', '权重']);
+    expect(splitRunTogether('本单位按照上级要求,结合工作实际制定评价指标体系,并组织专人复核')).not.toContain('评价指标');
   });
 
   it('cuts level names off the front, but not a one-character remainder', () => {
