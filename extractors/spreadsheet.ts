@@ -11,7 +11,7 @@ import type { Block } from '../schemas/document.js';
 import { numberTables } from '../pipeline/detectTables.js';
 import { checkZip, sniffOffice, type ZipEntry } from './office/container.js';
 import { displayText } from './office/displayText.js';
-import { convertWithLibreOffice } from './office/libreoffice.js';
+import { readConverted } from './office/libreoffice.js';
 import { capSheetRows, type CutSheet } from './office/sheetRows.js';
 import { gridToBlocks, type GridCell, type SheetGrid } from './office/sheetBlocks.js';
 import { type Extraction, type Extractor, InputError } from './types.js';
@@ -109,11 +109,7 @@ export const spreadsheetExtractor: Extractor = {
     if (sniffed.corrupt !== undefined) throw new InputError(path, `corrupt zip: ${sniffed.corrupt}`);
     if (sniffed.kind === 'encrypted') throw new InputError(path, 'encrypted workbook: it is password-protected; save an unprotected copy');
     if (sniffed.kind === 'xls') {
-      const converted = await convertWithLibreOffice(bytes, path, 'xls', 'xlsx', 'libreoffice-calc');
-      const listed = sniffOffice(converted);
-      if (!listed.entries) throw new InputError(path, 'LibreOffice wrote an unreadable .xlsx');
-      const extraction = await readWorkbook(converted, path, listed.entries);
-      return { ...extraction, warnings: ['converted from a binary workbook (.xls/.et) by LibreOffice', ...extraction.warnings] };
+      return readConverted(bytes, path, { from: 'xls', to: 'xlsx', needs: 'libreoffice-calc', was: 'a binary workbook (.xls/.et)' }, readWorkbook);
     }
     const entries = sniffed.entries ?? [];
     checkZip(path, entries);

@@ -7,7 +7,7 @@
 import mammoth from 'mammoth';
 import { checkZip, sniffOffice, type ZipEntry } from './office/container.js';
 import { htmlToBlocks } from './office/htmlBlocks.js';
-import { convertWithLibreOffice } from './office/libreoffice.js';
+import { readConverted } from './office/libreoffice.js';
 import { type Extraction, type Extractor, InputError } from './types.js';
 
 const WORD_NAME = /\.(docx|docm|dotx|dotm|doc|dot|wps|wpt)$/i;
@@ -48,12 +48,8 @@ export const wordExtractor: Extractor = {
     if (sniffed.corrupt !== undefined) throw new InputError(path, `corrupt zip: ${sniffed.corrupt}`);
     if (sniffed.kind === 'encrypted') throw new InputError(path, 'encrypted document: it is password-protected; save an unprotected copy');
     if (sniffed.kind === 'doc' || sniffed.kind === 'rtf') {
-      const converted = await convertWithLibreOffice(bytes, path, sniffed.kind, 'docx', 'libreoffice-writer');
-      const listed = sniffOffice(converted);
-      if (!listed.entries) throw new InputError(path, 'LibreOffice wrote an unreadable .docx');
-      const extraction = await readDocx(converted, path, listed.entries);
-      const from = sniffed.kind === 'rtf' ? 'an RTF document' : 'a binary Word document (.doc/.wps)';
-      return { ...extraction, warnings: [`converted from ${from} by LibreOffice`, ...extraction.warnings] };
+      const was = sniffed.kind === 'rtf' ? 'an RTF document' : 'a binary Word document (.doc/.wps)';
+      return readConverted(bytes, path, { from: sniffed.kind, to: 'docx', needs: 'libreoffice-writer', was }, readDocx);
     }
     const entries = sniffed.entries ?? [];
     checkZip(path, entries);

@@ -9,7 +9,8 @@ import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InputError } from '../types.js';
+import { type Extraction, InputError } from '../types.js';
+import { sniffOffice, type ZipEntry } from './container.js';
 
 /** A conversion taking longer than this is given up. @default 120 s */
 export const CONVERSION_TIMEOUT_MS = 120_000;
@@ -74,4 +75,17 @@ export async function convertWithLibreOffice(bytes: Uint8Array, path: string, fr
   });
   queue = task.catch(() => undefined);
   return task;
+}
+
+/**
+ * An office binary (or RTF) converted by LibreOffice, then read by the OOXML reader `read` from the
+ * converted bytes and their zip entries; `from` says what the file was, for the document's warnings.
+ */
+export async function readConverted(bytes: Uint8Array, path: string, formats: { from: 'xls' | 'doc' | 'rtf'; to: 'xlsx' | 'docx'; needs: string; was: string },
+  read: (converted: Uint8Array, path: string, entries: readonly ZipEntry[]) => Promise<Extraction>): Promise<Extraction> {
+  const converted = await convertWithLibreOffice(bytes, path, formats.from, formats.to, formats.needs);
+  const listed = sniffOffice(converted);
+  if (!listed.entries) throw new InputError(path, `LibreOffice wrote an unreadable .${formats.to}`);
+  const extraction = await read(converted, path, listed.entries);
+  return { ...extraction, warnings: [`converted from ${formats.was} by LibreOffice`, ...extraction.warnings] };
 }
