@@ -147,10 +147,11 @@ function titleInRun(token: string): { start: number; end: number } | null {
   for (const m of token.matchAll(/表(\s*[(（]\s*\d{4}\s*年度?\s*[)）])?/g)) {
     const end = m.index + m[0].length;
     const rest = token.slice(end);
-    if (rest.length < 20 || /^[\s，,。；;、:：)）]/.test(rest) || splitRunTogether(rest).length < 3) continue;
+    if (rest.length < 20 || /^[\s，,。；;、:：)）]/.test(rest)) continue;
     // the nearest boundary before 表 starts the title
     const start = starts.filter((b) => b < end && end - b <= 80).sort((a, b) => b - a).find((b) => parseTitle(token.slice(b, end)) !== null);
-    if (start !== undefined) return { start, end };
+    // the form's cells follow: two names of the form in the rest (counted, not split: no recursion here)
+    if (start !== undefined && labelHits(rest).length >= 2) return { start, end };
   }
   return null;
 }
@@ -160,14 +161,8 @@ function titleInRun(token: string): { start: number; end: number } | null {
  * holds two or more names of the form is cut before and after each of them. A sentence rarely
  * holds two field or column names; a run-together form holds dozens.
  */
-export function splitRunTogether(token: string): string[] {
-  // a title names its issuer: "…市级预算部门(单位)项目支出绩效目标申报表" is one cell
-  if (token.length < 20 || parseTitle(token) !== null) return [token];
-  const title = titleInRun(token);
-  if (title) {
-    const before = token.slice(0, title.start).trim();
-    return [...(before ? [before] : []), token.slice(title.start, title.end), ...splitRunTogether(token.slice(title.end))];
-  }
+/** Where the names of the form stand in a run, left to right, not overlapping. */
+function labelHits(token: string): Array<{ at: number; end: number }> {
   const hits: Array<{ at: number; end: number }> = [];
   // words prose uses too (设定评价指标体系) cut only a run with no sentence in it
   const sentence = /[，,。；;]/.test(token);
@@ -176,6 +171,18 @@ export function splitRunTogether(token: string): string[] {
     const label = INNER_LABELS.find((l) => token.startsWith(l, at) && !(sentence && PROSE_WORDS.has(l)));
     if (label) { hits.push({ at, end: at + label.length }); at += label.length; } else at++;
   }
+  return hits;
+}
+
+export function splitRunTogether(token: string): string[] {
+  // a title names its issuer: "…市级预算部门(单位)项目支出绩效目标申报表" is one cell
+  if (token.length < 20 || parseTitle(token) !== null) return [token];
+  const title = titleInRun(token);
+  if (title) {
+    const before = token.slice(0, title.start).trim();
+    return [...(before ? [before] : []), token.slice(title.start, title.end), ...splitRunTogether(token.slice(title.end))];
+  }
+  const hits = labelHits(token);
   // one name is enough where it ends the run: "…(注:以下内容为附件图片识别)一级指标"
   if (hits.length === 0 || (hits.length === 1 && hits[0]!.end !== token.length)) return [token];
   const pieces: string[] = [];
