@@ -515,11 +515,14 @@ function splitTargetText(fields: AlignedRow['fields']): string {
   return `${op}${target}${unit}`;
 }
 
-/** A template's fill-in hint left in a name: "(≥**元/人·月)", "(≥××%)". */
+/** A template's fill-in hint left in a name: "(≥**元/人·月)", "(≥××%)"; its row number is removed the same way. */
 const FILL_IN_HINT = /[(（][^()（）]*(\*\*|××|ＸＸ|XX)[^()（）]*[)）]/g;
 
+/** A template's row number before a name: "指标1:", "指标 12：" (a name is never only that). */
+const ROW_NUMBER = /^指标\s*\d{1,2}\s*[:：]?\s*(?=[\u4e00-\u9fff(（★*])/;
+
 function withoutFillInHint(text: string): string {
-  return text.replace(FILL_IN_HINT, '').trim();
+  return text.replace(FILL_IN_HINT, '').replace(ROW_NUMBER, '').trim();
 }
 
 function fillInHint(text: string | undefined): Repair[] {

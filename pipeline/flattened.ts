@@ -115,16 +115,55 @@ const INNER_LABELS: readonly string[] = [
 const PROSE_WORDS: ReadonlySet<string> = new Set(['评价指标', '评价内容', '指标说明']);
 
 /**
+ * A level label in a template's own wording at the front of a run: "产出数量指标享受资助人数…"
+ * (产出 + 数量指标 printed as one label). Its end is the first 指标 after which the prefix reads as
+ * a level of the vocabulary; the shortest such prefix, so a name that itself ends in 指标 stays whole.
+ */
+/** Every printed column label, longest first, short ones (分值, 得分, 备注) included. */
+const COLUMN_WORDS: readonly string[] = [...new Set(Object.values(INDICATOR_COLUMNS).flat())].sort((a, b) => b.length - a.length);
+
+/**
+ * A header run that lost its separators and holds nothing but column labels ("分值备注",
+ * "目标值分值备注"): cut into the labels, or null when any piece is not one.
+ */
+function columnRun(token: string): string[] | null {
+  const pieces: string[] = [];
+  let rest = token;
+  while (rest !== '') {
+    const label = COLUMN_WORDS.find((l) => rest.startsWith(l));
+    if (!label) return null;
+    pieces.push(label);
+    rest = rest.slice(label.length);
+  }
+  return pieces.length >= 2 ? pieces : null;
+}
+
+/** A level label as printed, not a near miss: "流量指标" is one edit from 数量指标 and is a name. */
+const exactLevel = (label: string): boolean => (matchLevel1(label) ?? matchLevel2(label))?.distance === 0;
+
+function leadingLevelVariant(run: string): string | undefined {
+  for (const m of run.matchAll(/指标/g)) {
+    const end = m.index + 2;
+    if (end > 9) return undefined;
+    const prefix = run.slice(0, end);
+    if (run.length > end + 1 && (exactLevel(prefix) || (/^(产出|效益)/.test(prefix) && exactLevel(prefix.slice(2))))) return prefix;
+  }
+  return undefined;
+}
+
+/**
  * A dump that lost the separators between cells prints "产出指标数量指标校舍维修改造质量合格率100%":
  * the level, column and field names at the front of such a run are cells of their own.
  */
 export function splitLeadingLabels(token: string): string[] {
   if (parseTitle(token) !== null) return [token];
+  const columns = columnRun(token);
+  if (columns) return columns;
   const out: string[] = [];
   let rest = token;
   for (let guard = 0; guard < 6; guard++) {
     // a remainder of one character ("服务对象满意度指标等") is part of the name, not a cell
-    const label = LEADING_LABELS.find((l) => rest.startsWith(l) && rest.length > l.length + 1);
+    const label = LEADING_LABELS.find((l) => rest.startsWith(l) && rest.length > l.length + 1) ?? leadingLevelVariant(rest);
     if (!label) break;
     const after = rest.slice(label.length);
     // "指标值说明" is a label of its own, "年度指标值" is not "年度" + "指标值": cut only before a new word
@@ -201,10 +240,47 @@ export function splitRunTogether(token: string): string[] {
  */
 export function splitTrailingValue(token: string): string[] {
   if (/[，。；,;：:]/.test(token)) return [token];
-  const m = /^(.*[\u4e00-\u9fff)）])((?:[≥≤≧≦＞＜><=]|大于等于|小于等于|不低于|不少于|不高于|不超过)\d+(?:\.\d+)?(?:%|[\u4e00-\u9fff]{1,3})?|\d+(?:\.\d+)?%)$/.exec(token);
+  // the value may be followed by the row's 分值 or 得分, run together too: "资金支出率95%10"
+  const m = /^(.*[\u4e00-\u9fff)）])((?:[≥≤≧≦＞＜><=]|大于等于|小于等于|不低于|不少于|不高于|不超过)\d+(?:\.\d+)?(?:%|[\u4e00-\u9fff]{1,3})?|\d+(?:\.\d+)?%(?:以上|以下)?)(?:(?<=[%\u4e00-\u9fff])(\d{1,3}(?:\.\d)?))?$/.exec(token);
   // "已完成100%", "达到95%": a value with its verb, not a name
   if (!m || (m[1]!.match(/[\u4e00-\u9fff]/g) ?? []).length < 4 || /(完成|达到|实现|约|为|达|率为)$/.test(m[1]!)) return [token];
-  return [m[1]!, m[2]!];
+  return [m[1]!, m[2]!, ...(m[3] ? [m[3]] : [])];
+}
+
+/**
+ * Templates that number their rows print "指标1", "指标2:" before each name; in a run that lost its
+ * separators each such label starts a row ("…8550万粒550万粒8指标2企业自行采购…"). The label stays
+ * on its name (the build stage strips it); "数量指标1…" is a level label, not a row number.
+ */
+export function splitRowNumbers(token: string): string[] {
+  const cuts = [...token.matchAll(/指标\d{1,2}(?=[:：\u4e00-\u9fff])/g)]
+    .map((m) => m.index)
+    .filter((at) => at > 0 && !LEADING_LABELS.some((l) => `${token.slice(0, at)}指标`.endsWith(l)));
+  if (cuts.length === 0) return [token];
+  return [0, ...cuts].map((at, k) => token.slice(at, cuts[k] ?? token.length).trim()).filter(Boolean);
+}
+
+/**
+ * A row run together whose target and actual are the same text, as they are wherever a target was
+ * met: "成本控制不超过预算不超过预算10" → 成本控制 | 不超过预算 | 不超过预算 | 10. The repeat marks where
+ * the cells meet; a score after it and a weight fused to the front of the target ("…原种8550万粒
+ * 550万粒8") are cut off too. Without a repeat nothing is cut.
+ */
+export function splitRepeatedValue(token: string): string[] {
+  if (token.length < 8 || /[，。；,;：:\s]/.test(token)) return [token];
+  const trailing = /(?<=[\u4e00-\u9fff%])\d{1,3}(\.\d)?$/.exec(token);
+  const body = trailing ? token.slice(0, trailing.index) : token;
+  for (let size = Math.floor((body.length - 2) / 2); size >= 2; size--) {
+    const value = body.slice(body.length - size);
+    if (body.slice(body.length - 2 * size, body.length - size) !== value) continue;
+    let name = body.slice(0, body.length - 2 * size);
+    // the repeat must be a cell, not a doubled character pair inside a word
+    if ((name.match(/[\u4e00-\u9fff]/g) ?? []).length < 2 || !(isValueLike(value) || size >= 3)) continue;
+    const weight = /(?<=[\u4e00-\u9fff])\d{1,2}$/.exec(name);
+    if (weight && isValueLike(value)) name = name.slice(0, weight.index);
+    return [name, ...(weight && isValueLike(value) ? [weight[0]] : []), value, value, ...(trailing ? [trailing[0]] : [])];
+  }
+  return [token];
 }
 
 /** The file's cells in order. Spaces inside a cell ("其中: 财政资金", a sentence after commas) are kept together. */
@@ -220,7 +296,7 @@ export function tokensOf(lines: readonly string[]): string[] {
     raw = lines.flatMap((l) => (split(l) ? l.trim().split(/\s+/) : [l.trim()])).filter(Boolean);
   }
   else raw = lines.flatMap((l) => l.trim().split(/\s+/)).filter(Boolean);
-  raw = raw.flatMap(splitRunTogether).flatMap(splitLeadingLabels).flatMap(splitTrailingValue);
+  raw = raw.flatMap(splitRunTogether).flatMap(splitLeadingLabels).flatMap(splitRowNumbers).flatMap(splitTrailingValue).flatMap(splitRepeatedValue);
   // spaces separate cells wherever a line was split on them
   const separator = fileSeparator === 'line' && lines.some(spacedRow) ? 'space' : fileSeparator;
   const out: string[] = [];

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { normaliseScript } from '../pipeline/chineseScript.js';
-import { splitLeadingLabels, splitRunTogether, splitTrailingValue } from '../pipeline/flattened.js';
+import { splitLeadingLabels, splitRepeatedValue, splitRowNumbers, splitRunTogether, splitTrailingValue } from '../pipeline/flattened.js';
 import { processDocument } from '../pipeline/process.js';
 import { listHeaderOf, splitProjects } from '../pipeline/projectList.js';
 import { parseTitle, titleText } from '../pipeline/segment.js';
@@ -108,6 +108,46 @@ describe('cells run together', () => {
     expect(splitTrailingValue('群众满意度调查≥90%')).toEqual(['群众满意度调查', '≥90%']);
     expect(splitTrailingValue('村组干部230人')).toEqual(['村组干部230人']);
     expect(splitTrailingValue('已完成100%')).toEqual(['已完成100%']);
+  });
+});
+
+describe('rows run together with no separators', () => {
+  it('cuts a level label in a template\'s own wording and a run of column labels', () => {
+    expect(splitLeadingLabels('产出质量指标道路养护合格率')).toEqual(['产出质量指标', '道路养护合格率']);
+    // one edit from 数量指标, but a name
+    expect(splitLeadingLabels('流量指标监测点位数')).toEqual(['流量指标监测点位数']);
+    expect(splitLeadingLabels('目标值分值备注')).toEqual(['目标值', '分值', '备注']);
+    expect(splitLeadingLabels('分值说明')).toEqual(['分值说明']);
+  });
+
+  it('cuts a score run onto the value, and 以上 stays with its value', () => {
+    expect(splitTrailingValue('路灯亮灯率达到目标值98%15')).toEqual(['路灯亮灯率达到目标值', '98%', '15']);
+    expect(splitTrailingValue('群众满意度达到目标值90%以上5')).toEqual(['群众满意度达到目标值', '90%以上', '5']);
+    expect(splitTrailingValue('村组干部230人')).toEqual(['村组干部230人']);
+  });
+
+  it('cuts where a met target is printed twice, with the weight before and the score after', () => {
+    expect(splitRepeatedValue('采购控制不超过预算不超过预算10')).toEqual(['采购控制', '不超过预算', '不超过预算', '10']);
+    expect(splitRepeatedValue('发放树苗数量6120万株120万株6')).toEqual(['发放树苗数量', '6', '120万株', '120万株', '6']);
+    // a doubled word inside a name is no repeat of cells
+    expect(splitRepeatedValue('乡村道路绿化绿化面积')).toEqual(['乡村道路绿化绿化面积']);
+    expect(splitRepeatedValue('办公设备采购数量')).toEqual(['办公设备采购数量']);
+  });
+
+  it('starts a row at each numbered row label, never inside a level label', () => {
+    expect(splitRowNumbers('指标1树苗成活率8指标2补植面积:30亩')).toEqual(['指标1树苗成活率8', '指标2补植面积:30亩']);
+    expect(splitRowNumbers('数量指标1号泵站维修')).toEqual(['数量指标1号泵站维修']);
+  });
+
+  it('reads a numbered-row form whose rows lost their separators, names without the row labels', async () => {
+    const dump = ['林木管护项目绩效自评表', '项目名称 林木管护', '主管部门 某县林业局',
+      '一级指标 二级指标 三级指标 分值 年度指标值 全年实际值 得分',
+      '产出指标 数量指标 指标1新植苗木6120万株120万株6指标2补植面积630亩30亩6',
+      '时效指标 指标1:管护到位及时率 6 100% 100% 6'].join('\n');
+    const doc = await processDocument('numbered.txt', text(dump), { ocr: false });
+    expect(doc.records[0]!.indicators.map((i) => [i.name, i.weight, i.target?.raw, i.actual?.raw, i.score])).toEqual([
+      ['新植苗木', 6, '120万株', '120万株', 6], ['补植面积', 6, '30亩', '30亩', 6], ['管护到位及时率', 6, '100%', '100%', 6],
+    ]);
   });
 });
 
