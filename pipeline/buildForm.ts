@@ -19,7 +19,7 @@ import {
 } from './values.js';
 import {
   type FieldLabel, FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2,
-  MONEY_UNIT_DECLARED, NOT_A_NAME, RUN_ON_LABEL,
+  MONEY_UNIT_DECLARED, NOT_A_NAME, RUN_ON_LABEL, SITE_CHROME,
 } from './vocabulary.js';
 
 export interface BuildContext { file: string; sha256: string; formIndex: number }
@@ -700,11 +700,13 @@ export function buildRecords(segment: FormSegment, ctx: BuildContext): Built[] {
   if (segment.kind === 'summary') return buildSummaries(segment, ctx);
   const draft = new FormDraft(segment, ctx);
   readHeaderLines(draft, segment);
-  let state: 'form' | 'indicators' | 'closing' = 'form';
+  let state: 'form' | 'indicators' | 'closing' | 'page' = 'form';
   for (const table of segment.tables) {
     for (const row of table.rows) {
       const { cells, placeholders } = prepareRow(row);
       if (cells.length === 0 && placeholders.length === 0) continue;
+      // a copied web page's footer: the form ended above it
+      if (state === 'page' || cells.some((c) => SITE_CHROME.test(c.text.trim()))) { state = 'page'; continue; }
       if (state !== 'indicators') {
         const header = indicatorHeaderOf(cells);
         if (header) {

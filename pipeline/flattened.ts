@@ -12,7 +12,7 @@ import { parseTitle } from './segment.js';
 import { listHeaderOf, projectPrefix } from './projectList.js';
 import { isValueLike, parseScore } from './values.js';
 import { LEVEL1, LEVEL2 } from '../schemas/record.js';
-import { FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from './vocabulary.js';
+import { FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, SITE_CHROME, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from './vocabulary.js';
 
 /** Confidence in a cell's place when the place was rebuilt from the cells' order (calibrated on the keyed corpus). */
 export const FLATTENED_CONFIDENCE = 0.85;
@@ -144,7 +144,7 @@ const exactLevel = (label: string): boolean => (matchLevel1(label) ?? matchLevel
 function leadingLevelVariant(run: string): string | undefined {
   for (const m of run.matchAll(/指标/g)) {
     const end = m.index + 2;
-    if (end > 9) return undefined;
+    if (end > 16) return undefined;
     const prefix = run.slice(0, end);
     if (run.length > end + 1 && (exactLevel(prefix) || (/^(产出|效益)/.test(prefix) && exactLevel(prefix.slice(2))))) return prefix;
   }
@@ -562,7 +562,7 @@ class RowBuilder {
 /** Labels that end an indicator table: the closing rows, the signature block, a note. */
 function endsIndicatorBlock(token: string): boolean {
   const label = fieldLabel(token)?.canonical ?? '';
-  if (CLOSING.has(label) || label === 'project_name' || SECTION.test(token)) return true;
+  if (CLOSING.has(label) || label === 'project_name' || SECTION.test(token) || SITE_CHROME.test(token)) return true;
   // 序号 heads the next table (an allocation list), never a cell of an indicator row; 合计 alone
   // is the totals row that closes the table
   return /^(填报人|填表人|联系人|联系电话|单位负责人|财政部门审核意见|审核意见|其他需要说明|其他说明事项|序号$|合计$)/.test(token.replace(/\s/g, ''));

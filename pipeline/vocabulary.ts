@@ -99,6 +99,8 @@ const LEVEL1_ALIASES: Record<string, (typeof LEVEL1)[number]> = {
 const LEVEL2_ALIASES: Record<string, (typeof LEVEL2)[number]> = {
   环境效益指标: '生态效益指标', 环境效益: '生态效益指标', 生态效益: '生态效益指标',
   经济效益: '经济效益指标', 社会效益: '社会效益指标', 可持续影响: '可持续影响指标',
+  // the older national template's satisfaction group, under 效益指标
+  社会公众或服务对象满意度指标: '服务对象满意度指标', 社会公众或服务对象满意度: '服务对象满意度指标',
   // 服务对象满意度 is deliberately absent: it is the commonest third-level *name* in these forms
 };
 
@@ -145,6 +147,12 @@ export const MONEY_UNIT_DECLARED = [
 ];
 
 /** A header label printed with its colon inside another field's value. */
+/**
+ * A government web page's footer and tools, which a copied page keeps after the form: who runs
+ * the site, its registration numbers, its mailbox and print buttons. Never a cell of a form.
+ */
+export const SITE_CHROME = /^(主办|承办|协办)(单位)?[:：]|主办\s*\S*\s*承办|ICP备|公网安备|网站标识码|版权所有|Copyright|©|^(技术支持[:：]|网站地图|联系我们|公务邮箱|内容保障|扫一扫在手机打开|\[打印\]|\[关闭\])/;
+
 export const RUN_ON_LABEL = /(填报日期|填报人|填表人|联系电话|联系人|金额单位)\s*[:：]/;
 /** Column and caption words a reader may leave where a name belongs. */
 export const NOT_A_NAME = /^(金额|名称|情况|综述|内容|单位|合计|小计|\/|—|-)$/;

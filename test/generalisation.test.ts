@@ -151,6 +151,25 @@ describe('rows run together with no separators', () => {
   });
 });
 
+describe('a form copied from a web page', () => {
+  const footer = ['扫一扫在手机打开当前页', '[打印] [关闭]', '某县人民政府主办  某县人民政府办公室承办', '某ICP备12345678号  网站标识码:1234567890'];
+  const expectOnlyTheRow = (records: Awaited<ReturnType<typeof processDocument>>['records']) =>
+    expect(records[0]!.indicators.map((i) => [i.name, i.target?.raw])).toEqual([['道路养护里程', '≥20公里'], ['群众满意度', '≥90%']]);
+
+  it('stops at the site footer in a table', async () => {
+    const md = ['项目绩效目标表', '', '| 项目名称 | 道路养护 |', '| --- | --- |', '| 一级指标 | 二级指标 | 三级指标 | 指标值 |',
+      '| 产出指标 | 数量指标 | 道路养护里程 | ≥20公里 |', '| 满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥90% |',
+      ...footer.map((f) => `| ${f} | |`)].join('\n');
+    expectOnlyTheRow((await processDocument('page.md', text(md), { ocr: false })).records);
+  });
+
+  it('stops at the site footer in a dump of one cell per line', async () => {
+    const dump = ['项目绩效目标表', '项目名称', '道路养护', '主管部门', '某县交通运输局', '一级指标', '二级指标', '三级指标', '指标值',
+      '产出指标', '数量指标', '道路养护里程', '≥20公里', '满意度指标', '服务对象满意度指标', '群众满意度', '≥90%', ...footer].join('\n');
+    expectOnlyTheRow((await processDocument('page.txt', text(dump), { ocr: false })).records);
+  });
+});
+
 describe('values as counties print them', () => {
   it('reads ranges, dates and codes as qualitative', () => {
     expect(parseValue('18—54周岁').value.value).toBeNull();
