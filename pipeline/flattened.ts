@@ -461,6 +461,13 @@ export function indicatorRows(tokens: readonly string[], header: readonly Indica
     const missing = Math.max(0, width - rest);
     score -= Math.max(0, missing - optional) * 1.2 + Math.min(missing, optional) * 0.3;
     if (lastIsNumber) score += parseScore(tokens[j - 1]!) !== null ? 1 : -1.5;
+    // a full row puts each cell under its column: a 分值 or 得分 cell holds a number or a dash
+    if (rest === width) {
+      for (let k = 0; k < width; k++) {
+        const cell = tokens[p + k]!;
+        if ((columns[k] === 'weight' || columns[k] === 'score') && parseScore(cell) === null && !/^[-—/]+$/.test(cell)) score -= 1.5;
+      }
+    }
     if (isValueLike(tokens[p]!) && !isLevel2(tokens[p]!)) score -= 1;
     // after a bare number (a weight or score) only numbers follow, or one closing note
     const firstNumber = tokens.slice(p + 1, j).findIndex((t) => parseScore(t) !== null);

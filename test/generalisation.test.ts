@@ -151,6 +151,19 @@ describe('rows run together with no separators', () => {
   });
 });
 
+describe('rows rebuilt from one cell per line', () => {
+  it('a note after a row\'s score belongs to that row, not to the next row\'s 分值 column', async () => {
+    const dump = ['项目支出绩效自评表', '项目名称', '道路养护', '主管部门', '某县交通运输局',
+      '一级指标', '二级指标', '三级指标', '分值', '年度指标值', '全年实际值', '得分', '未完成原因及改进措施',
+      '产出指标', '数量指标', '养护里程', '10', '≥20公里', '18公里', '8', '雨季延误工期',
+      '新建桥梁', '10', '2座', '2座', '10', '质量指标', '验收合格率', '10', '100%', '100%', '10'].join('\n');
+    const doc = await processDocument('cells.txt', text(dump), { ocr: false });
+    expect(doc.records[0]!.indicators.map((i) => [i.name, i.weight, i.target?.raw, i.score, i.deviation_note])).toEqual([
+      ['养护里程', 10, '≥20公里', 8, '雨季延误工期'], ['新建桥梁', 10, '2座', 10, null], ['验收合格率', 10, '100%', 10, null],
+    ]);
+  });
+});
+
 describe('a form copied from a web page', () => {
   const footer = ['扫一扫在手机打开当前页', '[打印] [关闭]', '某县人民政府主办  某县人民政府办公室承办', '某ICP备12345678号  网站标识码:1234567890'];
   const expectOnlyTheRow = (records: Awaited<ReturnType<typeof processDocument>>['records']) =>
