@@ -502,6 +502,60 @@ export function indicatorRows(tokens: readonly string[], header: readonly Indica
   return { rows, cut };
 }
 
+/**
+ * Where a scoring rubric's columns stand: 一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 得分 (a
+ * level's own 分值 right after it), or null when the header is no rubric.
+ */
+function rubricColumns(header: readonly IndicatorColumn[]): { level1: number; level1Weight: number; level2: number; level2Weight: number; name: number; weight: number; score: number } | null {
+  const level1 = header.indexOf('level1');
+  const level2 = header.indexOf('level2');
+  const name = header.indexOf('name');
+  const score = header.indexOf('score');
+  const weightAfter = (at: number): number => (at >= 0 && header[at + 1] === 'weight' ? at + 1 : -1);
+  if (name < 0 || score < 0 || weightAfter(name) < 0 || (weightAfter(level1) < 0 && weightAfter(level2) < 0)) return null;
+  if (header.some((c) => !['level1', 'level2', 'name', 'weight', 'score'].includes(c))) return null;
+  return { level1, level1Weight: weightAfter(level1), level2, level2Weight: weightAfter(level2), name, weight: weightAfter(name), score };
+}
+
+/**
+ * A rubric's rows, which print their level labels in the rubric's own words (项目目标, 资金管理), so
+ * the vocabulary cannot find them: the shape does. A row ends at a name followed by its 分值 and
+ * 得分; the label/weight pairs before it are the levels it opens ("项目管理 25 资金到位 5 到位率 3 3":
+ * level 1 with its weight, level 2 with its weight, then the row). Cells go under their columns in
+ * the header's order. A first-level label outside the vocabulary (项目绩效) over a second-level one
+ * that names a first-level group (项目产出) gives that group, with the printed first-level weight.
+ */
+export function rubricRows(tokens: readonly string[], header: readonly IndicatorColumn[]): { rows: string[][]; cut: string[] | null } | null {
+  const at = rubricColumns(header);
+  if (!at) return null;
+  const isNumber = (t: string | undefined): boolean => t !== undefined && parseScore(t) !== null;
+  const rows: string[][] = [];
+  let pairs: Array<[string, string]> = [];
+  let i = 0;
+  const put = (row: string[], column: number, text: string): void => { if (column >= 0) row[column] = text; };
+  while (i < tokens.length) {
+    const token = tokens[i]!;
+    if (isNumber(token)) { i++; continue; } // a weight shared by merged rows, printed once
+    if (isNumber(tokens[i + 1]) && !isNumber(tokens[i + 2]) && i + 2 < tokens.length) { pairs.push([token, tokens[i + 1]!]); i += 2; continue; }
+    const row = new Array<string>(header.length).fill('');
+    const levels = pairs.slice(-2);
+    let first = levels.length === 2 ? levels[0] : levels.length === 1 && isLevel1(levels[0]![0]) && !isLevel2(levels[0]![0]) ? levels[0] : undefined;
+    let second = levels.length === 2 ? levels[1] : first ? undefined : levels[0];
+    if (first && second && !isLevel1(first[0]) && isLevel1(second[0])) { first = [second[0], first[1]]; second = undefined; }
+    if (first) { put(row, at.level1, first[0]); put(row, at.level1Weight, first[1]); }
+    if (second) { put(row, at.level2, second[0]); put(row, at.level2Weight, second[1]); }
+    put(row, at.name, token);
+    if (isNumber(tokens[i + 1])) { put(row, at.weight, tokens[i + 1]!); i++; }
+    if (isNumber(tokens[i + 1])) { put(row, at.score, tokens[i + 1]!); i++; }
+    rows.push(row);
+    pairs = [];
+    i++;
+  }
+  if (rows.length === 0) return null;
+  // labels with weights and no row under them: the excerpt ends there
+  return { rows, cut: pairs.length > 0 ? pairs.flat() : null };
+}
+
 // ---------------------------------------------------------------- form rows
 
 /** Labels of a form's header block: where a form without its title starts. */
@@ -659,7 +713,8 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
       header.push(...upperColumnsBelow(upper, header));
       const start = i;
       while (i < tokens.length && !endsIndicatorBlock(tokens[i]!)) i++;
-      const read = indicatorRows(tokens.slice(start, i), header.map((h) => columnLabel(h)!.canonical));
+      const columns = header.map((h) => columnLabel(h)!.canonical);
+      const read = rubricRows(tokens.slice(start, i), columns) ?? indicatorRows(tokens.slice(start, i), columns);
       builder.rows.push(header, ...read.rows);
       indicators += read.rows.length;
       cut = read.cut;

@@ -316,6 +316,18 @@ describe('rubric forms', () => {
     ]);
     expect(doc.records[0]!.issues.map((i) => i.detail).join('\n')).not.toMatch(/"分值" maps to no known column/);
   });
+
+  it('a rubric dumped one cell per line is read by its shape: label and weight pairs open the levels of the row after them', async () => {
+    const dump = ['部门整体支出绩效自评表', '部门名称', '某县商务局', '一级指标', '分值', '二级指标', '分值', '三级指标', '分值', '得分',
+      '项目决策', '20', '项目目标', '4', '目标内容', '4', '3', '决策依据', '5', '5',
+      '项目管理', '25', '资金管理', '10', '资金使用', '7', '6',
+      '项目绩效', '55', '项目产出', '15', '产出数量', '5', '5'].join('\n');
+    const doc = await processDocument('rubric.txt', text(dump), { ocr: false });
+    expect(doc.records[0]!.indicators.map((i) => [i.level1, i.level1_weight, i.name, i.weight, i.score])).toEqual([
+      ['决策指标', 20, '目标内容', 4, 3], ['决策指标', 20, '决策依据', 5, 5], ['过程指标', 25, '资金使用', 7, 6], ['产出指标', 55, '产出数量', 5, 5],
+    ]);
+    expect(doc.records[0]!.needs_review).toBe(true);
+  });
 });
 
 describe('an excerpt that starts inside a form', () => {
