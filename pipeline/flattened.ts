@@ -506,7 +506,9 @@ export function indicatorRows(tokens: readonly string[], header: readonly Indica
  * Where a scoring rubric's columns stand: 一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 得分 (a
  * level's own 分值 right after it), or null when the header is no rubric.
  */
-function rubricColumns(header: readonly IndicatorColumn[]): { level1: number; level1Weight: number; level2: number; level2Weight: number; name: number; weight: number; score: number } | null {
+interface RubricColumns { level1: number; level1Weight: number; level2: number; level2Weight: number; name: number; weight: number; score: number }
+
+function rubricColumns(header: readonly IndicatorColumn[]): RubricColumns | null {
   const level1 = header.indexOf('level1');
   const level2 = header.indexOf('level2');
   const name = header.indexOf('name');
