@@ -272,6 +272,8 @@ const BASIC_FIELDS: Partial<Record<FieldLabel, 'project_name' | 'project_code' |
 
 function applyPair(draft: FormDraft, pair: KeyValue): void {
   const basic = BASIC_FIELDS[pair.key];
+  // a transfer payment is spent across a region: its form is a region form whatever its title says
+  if (pair.key === 'project_name' && labelKey(pair.label.text).startsWith('转移支付')) draft.record.scope = 'region';
   if (basic) { draft.setText(basic, pair.text, pair.value?.origin ?? pair.label.origin, pair.repairs); return; }
   if (pair.text === null || pair.value === null) return;
   switch (pair.key) {
@@ -482,7 +484,7 @@ function isClosingRow(cells: readonly RowCell[]): boolean {
 }
 
 /** Labels of a form's header block: inside an indicator table they mean another form was read into this one. */
-const HEADER_BLOCK_FIELDS: ReadonlySet<FieldLabel> = new Set(['project_name', 'project_code', 'department', 'implementing_unit', 'filing_unit']);
+const HEADER_BLOCK_FIELDS: ReadonlySet<FieldLabel> = new Set(['project_name', 'project_code', 'department', 'central_department', 'implementing_unit', 'filing_unit']);
 
 function readIndicatorRow(draft: FormDraft, cells: readonly RowCell[], placeholders: readonly RowCell[]): void {
   if (placeholders.length > 0) draft.placeholderCount += placeholders.length;

@@ -12,7 +12,7 @@ import { parseTitle } from './segment.js';
 import { listHeaderOf, projectPrefix } from './projectList.js';
 import { isValueLike, parseScore } from './values.js';
 import { LEVEL1, LEVEL2 } from '../schemas/record.js';
-import { FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, SITE_CHROME, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from './vocabulary.js';
+import { FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, SECTION_CAPTIONS, SITE_CHROME, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from './vocabulary.js';
 
 /** Confidence in a cell's place when the place was rebuilt from the cells' order (calibrated on the keyed corpus). */
 export const FLATTENED_CONFIDENCE = 0.85;
@@ -109,6 +109,8 @@ const INNER_LABELS: readonly string[] = [
   '绩效指标', '年度绩效指标', '长期绩效指标', '年度总体目标',
   ...LEVEL1, ...LEVEL2, ...Object.values(INDICATOR_COLUMNS).flat().filter((label) => label.length >= 4),
   ...Object.values(FIELD_LABELS).flat().filter((label) => label.length >= 4 && !/^(其他|其中)/.test(label)),
+  // a block's caption run onto the value before it: "…农业农村局资金投入情况(万元)全年预算数…"
+  ...SECTION_CAPTIONS.filter((caption) => caption.length >= 5),
 ].sort((a, b) => b.length - a.length);
 
 /** Column labels that are also everyday words of a report's prose. */
@@ -208,7 +210,13 @@ function labelHits(token: string): Array<{ at: number; end: number }> {
   let at = 0;
   while (at < token.length) {
     const label = INNER_LABELS.find((l) => token.startsWith(l, at) && !(sentence && PROSE_WORDS.has(l)));
-    if (label) { hits.push({ at, end: at + label.length }); at += label.length; } else at++;
+    if (label) {
+      // a caption keeps the money unit printed after it: "资金投入情况(万元)"
+      const unit = /^\s*[(（]\s*万?元\s*[)）]/.exec(token.slice(at + label.length));
+      const end = at + label.length + (unit && SECTION_CAPTIONS.includes(label) ? unit[0].length : 0);
+      hits.push({ at, end });
+      at = end;
+    } else at++;
   }
   return hits;
 }
@@ -227,11 +235,16 @@ export function splitRunTogether(token: string): string[] {
   const pieces: string[] = [];
   let from = 0;
   for (const hit of hits) {
-    pieces.push(token.slice(from, hit.at), token.slice(hit.at, hit.end));
+    // "…其中:中央财政资金": 其中 opens the label after it
+    const before = token.slice(from, hit.at);
+    const lead = /其中\s*[:：]?\s*$/.exec(before);
+    const at = lead && lead.index > 0 ? from + lead.index : hit.at;
+    pieces.push(token.slice(from, at), token.slice(at, hit.end));
     from = hit.end;
   }
   pieces.push(token.slice(from));
-  return pieces.map((p) => p.trim()).filter(Boolean);
+  // "年度资金总额:390…": the colon after a label is no part of the value
+  return pieces.map((p, k) => (k > 0 ? p.replace(/^\s*[:：]/, '') : p).trim()).filter(Boolean);
 }
 
 /**
@@ -363,9 +376,16 @@ function fundsConsistent(columns: readonly string[], values: readonly string[]):
   const score = get('funds_score');
   const printedRate = values[columns.indexOf('execution_rate')] ?? '';
   if (rate !== null && !printedRate.endsWith('%')) return false;
-  // a rate printed with d decimals is within half a unit of its last digit
+  // a rate printed with d decimals is within half a unit of its last digit, of the ratio of the
+  // amounts before they were rounded for print (46 / 148 printed as 31.00%: 46.2 / 148.1 was 31.2%)
   const decimals = /\.(\d+)%$/.exec(printedRate)?.[1]?.length ?? 0;
-  if (budget && executed !== null && rate !== null && Math.abs(executed / budget - rate) > 0.5 * 10 ** -decimals / 100 + 1e-9) return false;
+  const amountStep = (key: string): number => 10 ** -(/\.(\d+)$/.exec(values[columns.indexOf(key)] ?? '')?.[1]?.length ?? 0);
+  if (budget && executed !== null && rate !== null) {
+    // only amounts of three or more significant digits: "1 | 48 | 4631%" is no rounding of anything
+    const step = amountStep('adjusted_budget');
+    const rounding = budget >= 100 * step ? (executed + amountStep('executed') / 2) / (budget - step / 2) - executed / budget : 0;
+    if (Math.abs(executed / budget - rate) > 0.5 * 10 ** -decimals / 100 + rounding + 1e-9) return false;
+  }
   if (weight !== null && (weight > 100 || (score !== null && score > weight))) return false;
   return true;
 }
@@ -405,7 +425,7 @@ const isLevel1 = (token: string): boolean => matchLevel1(token) !== null;
 const isLevel2 = (token: string): boolean => matchLevel2(token) !== null;
 
 /** A column label's remark printed apart: (A), (B), (B/A). */
-const COLUMN_REMARK = /^[(（]\s*[A-Za-z](\s*\/\s*[A-Za-z])?\s*[)）]$/;
+const COLUMN_REMARK = /^[(（]\s*[A-Za-z](\s*[/／]\s*[A-Za-z])?(\s*[×*xX]\s*100\s*%)?\s*[)）]$/;
 
 /**
  * Does the indicator header start at tokens[i]? At its 一级指标 label; or, in templates that print
@@ -561,11 +581,11 @@ export function rubricRows(tokens: readonly string[], header: readonly Indicator
 // ---------------------------------------------------------------- form rows
 
 /** Labels of a form's header block: where a form without its title starts. */
-const HEADER_FIELD: ReadonlySet<string> = new Set(['project_name', 'project_code', 'department', 'implementing_unit', 'filing_unit']);
+const HEADER_FIELD: ReadonlySet<string> = new Set(['project_name', 'project_code', 'department', 'central_department', 'implementing_unit', 'filing_unit']);
 
 /** Labels that begin a row of their own (a label/value row); the others head columns. */
-const ROW_LABELS: ReadonlySet<string> = new Set(['project_name', 'project_code', 'department', 'implementing_unit', 'filing_unit', 'project_amount',
-  'funds_total_row', 'fiscal_row', 'carryover_row', 'other_row', 'total_score', 'grade', 'problems']);
+const ROW_LABELS: ReadonlySet<string> = new Set(['project_name', 'project_code', 'department', 'central_department', 'implementing_unit', 'filing_unit', 'project_amount',
+  'funds_total_row', 'fiscal_row', 'carryover_row', 'other_row', 'source_row', 'total_score', 'grade', 'problems']);
 
 interface Rebuilt { texts: string[]; rows: string[][]; indicators: number; cut: string[] | null }
 
@@ -588,6 +608,9 @@ class RowBuilder {
   }
 
   add(token: string): void {
+    // a label's remark printed apart (全年预算数 | (A)) stays on its label, never a value under it
+    const last = this.row[this.row.length - 1];
+    if (last !== undefined && COLUMN_REMARK.test(token) && fieldLabel(last) !== null) { this.row[this.row.length - 1] = `${last}${token}`; return; }
     const label = fieldLabel(token)?.canonical ?? null;
     if (SECTION.test(token)) this.flush();
     else if (label) {
@@ -729,8 +752,10 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
   // numbers printed together under a funds header are cut where the row then adds up
   const rows = builder.rows.map((row, r) => {
     const above = builder.rows[r - 1];
-    if (!above || !above.every((t) => fieldLabel(t) !== null) || row.length < 2 || !fieldLabel(row[0]!)) return row;
-    const headerColumns = above.filter((t) => FUNDS_COLUMNS.has(fieldLabel(t)!.canonical));
+    // the header's labels may keep their remarks apart: 全年预算数 | (A) | 全年执行数 | (B)
+    const labels = above?.filter((t) => !COLUMN_REMARK.test(t));
+    if (!labels || !labels.every((t) => fieldLabel(t) !== null) || row.length < 2 || !fieldLabel(row[0]!)) return row;
+    const headerColumns = labels.filter((t) => FUNDS_COLUMNS.has(fieldLabel(t)!.canonical));
     return [row[0]!, ...expandFundsRow(headerColumns, row.slice(1))];
   });
   return { texts, rows, indicators, cut };

@@ -32,11 +32,11 @@ export function titleText(line: string): string {
 
 /**
  * The issuing place printed before a template's own title: 东莞市 | 财政项目支出绩效目标批复表,
- * 山西省阳泉市 | 市级预算部门…申报表. Only where the template's words follow (项目, 财政, 部门, 市级 …),
+ * 山西省阳泉市 | 市级预算部门…申报表. Only where the template's words follow (项目, 财政, 部门, 转移支付, 市级 …),
  * so a project named after a district (老旧小区改造项目…) keeps its name.
  */
 function withoutIssuer(title: string): string {
-  return title.replace(/^(?:[\u4e00-\u9fff]{2,6}?(?:省|自治区|市|县|区|旗|盟|州))+(?=项目|财政|部门|预算|本级|中央|专项|(?:省|市|县|区)级)/, '');
+  return title.replace(/^(?:[\u4e00-\u9fff]{2,6}?(?:省|自治区|市|县|区|旗|盟|州))+(?=项目|财政|部门|预算|本级|中央|专项|转移支付|(?:省|市|县|区)级)/, '');
 }
 
 /** The bracket after 表 that names a fund or a project: 绩效目标表(政府性基金). */

@@ -5,7 +5,7 @@
 import type { Repair } from '../schemas/document.js';
 import type { RowCell } from './indicators.js';
 import { labelKey } from './text.js';
-import { type FieldLabel, FIELD_LABELS, matchLabel } from './vocabulary.js';
+import { type FieldLabel, FIELD_LABELS, matchLabel, SECTION_CAPTIONS } from './vocabulary.js';
 import type { MoneyUnit } from './values.js';
 
 export type Token =
@@ -13,12 +13,6 @@ export type Token =
   | { kind: 'section'; cell: RowCell; unit: MoneyUnit | null }
   | { kind: 'value'; cell: RowCell };
 
-/** Captions of a form's blocks: they name a section, never hold a value. */
-const SECTION_CAPTIONS = [
-  '基本情况', '预算执行情况', '目标完成情况', '年度绩效指标完成情况', '绩效指标', '年度绩效指标', '项目资金',
-  '预算规模及资金用途', '资金支出计划', '年度总体目标', '其他说明', '项目资金申请', '资金情况', '项目总体情况', '项目预算资金', '总体目标',
-  '资金投入情况',
-];
 
 const LONGEST_LABEL = 18;
 
@@ -95,7 +89,7 @@ function completesLabel(before: string, tail: string): boolean {
 }
 
 /** Row labels name a whole row of amounts (年度资金总额, 其中：财政拨款) rather than one value. */
-export const ROW_LABELS: ReadonlySet<FieldLabel> = new Set(['funds_total_row', 'fiscal_row', 'carryover_row', 'other_row']);
+export const ROW_LABELS: ReadonlySet<FieldLabel> = new Set(['funds_total_row', 'fiscal_row', 'carryover_row', 'other_row', 'source_row']);
 
 export interface KeyValue { key: FieldLabel; label: RowCell; value: RowCell | null; text: string | null; repairs: Repair[] }
 
@@ -103,7 +97,7 @@ export interface KeyValue { key: FieldLabel; label: RowCell; value: RowCell | nu
 const GOAL_RUN_KEYS: ReadonlySet<FieldLabel> = new Set(['goal_expected', 'goal_actual', 'goal_long_term']);
 /** Labels of one value each that a header run may hold ("部门(单位)名称 | 填报人 | <unit> | <name>"). */
 const FIELD_RUN_KEYS: ReadonlySet<FieldLabel> = new Set([
-  ...GOAL_RUN_KEYS, 'project_name', 'project_code', 'department', 'implementing_unit', 'filing_unit', 'filler', 'phone', 'contact',
+  ...GOAL_RUN_KEYS, 'project_name', 'project_code', 'department', 'central_department', 'implementing_unit', 'filing_unit', 'filler', 'phone', 'contact',
 ]);
 
 /**

@@ -47,9 +47,12 @@ export type IndicatorColumn = keyof typeof INDICATOR_COLUMNS;
 /** Labels of the form's header and funds blocks (left: canonical key, right: printed variants). */
 export const FIELD_LABELS = {
   // 专项名称: transfer-payment and region forms name the 专项 where others print 项目名称
-  project_name: ['项目名称', '项目支出名称', '专项名称'],
+  // the national transfer-payment template names its subject 转移支付(项目)名称 (a region form: buildForm)
+  project_name: ['项目名称', '项目支出名称', '专项名称', '转移支付(项目)名称', '转移支付名称', '转移支付项目名称'],
   project_code: ['项目编码', '项目代码'],
-  department: ['主管部门', '主管单位', '项目主管部门', '主管部门及代码', '主管部门及编码'],
+  // the transfer template prints the ministry (中央主管部门) beside the province's department (地方主管部门)
+  department: ['主管部门', '主管单位', '项目主管部门', '主管部门及代码', '主管部门及编码', '地方主管部门'],
+  central_department: ['中央主管部门'],
   implementing_unit: ['实施单位', '项目实施单位', '项目执行单位', '执行单位', '实施(主管)单位', '资金使用单位(科室)名称', '资金使用单位'],
   filing_unit: ['填报单位', '预算部门', '预算部门(盖章)', '编制部门', '预算单位', '填报单位(盖章)', '部门(单位)名称', '单位名称', '项目单位'],
   project_amount: ['项目金额', '项目资金总额', '中期资金总额', '资金总额(合计)'],
@@ -65,6 +68,9 @@ export const FIELD_LABELS = {
   fiscal_row: ['其中:财政资金', '其中:当年财政拨款', '其中:财政拨款', '财政资金', '当年财政拨款', '财政拨款'],
   carryover_row: ['上年结转资金'],
   other_row: ['其他资金', '其他'],
+  // the total split by the level of government that pays (transfer template: 中央财政资金 / 地方资金):
+  // rows of the block with no field of the contract (财政拨款 is a split by kind of money, not by payer)
+  source_row: ['中央财政资金', '其中:中央财政资金', '地方资金', '其中:地方资金'],
   // goals
   goal_expected: ['年度预期目标', '预期目标', '绩效目标', '年度绩效目标', '年度总体目标', '年度目标', '年初绩效目标', '全年绩效目标', '本年度绩效目标', '项目年度目标'],
   // the multi-year goal beside the annual one: recognised, not a field of the contract
@@ -147,6 +153,13 @@ export const MONEY_UNIT_DECLARED = [
 ];
 
 /** A header label printed with its colon inside another field's value. */
+/** Captions of a form's blocks: they name a section, never hold a value. */
+export const SECTION_CAPTIONS: readonly string[] = [
+  '基本情况', '预算执行情况', '目标完成情况', '年度绩效指标完成情况', '绩效指标', '年度绩效指标', '项目资金',
+  '预算规模及资金用途', '资金支出计划', '年度总体目标', '其他说明', '项目资金申请', '资金情况', '项目总体情况', '项目预算资金', '总体目标',
+  '资金投入情况',
+];
+
 /**
  * A government web page's footer and tools, which a copied page keeps after the form: who runs
  * the site, its registration numbers, its mailbox and print buttons. Never a cell of a form.

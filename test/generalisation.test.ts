@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { normaliseScript } from '../pipeline/chineseScript.js';
-import { splitLeadingLabels, splitRepeatedValue, splitRowNumbers, splitRunTogether, splitTrailingValue } from '../pipeline/flattened.js';
+import { expandFundsRow, splitLeadingLabels, splitRepeatedValue, splitRowNumbers, splitRunTogether, splitTrailingValue } from '../pipeline/flattened.js';
 import { processDocument } from '../pipeline/process.js';
 import { listHeaderOf, splitProjects } from '../pipeline/projectList.js';
 import { parseTitle, titleText } from '../pipeline/segment.js';
@@ -291,6 +291,29 @@ describe('labels and units as templates lay them out', () => {
       '| 年初绩效目标 | 全年(调整)绩效目标 | 全年目标实际完成情况 | 养护道路20公里 | 已养护21公里 |',
     ])), { ocr: false });
     expect(doc.records[0]).toMatchObject({ goal_expected: '养护道路20公里', goal_actual: '已养护21公里' });
+  });
+});
+
+describe('the national transfer-payment template', () => {
+  it('is a region form; 地方主管部门 is the department, 中央主管部门 no field; its funds run together are cut where they add up', async () => {
+    const dump = ['北江市转移支付区域(项目)绩效目标自评表(2023年度)转移支付(项目)名称农村道路养护补助中央主管部门交通运输部'
+      + '地方主管部门省交通运输厅资金使用单位北江市公路事务中心资金投入情况(万元)全年预算数(A)全年执行数(B)预算执行率(B/A×100%)'
+      + '年度资金总额:25012048.00%其中:中央财政资金25012048.00%地方资金其他资金'].join('\n');
+    const doc = await processDocument('transfer.txt', text(dump), { ocr: false });
+    const form = doc.records[0]!;
+    expect([form.scope, form.title, form.project_name, form.department, form.implementing_unit, form.amount_unit])
+      .toEqual(['region', '转移支付区域(项目)绩效目标自评表', '农村道路养护补助', '省交通运输厅', '北江市公路事务中心', '万元']);
+    expect([form.funds.adjusted_budget, form.funds.executed, form.funds.execution_rate]).toEqual([2500000, 1200000, 0.48]);
+  });
+
+  it('a printed rate may differ from the ratio of rounded amounts by their rounding, never by more', () => {
+    const header = ['全年预算数', '全年执行数', '执行率'];
+    // 46 / 148 = 31.08%: amounts rounded to whole 万元 allow 31.00%
+    expect(expandFundsRow(header, ['1484631.00%'])).toEqual(['148', '46', '31.00%']);
+    // 1 | 4846 | 31.00% would add up if a one-digit budget allowed for rounding: it does not
+    expect(expandFundsRow(header, ['1484631.00%'])).not.toContain('4846');
+    // 40 / 148 = 27.0%: beyond any rounding of the amounts
+    expect(expandFundsRow(header, ['14840', '31.00%'])).toEqual(['14840', '31.00%']);
   });
 });
 
