@@ -12,7 +12,7 @@ import { parseTitle } from './segment.js';
 import { listHeaderOf, projectPrefix } from './projectList.js';
 import { isValueLike, parseScore } from './values.js';
 import { LEVEL1, LEVEL2 } from '../schemas/record.js';
-import { FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, SECTION_CAPTIONS, SITE_CHROME, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from './vocabulary.js';
+import { FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, SECTION_CAPTIONS, SITE_CHROME, isOwnLevelLabel, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from './vocabulary.js';
 
 /** Confidence in a cell's place when the place was rebuilt from the cells' order (calibrated on the keyed corpus). */
 export const FLATTENED_CONFIDENCE = 0.85;
@@ -468,6 +468,7 @@ export function indicatorRows(tokens: readonly string[], header: readonly Indica
     let score = 0;
     if (hasLevel1 && p < j && isLevel1(tokens[p]!)) { p++; score += 1; }
     if (hasLevel2 && p < j && isLevel2(tokens[p]!) && !(isLevel1(tokens[p]!) && p === i)) { p++; score += 1; }
+    else if (hasLevel2 && p < j && isOwnLevelLabel(tokens[p]!)) { p++; score += 0.5; }
     const rest = j - p;
     // a template row left empty: its level names and nothing else ("生态效益指标" with no indicator)
     if (rest === 0 && p > i && j < n) return -0.8;
@@ -514,7 +515,7 @@ export function indicatorRows(tokens: readonly string[], header: readonly Indica
     const cells = tokens.slice(from[j]!, j);
     let p = 0;
     const level1 = hasLevel1 && isLevel1(cells[0]!) ? cells[p++]! : '';
-    const level2 = hasLevel2 && cells[p] !== undefined && isLevel2(cells[p]!) && !(p === 0 && isLevel1(cells[0]!)) ? cells[p++]! : '';
+    const level2 = hasLevel2 && cells[p] !== undefined && ((isLevel2(cells[p]!) && !(p === 0 && isLevel1(cells[0]!))) || isOwnLevelLabel(cells[p]!)) ? cells[p++]! : '';
     let rest = cells.slice(p);
     if (rest.length > width) rest = [`${rest[0]}${rest[1]}`, ...rest.slice(2)];
     rows.unshift([...(hasLevel1 ? [level1] : []), ...(hasLevel2 ? [level2] : []), ...rest]);

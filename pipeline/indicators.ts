@@ -6,7 +6,7 @@
 import type { Origin, Repair } from '../schemas/document.js';
 import {
   type IndicatorColumn, type Level1, type Level2, type LevelLabel,
-  impliedLevel1, impliedLevel2, isCompatible, matchLevel1, matchLevel2,
+  impliedLevel1, impliedLevel2, isCompatible, isOwnLevelLabel, matchLevel1, matchLevel2,
 } from './vocabulary.js';
 import { isValueLike, parseScore } from './values.js';
 
@@ -41,6 +41,7 @@ function levelLabelOf(text: string): boolean {
   return matchLevel1(text) !== null || matchLevel2(text) !== null;
 }
 
+
 /** A cell that holds only a comparison: ≥, ≦, =, 大于等于, 不低于 (the sign column of a split target). */
 export function isOperatorCell(text: string): boolean {
   return /^([≥≤≧≦<>=＜＞﹦＝═]|>=|<=|大于等于|小于等于|大于|小于|等于|不低于|不高于|不少于|不多于|不超过|不小于|不大于)$/.test(text.replace(/\s/g, ''));
@@ -59,7 +60,7 @@ function fit(column: IndicatorColumn, text: string): number {
     // a label in both vocabularies (满意度指标, 成本指标) is read as first-level first; demoteCostLabel corrects 成本指标
     case 'level1': return matchLevel1(text) ? 3.1 : NEG;
     case 'level2': return matchLevel2(text) ? 3 : NEG;
-    case 'name': return isLabel ? -1 : isValueLike(text) ? -4 : 1;
+    case 'name': return isLabel ? -1 : isValueLike(text) ? -4 : isOwnLevelLabel(text) ? 0 : 1;
     case 'target':
     case 'actual': return isLabel ? -2 : isValueLike(text) || isDash(text) ? 1 : 0.5;
     case 'weight':
@@ -82,7 +83,7 @@ function skipCost(column: IndicatorColumn): number {
  * cell above; the label nearer the values is this row's, so dropping an earlier cell is cheaper.
  */
 function dropCost(cell: RowCell, index: number): number {
-  return (levelLabelOf(cell.text) ? -1.5 : -3) - 0.01 * index;
+  return (levelLabelOf(cell.text) || isOwnLevelLabel(cell.text) ? -1.5 : -3) - 0.01 * index;
 }
 
 /**

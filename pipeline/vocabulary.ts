@@ -98,6 +98,8 @@ export type FieldLabel = keyof typeof FIELD_LABELS;
 /** Older level names → current canonical names (the printed label stays in provenance). */
 const LEVEL1_ALIASES: Record<string, (typeof LEVEL1)[number]> = {
   效果指标: '效益指标', 项目完成指标: '产出指标', 项目效益指标: '效益指标',
+  // Guangdong's 批复表 heads its output block with what is expected of it
+  预期产出指标: '产出指标', 预期产出: '产出指标', 预期效果指标: '效益指标',
   // the 部门整体 scoring rubric's groups (contract: 决策, 过程/管理; 产出 and 效益 as usual)
   决策: '决策指标', 项目决策: '决策指标', 部门决策: '决策指标', 过程: '过程指标', 项目过程: '过程指标', 项目管理: '过程指标', 部门管理: '过程指标',
   产出: '产出指标', 项目产出: '产出指标', 部门产出: '产出指标', 效益: '效益指标', 项目效益: '效益指标', 部门效益: '效益指标',
@@ -252,6 +254,15 @@ export function matchLevel1(raw: string): LevelLabel<(typeof LEVEL1)[number]> | 
 }
 export function matchLevel2(raw: string): LevelLabel<(typeof LEVEL2)[number]> | null {
   return cached(level2Cache, raw, () => matchLevel(raw, LEVEL2, LEVEL2_ALIASES));
+}
+
+/**
+ * A level label in a county's own words (预算(或投资规模)控制指标, 社会、经济、生态效益指标): it ends in
+ * 指标 as level labels do and names do not, so it is a merged level cell, not a row's name.
+ */
+export function isOwnLevelLabel(text: string): boolean {
+  const t = text.replace(/\s/g, '');
+  return t.length <= 16 && t.endsWith('指标') && matchLevel1(t) === null && matchLevel2(t) === null;
 }
 
 export type Level1 = (typeof LEVEL1)[number];

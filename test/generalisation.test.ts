@@ -317,6 +317,21 @@ describe('the national transfer-payment template', () => {
   });
 });
 
+describe('level labels in a county\'s own words', () => {
+  it('a label ending in 指标 that the vocabulary does not know is a merged level cell, never the name', async () => {
+    const md = ['项目支出绩效目标批复表', '', '| 项目名称 | 道路养护 |', '| --- | --- |', '| 一级指标 | 二级指标 | 三级指标 | 指标值 |',
+      '| 预期产出指标 | 数量指标 | 道路养护里程 | ≥20公里 |', '| | 投资规模控制指标 | 年度预算执行率 | ≥90% |'].join('\n');
+    const dump = ['项目支出绩效目标批复表', '项目名称', '道路养护', '主管部门', '某县交通运输局', '一级指标', '二级指标', '三级指标', '指标值',
+      '预期产出指标', '数量指标', '道路养护里程', '≥20公里', '投资规模控制指标', '年度预算执行率', '≥90%'].join('\n');
+    for (const [file, body] of [['table.md', md], ['flat.txt', dump]] as const) {
+      const doc = await processDocument(file, text(body), { ocr: false });
+      expect(doc.records[0]!.indicators.map((i) => [i.level1, i.name, i.target?.raw])).toEqual([
+        ['产出指标', '道路养护里程', '≥20公里'], ['产出指标', '年度预算执行率', '≥90%'],
+      ]);
+    }
+  });
+});
+
 describe('template rows left empty', () => {
   it('a row of level names only holds no indicator', async () => {
     const form = ['项目支出绩效目标表', '| 项目名称 | 道路养护 |', '| --- | --- |', '| 一级指标 | 二级指标 | 三级指标 | 指标值 |',
