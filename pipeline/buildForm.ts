@@ -302,8 +302,10 @@ function assignFundsRow(draft: FormDraft, values: readonly RowCell[], fiscal: bo
   }
   let keys: Array<FundsKey | null>;
   let repairs: Repair[] = [];
+  // every value under a column the form printed (not placed by a template's order or by its kind)
+  const placed = declared.length > 0 && (values.length === declared.length || columnKeys(values, declared) !== null);
   if (declared.length > 0 && values.length === declared.length) keys = declared.map((d) => d.key);
-  else if (declared.length > 0 && values.every((v) => declared.some((d) => d.col === v.col))) keys = values.map((v) => declared.find((d) => d.col === v.col)!.key);
+  else if (declared.length > 0 && columnKeys(values, declared) !== null) keys = columnKeys(values, declared)!;
   else if (values.length <= STANDARD_FUNDS_ORDER.length && declared.every((d) => STANDARD_FUNDS_ORDER.includes(d.key))) {
     keys = STANDARD_FUNDS_ORDER.slice(0, values.length);
     repairs = [{ rule: 'funds_columns_by_template_order', before: declared.map((d) => d.key).join(','), after: keys.join(','), confidence: 0.85 }];
@@ -315,11 +317,28 @@ function assignFundsRow(draft: FormDraft, values: readonly RowCell[], fiscal: bo
     const key = keys[i];
     if (!key) return;
     const r = [...cell.repairs, ...repairs];
-    if (key === 'execution_rate') { if (!fiscal) draft.setRate('funds.execution_rate', cell, cell.text, r); }
-    else if (key === 'funds_weight') { if (!fiscal) draft.setNumber('funds.weight', cell, cell.text, r); }
-    else if (key === 'funds_score') { if (!fiscal) draft.setNumber('funds.score', cell, cell.text, r); }
+    // the block's rate, weight and score, printed on the 财政拨款 row only when the total row left them
+    // empty; taken only from a row whose every value stood under a printed column
+    const funds = draft.record.funds;
+    const forBlock = (field: number | null): boolean => !fiscal || (placed && field === null);
+    if (key === 'execution_rate') { if (forBlock(funds.execution_rate)) draft.setRate('funds.execution_rate', cell, cell.text, r); }
+    else if (key === 'funds_weight') { if (forBlock(funds.weight)) draft.setNumber('funds.weight', cell, cell.text, r); }
+    else if (key === 'funds_score') { if (forBlock(funds.score)) draft.setNumber('funds.score', cell, cell.text, r); }
     else draft.setMoney(key, fiscal, cell, cell.text, r);
   });
+}
+
+/**
+ * Each value under the declared column in its own column, or — where the header printed no cell
+ * over the row labels (年度资金总额 | …) and so stands one column to the left — in the column before;
+ * whichever puts amounts under amounts and rates under rates. Null when neither does.
+ */
+function columnKeys(values: readonly RowCell[], declared: ReadonlyArray<Declared<FundsKey>>): FundsKey[] | null {
+  for (const shift of [0, 1]) {
+    const keys = values.map((v) => declared.find((d) => d.col + shift === v.col)?.key);
+    if (keys.every((k, i) => k !== undefined && fundsCellFits(k, values[i]!.text))) return keys as FundsKey[];
+  }
+  return null;
 }
 
 /** What kind of funds cell a column expects. */

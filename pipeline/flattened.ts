@@ -613,8 +613,17 @@ class RowBuilder {
     const last = this.row[this.row.length - 1];
     if (last !== undefined && COLUMN_REMARK.test(token) && fieldLabel(last) !== null) { this.row[this.row.length - 1] = `${last}${token}`; return; }
     const label = fieldLabel(token)?.canonical ?? null;
+    const lastLabel = last === undefined ? null : fieldLabel(last)?.canonical ?? null;
     if (SECTION.test(token)) this.flush();
-    else if (label) {
+    else if (label && this.values > 0 && FUNDS_COLUMNS.has(label) && lastLabel !== null && FUNDS_COLUMNS.has(lastLabel)) {
+      // two funds column labels after a label/value pair: the funds header starts a row of its own
+      this.row.pop();
+      this.labels.pop();
+      this.flush();
+      this.labels.push(lastLabel);
+      this.row.push(last!);
+      this.labels.push(label);
+    } else if (label) {
       const repeatsHeader = this.values === 0 && this.labels.includes(label);
       const newRow = ROW_LABELS.has(label) && this.row.length > 0 && !(this.values > 0 && this.labels[0] === label);
       const afterValues = this.values > 0 && !ROW_LABELS.has(label) && !this.isPairs();

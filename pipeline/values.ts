@@ -77,8 +77,13 @@ export function isValueLike(text: string): boolean {
 }
 
 /** A bare number, optionally followed by 分 (a weight or a score). */
+/** "4,764,453.11?": a character the copy could not encode, left as ? after a number. */
+function withoutLostCharacter(text: string): string {
+  return text.replace(/(?<=\d)[?？]+$/, '');
+}
+
 export function parseScore(text: string): number | null {
-  const t = halfWidthAlnum(text).replace(/\s/g, '');
+  const t = withoutLostCharacter(halfWidthAlnum(text).replace(/\s/g, ''));
   const m = /^(\d+(\.\d+)?)分?$/.exec(t);
   return m ? Number(m[1]) : null;
 }
@@ -90,7 +95,7 @@ export interface MoneyParse { yuan: number; printedUnit: MoneyUnit | null }
 
 /** Money normalised to 元. A unit printed in the cell wins over the form's amount unit. */
 export function parseMoney(text: string, formUnit: MoneyUnit | null): MoneyParse | null {
-  const t = halfWidthAlnum(text).replace(/[\s,，]/g, '');
+  const t = withoutLostCharacter(halfWidthAlnum(text).replace(/[\s,，]/g, ''));
   const m = MONEY.exec(t);
   if (!m) return null;
   const amount = Number(t.replace(/(万元|元|万)$/, ''));
@@ -106,7 +111,7 @@ export function roundMoney(yuan: number): number {
 
 /** A rate as a fraction: "98.62%" → 0.9862; a bare number above 1 is read as percent. */
 export function parseRate(text: string): number | null {
-  const t = halfWidthAlnum(text).replace(/\s/g, '').replace(/[a-zA-Z]+$/, '');
+  const t = withoutLostCharacter(halfWidthAlnum(text).replace(/\s/g, '').replace(/[a-zA-Z]+$/, ''));
   const pct = /^(\d+(\.\d+)?)%$/.exec(t);
   if (pct) return roundRate(Number(pct[1]) / 100);
   const bare = /^(\d+(\.\d+)?)$/.exec(t);

@@ -62,9 +62,10 @@ export const FIELD_LABELS = {
   received: ['到位数', '资金到位情况'],
   executed: ['全年执行数', '执行数', '资金执行情况'],
   execution_rate: ['执行率', '预算执行进度', '预算执行率'],
-  funds_weight: ['分值'],
-  funds_score: ['得分'],
-  funds_total_row: ['年度资金总额', '项目资金', '资金总额', '年度资金申请总额'],
+  // Chongqing's 部门整体 form weighs and scores the execution rate itself: 执行率权重 | 执行率得分
+  funds_weight: ['分值', '执行率权重'],
+  funds_score: ['得分', '执行率得分'],
+  funds_total_row: ['年度资金总额', '项目资金', '资金总额', '年度资金申请总额', '年度总金额'],
   fiscal_row: ['其中:财政资金', '其中:当年财政拨款', '其中:财政拨款', '财政资金', '当年财政拨款', '财政拨款'],
   carryover_row: ['上年结转资金'],
   other_row: ['其他资金', '其他'],
@@ -83,7 +84,7 @@ export const FIELD_LABELS = {
   ],
   completion_rate: ['总体完成率'],
   // closing rows
-  total_score: ['总分', '合计得分'],
+  total_score: ['总分', '合计得分', '自评总分', '自评总分(分)', '项目总得分'],
   grade: ['自评等级', '等级'],
   problems: ['存在问题、原因及下一步整改措施', '存在问题及改进措施', '五、存在问题、原因及下一步整改措施'],
   filler: ['填报人', '联系人', '填表人', '项目负责人', '部门联系人'],

@@ -317,6 +317,19 @@ describe('the national transfer-payment template', () => {
   });
 });
 
+describe('funds blocks as counties lay them out', () => {
+  it('a header that starts over the row labels, amounts with a lost character, the rate weighed and scored by its own columns', async () => {
+    const md = ['2024年度部门整体绩效自评表', '', '| 项目名称: | 某县档案馆整体支出 | 自评总分: | 96.5 |', '| --- | --- | --- | --- |',
+      '| 年初预算数 | 全年(调整)预算数 | 全年执行数 | 执行率 | 执行率权重 | 执行率得分 |',
+      '| 年度总金额 | 1,200,000.00? | 1,500,000.00? | 1,350,000.00? | | |',
+      '| 其中:财政拨款 | 1,200,000.00? | 1,500,000.00? | 1,350,000.00? | 90.00 | 10.00 | 9.00? |'].join('\n');
+    const doc = await processDocument('funds.md', text(md), { ocr: false });
+    const { funds, total_score: total } = doc.records[0]!;
+    expect([funds.initial_budget, funds.adjusted_budget, funds.executed, funds.fiscal.executed, total]).toEqual([1200000, 1500000, 1350000, 1350000, 96.5]);
+    expect([funds.weight, funds.score]).toEqual([10, 9]);
+  });
+});
+
 describe('level labels in a county\'s own words', () => {
   it('a label ending in 指标 that the vocabulary does not know is a merged level cell, never the name', async () => {
     const md = ['项目支出绩效目标批复表', '', '| 项目名称 | 道路养护 |', '| --- | --- |', '| 一级指标 | 二级指标 | 三级指标 | 指标值 |',
