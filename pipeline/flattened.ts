@@ -588,7 +588,38 @@ const HEADER_FIELD: ReadonlySet<string> = new Set(['project_name', 'project_code
 const ROW_LABELS: ReadonlySet<string> = new Set(['project_name', 'project_code', 'department', 'central_department', 'implementing_unit', 'filing_unit', 'project_amount',
   'funds_total_row', 'fiscal_row', 'carryover_row', 'other_row', 'source_row', 'total_score', 'grade', 'problems']);
 
-interface Rebuilt { texts: string[]; rows: string[][]; indicators: number; cut: string[] | null }
+interface Rebuilt { texts: string[]; rows: string[][]; indicators: number; cut: string[] | null; unplaced: string[] }
+
+/** The order of a template's indicator columns, for a header whose labels were printed out of order. */
+const TEMPLATE_COLUMN_ORDER: readonly IndicatorColumn[] = [
+  'level1', 'level2', 'name', 'description', 'target_op', 'target', 'target_unit', 'actual', 'weight', 'score', 'deviation_note', 'basis', 'note',
+];
+const ROW_NUMBER = /^指标\s*\d{1,2}\s*[:：]?/;
+
+/**
+ * A header whose labels a spreadsheet dump scattered among the first rows' cells ("一级 | 指标 | — |
+ * 年度 | 实际 | 指标值 | 完成值 | 指标1:… | 二级指标 | 三级指标 | … | 分值 | 得分 | 37442人 …"): the
+ * column labels within the next cells, in the template's order, when they include the name column
+ * and at least two value columns. The rows start after the last of them — at the first numbered row
+ * where the template numbers its rows (the cells before it cannot be placed and are returned).
+ */
+function scatteredHeader(tokens: readonly string[], from: number, level1: string): { header: string[]; start: number; unplaced: string[] } | null {
+  const found = new Map<IndicatorColumn, string>();
+  let last = -1;
+  for (let j = from; j < Math.min(tokens.length, from + 80) && !endsIndicatorBlock(tokens[j]!); j++) {
+    const column = columnLabel(tokens[j]!)?.canonical;
+    if (column && column !== 'level1' && !found.has(column)) { found.set(column, tokens[j]!); last = j; }
+  }
+  const values = ['target', 'actual', 'weight', 'score'].filter((c) => found.has(c as IndicatorColumn)).length;
+  if (!found.has('name') || values < 2) return null;
+  const header = [level1, ...TEMPLATE_COLUMN_ORDER.filter((c) => found.has(c)).map((c) => found.get(c)!)];
+  let start = last + 1;
+  const numbered = tokens.slice(from, last).some((t) => ROW_NUMBER.test(t));
+  const firstRow = numbered ? tokens.findIndex((t, k) => k >= start && ROW_NUMBER.test(t)) : -1;
+  const unplaced = firstRow > start ? tokens.slice(start, firstRow) : [];
+  if (firstRow > start) start = firstRow;
+  return { header, start, unplaced };
+}
 
 /**
  * Label/value rows: a section caption or a row label starts a row; a run of column labels is a
@@ -726,6 +757,7 @@ function projectListForms(tokens: readonly string[]): string[][] | null {
 /** One form's tokens → header lines and table rows. */
 function rebuildForm(tokens: readonly string[]): Rebuilt {
   const texts: string[] = [];
+  const unplaced: string[] = [];
   const builder = new RowBuilder();
   let indicators = 0;
   let cut: string[] | null = null;
@@ -746,7 +778,15 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
         i++;
       }
       header.push(...upperColumnsBelow(upper, header));
-      const start = i;
+      let start = i;
+      // a header of one or two labels, the rest printed among the cells after it
+      const scattered = header.length < 3 ? scatteredHeader(tokens, i, header[0]!) : null;
+      if (scattered) {
+        header.splice(0, header.length, ...scattered.header);
+        start = scattered.start;
+        unplaced.push(...scattered.unplaced);
+      }
+      i = start;
       while (i < tokens.length && !endsIndicatorBlock(tokens[i]!)) i++;
       const columns = header.map((h) => columnLabel(h)!.canonical);
       const read = rubricRows(tokens.slice(start, i), columns) ?? indicatorRows(tokens.slice(start, i), columns);
@@ -768,7 +808,7 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
     const headerColumns = labels.filter((t) => FUNDS_COLUMNS.has(fieldLabel(t)!.canonical));
     return [row[0]!, ...expandFundsRow(headerColumns, row.slice(1))];
   });
-  return { texts, rows, indicators, cut };
+  return { texts, rows, indicators, cut, unplaced };
 }
 
 /**
@@ -884,7 +924,7 @@ export function rebuildFlattened(lines: readonly string[]): { blocks: Block[]; e
     }),
   ];
   forms.forEach(({ start, formTokens }) => {
-    const { texts, rows, indicators, cut } = rebuildForm(formTokens);
+    const { texts, rows, indicators, cut, unplaced } = rebuildForm(formTokens);
     const line = firstLine(tokens[start]!);
     // label/value rows with a value: a project name alone is a form cut at its start
     const labelled = rows.filter((row) => row.some((t) => fieldLabel(t) === null))
@@ -896,6 +936,9 @@ export function rebuildFlattened(lines: readonly string[]): { blocks: Block[]; e
     // a form cut before its indicator table is still read: its header and funds are facts, and
     // validation reports the missing indicator rows
     if (cut) errors.push(`line ${line}: the file ends inside an indicator row ("${cut.join(' ')}"); that row was not read`);
+    if (unplaced.length > 0) {
+      errors.push(`line ${line}: the indicator header's labels were printed among the first rows' cells; ${unplaced.length} cells before the first numbered row ("${unplaced.slice(0, 6).join(' ')}…") could not be placed in a row and were not read`);
+    }
     for (const text of texts) blocks.push({ kind: 'text', text, line, page: null, bbox: null, repairs: [REBUILT] });
     if (rows.length > 0) blocks.push({ kind: 'table', table: table(rows, line) });
   });

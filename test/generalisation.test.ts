@@ -164,6 +164,20 @@ describe('rows rebuilt from one cell per line', () => {
   });
 });
 
+describe('a spreadsheet dumped out of order', () => {
+  it('a header whose labels are printed among the first rows is gathered in the template\'s order; numbered rows follow it', async () => {
+    const dump = ['林木管护项目支出绩效自评表 项目名称 林木管护 主管部门 某县林业局 一级 — 年度 实际 指标值 完成值 指标1:新植苗木 1200株',
+      '二级指标 三级指标 分值 得分 1150株 5 4.8 指标2:管护面积 300亩 300亩 5 5 指标3:苗木成活率 ≥90% 93% 5 5'].join(' ');
+    const doc = await processDocument('scattered.txt', text(dump), { ocr: false });
+    expect(doc.records[0]!.indicators.map((i) => [i.name, i.target?.raw, i.actual?.raw, i.weight, i.score])).toEqual([
+      ['管护面积', '300亩', '300亩', 5, 5], ['苗木成活率', '≥90%', '93%', 5, 5],
+    ]);
+    // the first row's cells were scattered with the header: not read, and said so
+    expect(doc.issues.map((i) => i.message).join('\n')).toMatch(/could not be placed in a row/);
+    expect(doc.records[0]!.needs_review).toBe(true);
+  });
+});
+
 describe('a form copied from a web page', () => {
   const footer = ['扫一扫在手机打开当前页', '[打印] [关闭]', '某县人民政府主办  某县人民政府办公室承办', '某ICP备12345678号  网站标识码:1234567890'];
   const expectOnlyTheRow = (records: Awaited<ReturnType<typeof processDocument>>['records']) =>
