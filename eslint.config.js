@@ -15,4 +15,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, varsIgnorePattern: '^_', argsIgnorePattern: '^_' }],
     },
   },
+  // The folders are the architecture: each layer imports only the layers below it (README, "Architecture").
+  ...layer('schemas/**', ['**/forms/**', '**/layout/**', '**/extractors/**', '**/pipeline/**', '**/cli/**'], 'the record and document schemas depend on nothing of the project'),
+  ...layer('forms/**', ['**/layout/**', '**/extractors/**', '**/pipeline/**', '**/cli/**'], 'form knowledge (vocabulary, values, titles) is shared by every layer and imports none of them'),
+  ...layer('layout/**', ['**/extractors/**', '**/pipeline/**', '**/cli/**'], 'the layout layer serves the extractors and knows no stage of the pipeline'),
+  ...layer('extractors/**', ['**/pipeline/**', '**/cli/**'], 'extractors read one input kind into blocks; the pipeline calls them, never the other way'),
+  ...layer('pipeline/sinks/**', ['../*.js', '../checks/**', '../../forms/**', '../../layout/**', '../../extractors/**', '../../cli/**'], 'sinks only write: they import the schemas and each other'),
 );
+
+/** A layer's files may not import the given paths (no-restricted-imports patterns). */
+function layer(files, forbidden, why) {
+  return [{ files: [files], rules: { 'no-restricted-imports': ['error', { patterns: [{ group: forbidden, message: `layering: ${why}` }] }] } }];
+}

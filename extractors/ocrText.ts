@@ -4,9 +4,9 @@
  */
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
-import { detectBlocks, numberTables } from '../pipeline/detectTables.js';
-import { isFlattened, rebuildFlattened, tokensOf } from '../pipeline/flattened.js';
-import { normaliseScript } from '../pipeline/chineseScript.js';
+import { detectBlocks, numberTables } from '../layout/detectTables.js';
+import { isFlattened, rebuildFlattened, tokensOf } from '../layout/flattened.js';
+import { normaliseScript } from '../forms/chineseScript.js';
 import { type Extractor, InputError } from './types.js';
 
 const TEXT_EXTENSIONS = /\.(txt|md|markdown|tsv|html?|text)$/i;

@@ -8,9 +8,9 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { mergeContinuations, numberTables } from '../pipeline/detectTables.js';
-import { opensFormCell } from '../pipeline/segment.js';
-import { labelKey } from '../pipeline/text.js';
+import { mergeContinuations, numberTables } from '../layout/detectTables.js';
+import { opensFormCell } from '../forms/titles.js';
+import { labelKey } from '../forms/text.js';
 import type { Block, Cell, Repair, Table } from '../schemas/document.js';
 import { bboxTuple, type Box, groupLines, joinRuns, type PlacedText } from './pdf/geometry.js';
 import { latticeTables } from './pdf/lattice.js';

@@ -8,7 +8,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { Block } from '../schemas/document.js';
-import { numberTables } from '../pipeline/detectTables.js';
+import { numberTables } from '../layout/detectTables.js';
 import { checkZip, sniffOffice, type ZipEntry } from './office/container.js';
 import { displayText } from './office/displayText.js';
 import { readConverted } from './office/libreoffice.js';

@@ -8,7 +8,7 @@
  */
 import iconv from 'iconv-lite';
 import type { Block } from '../schemas/document.js';
-import { numberTables } from '../pipeline/detectTables.js';
+import { numberTables } from '../layout/detectTables.js';
 import { htmlToBlocks, lineLocator } from './office/htmlBlocks.js';
 import { decodeText } from './ocrText.js';
 import { type Extractor, InputError } from './types.js';

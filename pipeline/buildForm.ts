@@ -11,16 +11,16 @@ import {
   type AlignedRow, type HeaderColumn, type RowCell, alignRow, isOperatorCell, isUnitCell, labelOnlyRow, resolveLevels,
 } from './indicators.js';
 import { ProvenanceLog } from './provenance.js';
-import { parseTitle, titleText } from './segment.js';
+import { parseTitle, titleText } from '../forms/titles.js';
 import { type KeyValue, pairLabels, tokenizeRow } from './tokens.js';
-import { isBlank, labelKey } from './text.js';
+import { isBlank, labelKey } from '../forms/text.js';
 import {
   type MoneyUnit, parseMoney, parseRate, parseScore, parseValue,
-} from './values.js';
+} from '../forms/values.js';
 import {
   type FieldLabel, FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2,
   MONEY_UNIT_DECLARED, NOT_A_NAME, RUN_ON_LABEL, SITE_CHROME,
-} from './vocabulary.js';
+} from '../forms/vocabulary.js';
 
 export interface BuildContext { file: string; sha256: string; formIndex: number }
 export interface Built { record: FormRecord; provenance: FieldProvenance[] }

@@ -1,7 +1,7 @@
 /** Row preparation shared by the form builders: clean every cell, keep non-empty ones with their origin. */
 import type { Cell } from '../schemas/document.js';
 import type { RowCell } from './indicators.js';
-import { cleanCell, isPlaceholder } from './text.js';
+import { cleanCell, isPlaceholder } from '../forms/text.js';
 
 export interface PreparedRow { cells: RowCell[]; placeholders: RowCell[] }
 

@@ -4,7 +4,7 @@
  * the result must still satisfy the record contract.
  */
 import { FormRecord, type ParsedValue } from '../schemas/record.js';
-import { parseValue } from './values.js';
+import { parseValue } from '../forms/values.js';
 
 type Container = Record<string, unknown>;
 

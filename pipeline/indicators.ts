@@ -7,8 +7,8 @@ import type { Origin, Repair } from '../schemas/document.js';
 import {
   type IndicatorColumn, type Level1, type Level2, type LevelLabel,
   impliedLevel1, impliedLevel2, isCompatible, isOwnLevelLabel, matchLevel1, matchLevel2,
-} from './vocabulary.js';
-import { isValueLike, parseScore } from './values.js';
+} from '../forms/vocabulary.js';
+import { isValueLike, parseScore } from '../forms/values.js';
 
 export interface RowCell { text: string; col: number; origin: Origin; repairs: Repair[] }
 /** A column of the indicator header; `unknown` holds the printed label of a column no vocabulary entry names. */

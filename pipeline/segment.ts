@@ -3,82 +3,10 @@
  * (its title, header lines and tables) and the tables that belong to no form.
  */
 import type { Block, FormSegment, Table } from '../schemas/document.js';
-import { labelKey } from './text.js';
-import { listHeaderOf, splitProjects } from './projectList.js';
-import { FIELD_LABELS, matchIndicatorColumn, matchLabel } from './vocabulary.js';
-
-export interface FormTitle { kind: FormSegment['kind']; title: string }
-
-/** Strip markdown heading marks, bold marks and list numbering ("3、", "1.", "(二)") from a line. */
-function bareLine(text: string): string {
-  return text.replace(/^#+\s*/, '').replace(/\*\*/g, '').replace(/^\s*[(（]?[0-9一二三四五六七八九十]+[)）]?\s*[、.．]\s*/, '').trim();
-}
-
-const YEAR_SUFFIX = /\s*[(（]\s*\d{4}\s*年度?\s*[)）]\s*$/;
-
-/**
- * The family of form titles, whatever a county calls its form: a 表 whose name says it records
- * performance targets or a self-evaluation — 绩效自评表, 绩效目标表 and their kin 申报表, 批复表,
- * 填报表, 评价表, 目标自评表, 区域/部门整体 forms — or a 汇总表 of them.
- */
-const FORM_FAMILY = /绩效|自评|目标(申报|批复|填报|审核)?表$/;
-
-/** "1、", "附件2：", "附表：" before a title, and a leading "2020年度" or "XX局2020年" (the key keeps the form's own name). */
-export function titleText(line: string): string {
-  const bare = line.replace(/^(附件|附表)\s*\d*\s*[:：.、]?\s*/, '').replace(/^\d{1,2}\s*[.、．]\s*/, '');
-  const afterYear = /^[^\s]{0,30}?(?:19|20)\d{2}\s*年度?\s*(.{4,})$/.exec(bare);
-  return withoutIssuer((afterYear ? afterYear[1]! : bare).trim());
-}
-
-/**
- * The issuing place printed before a template's own title: 东莞市 | 财政项目支出绩效目标批复表,
- * 山西省阳泉市 | 市级预算部门…申报表. Only where the template's words follow (项目, 财政, 部门, 转移支付, 市级 …),
- * so a project named after a district (老旧小区改造项目…) keeps its name.
- */
-function withoutIssuer(title: string): string {
-  return title.replace(/^(?:[\u4e00-\u9fff]{2,6}?(?:省|自治区|市|县|区|旗|盟|州))+(?=项目|财政|部门|预算|本级|中央|专项|转移支付|(?:省|市|县|区)级)/, '');
-}
-
-/** The bracket after 表 that names a fund or a project: 绩效目标表(政府性基金). */
-const TITLE_REMARK = /(?<=表)\s*[(（]([^()（）]{1,24})[)）]\s*$/;
-
-/**
- * Do two titles name one form (a page heading over the form's own title)? One ends with the other
- * ("某局雾炮车…项目支出绩效目标申报表" over "项目支出绩效目标申报表"), and they name no two different funds
- * (an attachment list: 1.绩效目标表(本级资金) 2.绩效目标表(政府性基金)).
- */
-function sameForm(a: string, b: string): boolean {
-  const remarkA = TITLE_REMARK.exec(a)?.[1];
-  const remarkB = TITLE_REMARK.exec(b)?.[1];
-  if (remarkA && remarkB && remarkA !== remarkB) return false;
-  const core = (t: string) => titleText(t).replace(TITLE_REMARK, '').replace(/\s/g, '');
-  return core(a).endsWith(core(b)) || core(b).endsWith(core(a));
-}
-
-/** Recognise a form title line: any title of the family, with its kind. */
-export function parseTitle(text: string): FormTitle | null {
-  const line = bareLine(text).replace(YEAR_SUFFIX, '');
-  if (line.length > 80) return null;
-  // a bracket after 表 names the fund or the project: 绩效目标表(本级资金)
-  const compact = line.replace(/\s/g, '').replace(/(?<=表)[(（][^()（）]{1,24}[)）]$/, '');
-  if (!/表$/.test(compact) || !FORM_FAMILY.test(compact) || /[。；;]/.test(compact)) return null;
-  const title = line;
-  if (/汇总表$/.test(compact)) return { kind: 'summary', title };
-  // the word nearest the end names the form: 绩效目标自评表 evaluates, 绩效评价指标表 sets targets
-  const last = [...compact.matchAll(/自评|评价|得分|目标|指标/g)].pop()?.[0];
-  if (last === undefined) return null;
-  return { kind: /自评|评价|得分/.test(last) ? 'self_evaluation' : 'performance_target', title };
-}
-
-/** Labels of a form's header block: a table row holding one begins a form, never continues one. */
-const HEADER_BLOCK_LABELS: ReadonlySet<string> = new Set(['project_name', 'project_code', 'department', 'implementing_unit', 'filing_unit']);
-
-/** A cell that opens a form: a title of the family, or a label of the header block (项目名称, 主管部门 …). */
-export function opensFormCell(text: string): boolean {
-  if (parseTitle(text) !== null) return true;
-  const key = labelKey(text);
-  return key.length >= 2 && key.length <= 10 && HEADER_BLOCK_LABELS.has(matchLabel(text, FIELD_LABELS)?.canonical ?? '');
-}
+import { listHeaderOf, splitProjects } from '../forms/projectList.js';
+import { labelKey } from '../forms/text.js';
+import { matchIndicatorColumn } from '../forms/vocabulary.js';
+import { YEAR_SUFFIX, bareLine, opensFormCell, parseTitle, sameForm, titleText } from '../forms/titles.js';
 
 /** A short line ending in 表 that is not a form title: the caption of some other table. */
 function isOtherTableCaption(text: string): boolean {

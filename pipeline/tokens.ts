@@ -4,9 +4,9 @@
  */
 import type { Repair } from '../schemas/document.js';
 import type { RowCell } from './indicators.js';
-import { labelKey } from './text.js';
-import { type FieldLabel, FIELD_LABELS, matchLabel, SECTION_CAPTIONS } from './vocabulary.js';
-import type { MoneyUnit } from './values.js';
+import { labelKey } from '../forms/text.js';
+import { type FieldLabel, FIELD_LABELS, matchLabel, SECTION_CAPTIONS } from '../forms/vocabulary.js';
+import type { MoneyUnit } from '../forms/values.js';
 
 export type Token =
   | { kind: 'label'; key: FieldLabel; cell: RowCell; inline: string | null; distance: number }

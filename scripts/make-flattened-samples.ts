@@ -9,10 +9,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeText } from '../extractors/ocrText.js';
-import { detectBlocks } from '../pipeline/detectTables.js';
+import { detectBlocks } from '../layout/detectTables.js';
 import { segmentForms } from '../pipeline/segment.js';
 import { sha256Of } from '../pipeline/process.js';
-import { stripMarkup, unLatex } from '../pipeline/text.js';
+import { stripMarkup, unLatex } from '../forms/text.js';
 import type { FormSegment } from '../schemas/document.js';
 import { seedExpected, seedForms } from './seedForms.js';
 

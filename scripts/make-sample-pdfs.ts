@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { degrees, PDFDocument } from 'pdf-lib';
 import { decodeText } from '../extractors/ocrText.js';
-import { detectBlocks } from '../pipeline/detectTables.js';
+import { detectBlocks } from '../layout/detectTables.js';
 import { segmentForms } from '../pipeline/segment.js';
 import { sha256Of } from '../pipeline/process.js';
 import { formHtml } from './seedLayout.js';

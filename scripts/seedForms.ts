@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildRecords } from '../pipeline/buildForm.js';
-import { detectBlocks } from '../pipeline/detectTables.js';
+import { detectBlocks } from '../layout/detectTables.js';
 import { segmentForms } from '../pipeline/segment.js';
 import type { FormSegment } from '../schemas/document.js';
 import type { FormRecord } from '../schemas/record.js';

@@ -4,7 +4,7 @@
  * down its indicators, a goal across the row). Shared by the PDF and office sample generators.
  */
 import type { FormSegment, Table } from '../schemas/document.js';
-import { stripMarkup, unLatex } from '../pipeline/text.js';
+import { stripMarkup, unLatex } from '../forms/text.js';
 
 export const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /** A seed cell as printed: markup and inline LaTeX resolved, line breaks kept as newlines. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { detectBlocks } from '../pipeline/detectTables.js';
+import { detectBlocks } from '../layout/detectTables.js';
 import { decodeText } from '../extractors/ocrText.js';
 import iconv from 'iconv-lite';
 

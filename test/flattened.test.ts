@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expandFundsRow, indicatorRows, splitGlued, splitNumberRun, tokensOf } from '../pipeline/flattened.js';
+import { expandFundsRow, indicatorRows, splitGlued, splitNumberRun, tokensOf } from '../layout/flattened.js';
 import { processDocument } from '../pipeline/process.js';
 import type { FormRecord } from '../schemas/record.js';
 import { compareRecords } from './compare.js';

@@ -3,12 +3,12 @@
  * real-world corpus itself is scored in realworld.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { normaliseScript } from '../pipeline/chineseScript.js';
-import { expandFundsRow, splitLeadingLabels, splitRepeatedValue, splitRowNumbers, splitRunTogether, splitTrailingValue } from '../pipeline/flattened.js';
+import { normaliseScript } from '../forms/chineseScript.js';
+import { expandFundsRow, splitLeadingLabels, splitRepeatedValue, splitRowNumbers, splitRunTogether, splitTrailingValue } from '../layout/flattened.js';
 import { processDocument } from '../pipeline/process.js';
-import { listHeaderOf, splitProjects } from '../pipeline/projectList.js';
-import { parseTitle, titleText } from '../pipeline/segment.js';
-import { parseValue } from '../pipeline/values.js';
+import { listHeaderOf, splitProjects } from '../forms/projectList.js';
+import { parseTitle, titleText } from '../forms/titles.js';
+import { parseValue } from '../forms/values.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 

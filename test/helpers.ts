@@ -1,4 +1,4 @@
-import { detectBlocks } from '../pipeline/detectTables.js';
+import { detectBlocks } from '../layout/detectTables.js';
 import { buildRecords } from '../pipeline/buildForm.js';
 import { checkRecords } from '../pipeline/checks/index.js';
 import { segmentForms } from '../pipeline/segment.js';

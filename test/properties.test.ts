@@ -5,10 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { detectBlocks } from '../pipeline/detectTables.js';
-import { rebuildFlattened } from '../pipeline/flattened.js';
-import { parseValue } from '../pipeline/values.js';
-import { INDICATOR_COLUMNS, matchLabel } from '../pipeline/vocabulary.js';
+import { detectBlocks } from '../layout/detectTables.js';
+import { rebuildFlattened } from '../layout/flattened.js';
+import { parseValue } from '../forms/values.js';
+import { INDICATOR_COLUMNS, matchLabel } from '../forms/vocabulary.js';
 
 /** Half-width ASCII letters, digits and % to their full-width forms (Ｆ１００％). */
 const toFullWidth = (s: string): string => s.replace(/[0-9A-Za-z%]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0));

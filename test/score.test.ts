@@ -8,7 +8,7 @@ import { processDocument } from '../pipeline/process.js';
 import { assessIndicator, crossFormFindings, formFindings, gradeFor, recompute } from '../pipeline/checks/index.js';
 import { openDatabase, saveDocument, viewRows } from '../pipeline/sinks/sqlite.js';
 import { rescoreDatabase } from '../pipeline/store.js';
-import { parseValue } from '../pipeline/values.js';
+import { parseValue } from '../forms/values.js';
 import type { Indicator } from '../schemas/record.js';
 import { recordsFrom } from './helpers.js';
 

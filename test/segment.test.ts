@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { detectBlocks } from '../pipeline/detectTables.js';
-import { parseTitle, segmentForms } from '../pipeline/segment.js';
+import { detectBlocks } from '../layout/detectTables.js';
+import { segmentForms } from '../pipeline/segment.js';
+import { parseTitle } from '../forms/titles.js';
 import { recordsFrom } from './helpers.js';
 
 describe('form segmentation', () => {

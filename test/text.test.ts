@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cleanCell, fixSpacing, halfWidthAlnum, isPlaceholder, unLatex } from '../pipeline/text.js';
+import { cleanCell, fixSpacing, halfWidthAlnum, isPlaceholder, unLatex } from '../forms/text.js';
 
 describe('cell cleaning (excerpts from the seeds)', () => {
   it('joins <br> and drops HTML tags', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseMoney, parseRate, parseScore, parseValue, splitLabelWeight } from '../pipeline/values.js';
+import { parseMoney, parseRate, parseScore, parseValue, splitLabelWeight } from '../forms/values.js';
 
 describe('value parsing', () => {
   it.each([

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { INDICATOR_COLUMNS, isCompatible, matchLabel, matchLevel1, matchLevel2 } from '../pipeline/vocabulary.js';
+import { INDICATOR_COLUMNS, isCompatible, matchLabel, matchLevel1, matchLevel2 } from '../forms/vocabulary.js';
 
 describe('header label matching', () => {
   it.each([

@@ -7,7 +7,7 @@
  */
 import { DomUtils, parseDocument } from 'htmlparser2';
 import type { Block, Cell, Table } from '../../schemas/document.js';
-import { numberTables, parseHtmlTable } from '../../pipeline/detectTables.js';
+import { numberTables, parseHtmlTable } from '../../layout/detectTables.js';
 
 type Node = ReturnType<typeof parseDocument>['children'][number];
 type ElementNode = Extract<Node, { name: string; attribs: Record<string, string> }>;

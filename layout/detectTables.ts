@@ -6,7 +6,7 @@
  */
 import { Parser } from 'htmlparser2';
 import type { Block, Cell, Table } from '../schemas/document.js';
-import { labelKey } from './text.js';
+import { labelKey } from '../forms/text.js';
 
 type RawRow = { cells: string[]; line: number };
 

@@ -7,12 +7,12 @@
  * is ordinary blocks, so every later stage applies unchanged.
  */
 import type { Block, Cell, Repair, Table } from '../schemas/document.js';
-import { isBlank, labelKey } from './text.js';
-import { parseTitle } from './segment.js';
-import { listHeaderOf, projectPrefix } from './projectList.js';
-import { isValueLike, parseScore } from './values.js';
+import { isBlank, labelKey } from '../forms/text.js';
+import { parseTitle } from '../forms/titles.js';
+import { listHeaderOf, projectPrefix } from '../forms/projectList.js';
+import { isValueLike, parseScore } from '../forms/values.js';
 import { LEVEL1, LEVEL2 } from '../schemas/record.js';
-import { FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, SECTION_CAPTIONS, SITE_CHROME, isOwnLevelLabel, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from './vocabulary.js';
+import { FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, SECTION_CAPTIONS, SITE_CHROME, isOwnLevelLabel, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from '../forms/vocabulary.js';
 
 /** Confidence in a cell's place when the place was rebuilt from the cells' order (calibrated on the keyed corpus). */
 export const FLATTENED_CONFIDENCE = 0.85;
