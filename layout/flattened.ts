@@ -85,7 +85,10 @@ function separatorOf(lines: readonly string[]): 'pipe' | 'line' | 'space' {
 function endsWithValue(line: string): boolean {
   const words = line.trim().split(/\s+/);
   if (words.length < 2 || words.length > 4 || /[，。；;,]/.test(line) || words.some((w) => w.length > 40)) return false;
-  return isValueLike(words[words.length - 1]!);
+  const last = words[words.length - 1]!;
+  // a qualitative target is a value too: "资金拨付 12月底到位", "实现社会稳定和谐发展 长期"
+  // ("(2017 年度)" is one cell whose bracket holds the space)
+  return isValueLike(last) || (words.length === 2 && last.length <= 6 && !/[()（）]/.test(line) && !isWordOfForm(last) && !isWordOfForm(words[0]!));
 }
 
 function spacedRow(line: string): boolean {

@@ -95,12 +95,14 @@ describe('cells run together', () => {
   });
 
   it('splits a short line that ends with a value where spaces separate cells in the file', async () => {
-    const dump = ['项目支出绩效目标表', '项目名称 道路养护', '主管部门 某县交通运输局', '一级指标 二级指标 三级指标 指标值',
-      '产出指标 数量指标 养护里程 ≥20公里', '时效指标 完成时间 2023年12月', '满意度指标 服务对象满意度指标', '群众满意度 95%'].join('\n');
+    const dump = ['项目支出绩效目标表', '(2023 年度)', '项目名称 道路养护', '主管部门 某县交通运输局', '一级指标 二级指标 三级指标 指标值',
+      '产出指标 数量指标 养护里程 ≥20公里', '时效指标 完成时间 2023年12月', '资金拨付 年底到位', '效益指标 可持续影响指标 道路通行条件改善 长期',
+      '满意度指标 服务对象满意度指标', '群众满意度 95%'].join('\n');
     const doc = await processDocument('spaced.txt', text(dump), { ocr: false });
     expect(doc.records[0]!.indicators.map((i) => [i.name, i.target?.raw])).toEqual([
-      ['养护里程', '≥20公里'], ['完成时间', '2023年12月'], ['群众满意度', '95%'],
+      ['养护里程', '≥20公里'], ['完成时间', '2023年12月'], ['资金拨付', '年底到位'], ['道路通行条件改善', '长期'], ['群众满意度', '95%'],
     ]);
+    expect(doc.records[0]!.year).toBe(2023);
   });
 
   it('cuts a comparison or percentage off a name, never a count that may be the name', () => {
