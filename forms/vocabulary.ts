@@ -258,6 +258,18 @@ export function matchLevel2(raw: string): LevelLabel<(typeof LEVEL2)[number]> | 
 }
 
 /**
+ * A level-2 label printed without its 指标 (服务对象满意度 for 服务对象满意度指标). The same words are
+ * the commonest third-level *name*, so this reading is only for a cell in the level-2 place of a
+ * row that prints its name after it; the row aligner decides that by the cells around it.
+ */
+export function matchShortLevel2(text: string): LevelLabel<Level2> | null {
+  const t = text.replace(/\s/g, '');
+  if (t.endsWith('指标') || matchLevel2(t)) return null;
+  const full = matchLevel2(`${t}指标`);
+  return full && full.distance === 0 ? { ...full, printed: text, distance: 1 } : null;
+}
+
+/**
  * A level label in a county's own words (预算(或投资规模)控制指标, 社会、经济、生态效益指标): it ends in
  * 指标 as level labels do and names do not, so it is a merged level cell, not a row's name.
  */

@@ -466,7 +466,8 @@ function indicatorHeaderOf(cells: readonly RowCell[]): HeaderColumn[] | null {
     const match = matchIndicatorColumn(cell.text);
     const levelWeight = match?.canonical === 'weight' && previous ? LEVEL_WEIGHT[previous] : undefined;
     if (levelWeight && !header.some((h) => h.column === levelWeight)) header.push({ column: levelWeight, col: cell.col });
-    else if (match && !header.some((h) => h.column === match.canonical)) header.push({ column: match.canonical, col: cell.col });
+    // 指标性质 | 指标方向: two sign columns, one holding 定量/正向, the other the comparison
+    else if (match && (match.canonical === 'target_op' || !header.some((h) => h.column === match.canonical))) header.push({ column: match.canonical, col: cell.col });
     previous = match?.canonical ?? null;
   }
   const columns = new Set(header.map((h) => h.column));

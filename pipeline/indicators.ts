@@ -6,7 +6,7 @@
 import type { Origin, Repair } from '../schemas/document.js';
 import {
   type IndicatorColumn, type Level1, type Level2, type LevelLabel,
-  impliedLevel1, impliedLevel2, isCompatible, isOwnLevelLabel, matchLevel1, matchLevel2,
+  impliedLevel1, impliedLevel2, isCompatible, isOwnLevelLabel, matchLevel1, matchLevel2, matchShortLevel2,
 } from '../forms/vocabulary.js';
 import { isValueLike, parseScore } from '../forms/values.js';
 
@@ -59,7 +59,8 @@ function fit(column: IndicatorColumn, text: string): number {
   switch (column) {
     // a label in both vocabularies (满意度指标, 成本指标) is read as first-level first; demoteCostLabel corrects 成本指标
     case 'level1': return matchLevel1(text) ? 3.1 : NEG;
-    case 'level2': return matchLevel2(text) ? 3 : NEG;
+    // 服务对象满意度 before a name: a level-2 label without its 指标 (worth less than the name it also could be)
+    case 'level2': return matchLevel2(text) ? 3 : matchShortLevel2(text) ? 0.9 : NEG;
     case 'name': return isLabel ? -1 : isValueLike(text) ? -4 : isOwnLevelLabel(text) ? 0 : 1;
     case 'target':
     case 'actual': return isLabel ? -2 : isValueLike(text) || isDash(text) ? 1 : 0.5;
@@ -67,7 +68,8 @@ function fit(column: IndicatorColumn, text: string): number {
     case 'level1_weight':
     case 'level2_weight':
     case 'score': return parseScore(text) !== null ? 1 : isDash(text) ? 0.5 : -3;
-    case 'target_op': return isOperatorCell(text) ? 2 : /^定[量性]$/.test(text.trim()) ? 0.5 : -3;
+    // 指标性质 | 指标方向 hold 定量/定性 and 正向/反向 where the comparison is printed in the target
+    case 'target_op': return isOperatorCell(text) ? 2 : /^(定[量性]|正向|反向|中性)$/.test(text.trim()) ? 0.5 : -3;
     case 'target_unit': return isUnitCell(text) ? 1 : -3;
     default: return isLabel ? -2 : isValueLike(text) && text.length < 8 ? -0.5 : 0.5;
   }
@@ -131,8 +133,9 @@ export function alignRow(cells: readonly RowCell[], header: readonly HeaderColum
       const { column, col } = header[j - 1]!;
       if (cell.col !== col) row.shifted = true;
       if (column === 'level1') { row.level1 = matchLevel1(cell.text); row.level1Cell = cell; }
-      else if (column === 'level2') { row.level2 = matchLevel2(cell.text); row.level2Cell = cell; }
-      else row.fields[column] = cell;
+      else if (column === 'level2') { row.level2 = matchLevel2(cell.text) ?? matchShortLevel2(cell.text); row.level2Cell = cell; }
+      // two sign columns (指标性质 | 指标方向): the one holding the comparison is the target's sign
+      else if (!(column === 'target_op' && row.fields.target_op && isOperatorCell(row.fields.target_op.text))) row.fields[column] = cell;
       i--; j--;
     } else if (how === 'skip') j--;
     else { row.dropped.unshift(cells[i - 1]!); i--; }

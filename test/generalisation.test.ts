@@ -361,6 +361,21 @@ describe('level labels in a county\'s own words', () => {
   });
 });
 
+describe('targets whose comparison has a column of its own', () => {
+  it('指标性质 | 指标方向 hold 定量 and 正向; the comparison printed apart joins the target', async () => {
+    const md = ['项目绩效目标表', '', '| 项目名称 | 执法装备购置 | | | | | | |', '| --- | --- | --- | --- | --- | --- | --- | --- |',
+      '| 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标方向 | 目标值 | 计量单位 | 分值 |',
+      '| 产出指标(50分) | 成本指标 | 执法车辆购置成本 | 反向 | 小于等于 | 20万元 | 5 | |',
+      '| | 质量指标 | 设备验收合格率 | 定量 | 正向 | 大于等于 | 95% | 10 |',
+      '| 满意度指标(10分) | 服务对象满意度 | 执法人员满意度 | 定量 | 正向 | 大于等于 | 90% | 10 |'].join('\n');
+    const doc = await processDocument('signs.md', text(md), { ocr: false });
+    expect(doc.records[0]!.indicators.map((i) => [i.level2, i.name, i.target?.raw, i.target?.op, i.weight])).toEqual([
+      ['成本指标', '执法车辆购置成本', '小于等于20万元', '<=', 5], ['质量指标', '设备验收合格率', '大于等于95%', '>=', 10],
+      ['服务对象满意度指标', '执法人员满意度', '大于等于90%', '>=', 10],
+    ]);
+  });
+});
+
 describe('template rows left empty', () => {
   it('a row of level names only holds no indicator', async () => {
     const form = ['项目支出绩效目标表', '| 项目名称 | 道路养护 |', '| --- | --- |', '| 一级指标 | 二级指标 | 三级指标 | 指标值 |',
