@@ -234,15 +234,9 @@ async function exportRecords(opts: { db: string; format: 'jsonl' | 'csv' | 'xlsx
   const store = await openForReading(opts.db);
   if (!store) return;
   if (opts.format === 'xlsx' && opts.out) {
-    if (!store.sqlite) {
-      process.stderr.write(`ziping: --format xlsx reads an SQLite database only (not yet ${store.location}); use --view <name> for CSV\n`);
-      process.exitCode = 2;
-      await store.close();
-      return;
-    }
     // one sheet per analyst view (only the --view one when given)
     try {
-      const summary = await writeXlsx(store.sqlite, opts.out, { views: opts.view ? [opts.view] : undefined });
+      const summary = await writeXlsx(store.sheets(), opts.out, { views: opts.view ? [opts.view] : undefined });
       process.stderr.write(`xlsx: ${summary.sheets.map((s) => `${s.name} ${s.rows} rows`).join(', ')} → ${summary.file}\n`);
     } catch (error) {
       process.stderr.write(`ziping: cannot write ${opts.out}: ${(error as Error).message}\n`);

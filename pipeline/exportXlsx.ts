@@ -149,8 +149,23 @@ async function drained(worksheet: ExcelJS.Worksheet): Promise<void> {
 
 export interface XlsxSummary { file: string; sheets: Array<{ name: string; view: ViewName; rows: number }> }
 
+/** A sheet's rows as a store gives them: its column names (in order, even when no row comes) and its rows. */
+export interface SheetRows { names: string[]; rows: Iterator<Record<string, unknown>> | AsyncIterator<Record<string, unknown>>; close?: () => void }
+export type SheetSource = (sql: string) => Promise<SheetRows>;
+
+/** SQLite streams a sheet's rows from the statement, so a large database is never held in memory. */
+export function sqliteSheets(db: Db): SheetSource {
+  return async (sql) => {
+    const statement = db.prepare(sql);
+    // `v.*` repeats the columns listed first: each name once, at its first place
+    const names = [...new Set(statement.columns().map((c) => c.name))];
+    const rows = statement.iterate() as IterableIterator<Record<string, unknown>>;
+    return { names, rows, close: () => rows.return?.() };
+  };
+}
+
 /** Write the workbook to `out` (replaced when complete). `views` limits it to some views' sheets. */
-export async function writeXlsx(db: Db, out: string, options: { views?: readonly ViewName[] } = {}): Promise<XlsxSummary> {
+export async function writeXlsx(source: SheetSource, out: string, options: { views?: readonly ViewName[] } = {}): Promise<XlsxSummary> {
   const partial = `${out}.partial-${process.pid}`;
   const file = createWriteStream(partial);
   // a write that fails (a missing folder, a full disk) ends the export with its error, not an uncaught event
@@ -162,12 +177,9 @@ export async function writeXlsx(db: Db, out: string, options: { views?: readonly
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: file, useStyles: true, useSharedStrings: false });
     workbook.creator = 'ziping';
     for (const sheet of SHEETS.filter((s) => !options.views || options.views.includes(s.view))) {
-      const statement = db.prepare(sheet.sql);
-      // `v.*` repeats the columns listed first: each name once, at its first place
-      const names = [...new Set(statement.columns().map((c) => c.name))];
-      const iterator = statement.iterate() as IterableIterator<Record<string, unknown>>;
+      const { names, rows: iterator, close } = await source(sheet.sql);
       try {
-        const first = iterator.next();
+        const first = await iterator.next();
         const firstRow = first.done ? undefined : first.value;
         const columns = names.map((name) => ({ name, ...columnOf(name, firstRow?.[name]) }));
         const worksheet = workbook.addWorksheet(sheet.name, { views: [{ state: 'frozen', xSplit: 0, ySplit: 1, topLeftCell: 'A2', activeCell: 'A2' }] });
@@ -182,7 +194,7 @@ export async function writeXlsx(db: Db, out: string, options: { views?: readonly
         header.height = 32;
         header.commit();
         let rows = 0;
-        for (let next = first; !next.done; next = iterator.next()) {
+        for (let next = first; !next.done; next = await iterator.next()) {
           const row = next.value;
           worksheet.addRow(columns.map((c) => cellValue(row[c.name], c.kind))).commit();
           if (++rows % 500 === 0) await drained(worksheet);
@@ -192,7 +204,7 @@ export async function writeXlsx(db: Db, out: string, options: { views?: readonly
         worksheet.commit();
         sheets.push({ name: sheet.name, view: sheet.view, rows });
       } finally {
-        iterator.return?.();
+        close?.();
       }
     }
     await workbook.commit();

@@ -15,7 +15,7 @@ import { type ProvenanceRow, REPORT_QUERIES, type ReportInputs, shownForms, type
 import type { CorrectionOutcome } from './store.js';
 import { CORRECTION_QUERIES, type FormRow as StoredFormRow, type StoredCorrection } from './sinks/corrections.js';
 import { inTransaction, openPostgres, type Queryable, redactUrl, rowsOf, runOn } from './sinks/postgres.js';
-import { numberedPlaceholders, VIEW_NAMES } from './sinks/schema.js';
+import { forDialect, numberedPlaceholders, VIEW_NAMES } from './sinks/schema.js';
 import { type ExportedProvenance, groupProvenance, PROVENANCE_SQL, type ProvenanceExportRow, RECORDS_SQL } from './sinks/sqlite.js';
 import { documentStatements, findingsUpdateStatements, formStatements, INSERT_CORRECTION, markCorrectedStatement, scoreStatements } from './sinks/statements.js';
 
@@ -43,6 +43,12 @@ export class PostgresStore {
   /** Rows of a query in the SQL both stores understand. */
   query(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
     return rowsOf<Row>(this.pool, sql, params);
+  }
+
+  /** A query's column names (each once, at its first place, even when no row comes) and its rows. */
+  async columnsAndRows(sql: string): Promise<{ names: string[]; rows: Row[] }> {
+    const result = await this.pool.query(numberedPlaceholders(forDialect(sql, 'postgres')));
+    return { names: [...new Set(result.fields.map((f) => f.name))], rows: result.rows as Row[] };
   }
 
   async storedStatus(sha256: string): Promise<string | null> {

@@ -13,6 +13,7 @@ import { PostgresStore } from './storePostgres.js';
 import { listCorrections, type StoredCorrection } from './sinks/corrections.js';
 import { isPostgresUrl } from './sinks/postgres.js';
 import type { Dialect, VIEW_NAMES } from './sinks/schema.js';
+import { type SheetSource, sqliteSheets } from './exportXlsx.js';
 import { type Db, type ExportedProvenance, loadProvenance, loadRecords, openDatabase, viewRows } from './sinks/sqlite.js';
 
 type Row = Record<string, unknown>;
@@ -22,8 +23,10 @@ export interface Store {
   /** what to print: the path, or the URL without its password */
   readonly location: string;
   readonly dialect: Dialect;
-  /** the SQLite database itself, for what only SQLite does yet (the xlsx export) */
+  /** the SQLite database itself, where a command needs SQLite (null for PostgreSQL) */
   readonly sqlite: Db | null;
+  /** each workbook sheet's columns and rows (the xlsx export) */
+  sheets(): SheetSource;
   loadRecords(): Promise<FormRecord[]>;
   loadProvenance(): Promise<Map<string, ExportedProvenance[]>>;
   viewRows(view: ViewName): Promise<Row[]>;
@@ -46,6 +49,7 @@ export class SqliteStore implements Store {
   loadProvenance = async (): Promise<Map<string, ExportedProvenance[]>> => loadProvenance(this.sqlite);
   viewRows = async (view: ViewName): Promise<Row[]> => viewRows(this.sqlite, view);
   query = async (sql: string): Promise<Row[]> => this.sqlite.prepare(sql).all() as Row[];
+  sheets = (): SheetSource => sqliteSheets(this.sqlite);
   saveCorrection = async (correction: Correction): Promise<CorrectionOutcome> => saveCorrection(this.sqlite, correction);
   rescore = async (options: { forms?: boolean } = {}): Promise<{ forms: number; findings: number }> => rescoreDatabase(this.sqlite, options);
   listCorrections = async (formId?: string): Promise<StoredCorrection[]> => listCorrections(this.sqlite, formId);
@@ -64,6 +68,11 @@ class PostgresReadStore implements Store {
   loadProvenance = (): Promise<Map<string, ExportedProvenance[]>> => this.pg.loadProvenance();
   viewRows = (view: ViewName): Promise<Row[]> => this.pg.viewRows(view);
   query = (sql: string): Promise<Row[]> => this.pg.query(sql);
+  // PostgreSQL hands a sheet's rows over whole (a view of a few hundred thousand rows fits in memory)
+  sheets = (): SheetSource => async (sql) => {
+    const { names, rows } = await this.pg.columnsAndRows(sql);
+    return { names, rows: rows[Symbol.iterator]() };
+  };
   saveCorrection = (correction: Correction): Promise<CorrectionOutcome> => this.pg.saveCorrection(correction);
   rescore = (options: { forms?: boolean } = {}): Promise<{ forms: number; findings: number }> => this.pg.rescore(options);
   listCorrections = (formId?: string): Promise<StoredCorrection[]> => this.pg.listCorrections(formId);

@@ -16,6 +16,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import ExcelJS from 'exceljs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openQueue, queueStatus } from '../pipeline/distributed.js';
@@ -94,6 +95,18 @@ function sqliteCounts(path: string): Record<string, number> {
   return out;
 }
 
+/** Every sheet of a workbook as its header and its rows of cell values, rows sorted (the units sheet has no order). */
+async function workbookCells(file: string): Promise<Record<string, { header: unknown[]; rows: string[] }>> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(file);
+  const sheets: Record<string, { header: unknown[]; rows: string[] }> = {};
+  workbook.eachSheet((sheet) => {
+    const values = sheet.getSheetValues().filter(Boolean).map((row) => (row as unknown[]).slice(1));
+    sheets[sheet.name] = { header: values[0] ?? [], rows: values.slice(1).map((row) => JSON.stringify(row)).sort() };
+  });
+  return sheets;
+}
+
 const missing = serversMissing();
 if (missing) console.warn(`distributed tests skipped: ${missing}`);
 
@@ -140,6 +153,15 @@ describe.skipIf(missing !== null)('distributed ingest: BullMQ workers into Postg
     const rows = (text: string) => text.replace(/^\uFEFF/, '').trim().split('\n').sort();
     expect(rows(outputs[3]![1].stdout)).toEqual(rows(outputs[3]![0].stdout));
     expect(await pgCounts(compared)).toEqual(sqliteCounts(local));
+    // the analysts' workbook: the same sheets, columns and cells from either store
+    const books = await Promise.all([local, compared].map(async (db, i) => {
+      const out = join(dir, `views-${i}.xlsx`);
+      const result = await zipingAsync(['export', '--format', 'xlsx', '--out', out, '--db', db]);
+      expect(result.status, result.stderr).toBe(0);
+      return workbookCells(out);
+    }));
+    expect(Object.keys(books[1]!)).toEqual(['forms', 'indicators', 'findings', 'units']);
+    expect(books[1]).toEqual(books[0]);
 
     for (const w of workers) process.kill(w.child.pid!, 'SIGTERM');
     for (const w of workers) expect((await w.done).code).toBe(0);
