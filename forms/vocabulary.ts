@@ -51,7 +51,13 @@ export const FIELD_LABELS = {
   project_name: ['项目名称', '项目支出名称', '专项名称', '转移支付(项目)名称', '转移支付名称', '转移支付项目名称'],
   project_code: ['项目编码', '项目代码'],
   // the transfer template prints the ministry (中央主管部门) beside the province's department (地方主管部门)
-  department: ['主管部门', '主管单位', '项目主管部门', '主管部门及代码', '主管部门及编码', '地方主管部门'],
+  department: [
+    '主管部门', '主管单位', '项目主管部门', '主管部门及代码', '主管部门及编码', '地方主管部门',
+    // 区域 and transfer templates: the department named with its budget code, or by its level of government
+    '主管部门(单位)名称', '主管部门(单位)名称及部门预算编码', '省级主管部门', '市级主管部门', '县级主管部门', '区级主管部门',
+  ],
+  // the area a 区域 form's money goes to: recognised, no field of the contract
+  subsidy_area: ['补助项目/区域', '补助区域', '实施区域'],
   central_department: ['中央主管部门'],
   implementing_unit: ['实施单位', '项目实施单位', '项目执行单位', '执行单位', '实施(主管)单位', '资金使用单位(科室)名称', '资金使用单位'],
   filing_unit: ['填报单位', '预算部门', '预算部门(盖章)', '编制部门', '预算单位', '填报单位(盖章)', '部门(单位)名称', '单位名称', '项目单位'],

@@ -273,7 +273,8 @@ const BASIC_FIELDS: Partial<Record<FieldLabel, 'project_name' | 'project_code' |
 function applyPair(draft: FormDraft, pair: KeyValue): void {
   const basic = BASIC_FIELDS[pair.key];
   // a transfer payment is spent across a region: its form is a region form whatever its title says
-  if (pair.key === 'project_name' && labelKey(pair.label.text).startsWith('转移支付')) draft.record.scope = 'region';
+  // so is a form that names the area its money goes to (补助项目/区域)
+  if ((pair.key === 'project_name' && labelKey(pair.label.text).startsWith('转移支付')) || pair.key === 'subsidy_area') draft.record.scope = 'region';
   if (basic) { draft.setText(basic, pair.text, pair.value?.origin ?? pair.label.origin, pair.repairs); return; }
   if (pair.text === null || pair.value === null) return;
   switch (pair.key) {
