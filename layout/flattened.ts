@@ -109,9 +109,10 @@ const LEADING_LABELS: readonly string[] = [
 
 /** Names distinctive enough to cut a run-together dump at, wherever they stand. */
 const INNER_LABELS: readonly string[] = [
-  '绩效指标', '年度绩效指标', '长期绩效指标', '年度总体目标',
+  '绩效指标', '年度绩效指标', '长期绩效指标', '年度总体目标', '总体目标',
   ...LEVEL1, ...LEVEL2, ...Object.values(INDICATOR_COLUMNS).flat().filter((label) => label.length >= 4),
-  ...Object.values(FIELD_LABELS).flat().filter((label) => label.length >= 4 && !/^(其他|其中)/.test(label)),
+  // (其中… opens the label after it and is kept with it where the run is cut; 其他资金 is a row of the funds block)
+  ...Object.values(FIELD_LABELS).flat().filter((label) => label.length >= 4 && (!/^(其他|其中)/.test(label) || label === '其他资金')),
   // a block's caption run onto the value before it: "…农业农村局资金投入情况(万元)全年预算数…"
   ...SECTION_CAPTIONS.filter((caption) => caption.length >= 5),
 ].sort((a, b) => b.length - a.length);

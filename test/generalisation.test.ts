@@ -324,10 +324,12 @@ describe('the national transfer-payment template', () => {
 
   it('a provincial 区域 form: the department with its budget code, the area the money goes to', async () => {
     const dump = ['中央财政动物防疫补助资金绩效目标表项目名称动物防疫补助主管部门(单位)名称及部门预算编码331省畜牧兽医局'
-      + '补助项目/区域项目所在乡镇资金情况(万元)年度资金总额:35一级指标二级指标三级指标指标值产出指标数量指标免疫乡镇数≥12个'].join('');
+      + '补助项目/区域项目所在乡镇资金情况(万元)年度资金总额:35其中:财政拨款35其他资金总体目标完成全县动物强制免疫'
+      + '一级指标二级指标三级指标指标值产出指标数量指标免疫乡镇数≥12个'].join('');
     const form = (await processDocument('region.txt', text(dump), { ocr: false })).records[0]!;
     expect([form.scope, form.project_name, form.department]).toEqual(['region', '动物防疫补助', '331省畜牧兽医局']);
     expect(form.indicators.map((i) => [i.name, i.target?.raw])).toEqual([['免疫乡镇数', '≥12个']]);
+    expect([form.funds.adjusted_budget, form.funds.fiscal.adjusted_budget]).toEqual([350000, 350000]);
   });
 
   it('a printed rate may differ from the ratio of rounded amounts by their rounding, never by more', () => {
