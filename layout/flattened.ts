@@ -333,7 +333,8 @@ export function tokensOf(lines: readonly string[]): string[] {
     // a level name printed twice in a row fills two parallel columns (长期 | 年度) of one row
     else if (prev !== undefined && token === prev && (isLevel1(token) || isLevel2(token))) continue;
     // a label wrapped in its cell: "项目完成" / "指标", "可持续影响" / "指标", "总体" / "目标"
-    else if (prev !== undefined && /^(指标|目标)$/.test(token) && !isWordOfForm(prev) && isWordOfForm(`${prev}${token}`)) merged[merged.length - 1] = `${prev}${token}`;
+    // (社会效益 | 指标 too: the short label is a level already, the whole one is the printed label)
+    else if (prev !== undefined && /^(指标|目标)$/.test(token) && isWordOfForm(`${prev}${token}`)) merged[merged.length - 1] = `${prev}${token}`;
     else merged.push(token);
   }
   return merged;
@@ -696,7 +697,8 @@ function endsIndicatorBlock(token: string): boolean {
   if (CLOSING.has(label) || label === 'project_name' || SECTION.test(token) || SITE_CHROME.test(token)) return true;
   // 序号 heads the next table (an allocation list), never a cell of an indicator row; 合计 alone
   // is the totals row that closes the table
-  return /^(填报人|填表人|联系人|联系电话|单位负责人|财政部门审核意见|审核意见|其他需要说明|其他说明事项|序号$|合计$)/.test(token.replace(/\s/g, ''));
+  // a report's numbered heading after the table ("(三)项目自评步骤及方法") ends it too
+  return /^(填报人|填表人|联系人|联系电话|单位负责人|财政部门审核意见|审核意见|其他需要说明|其他说明事项|序号$|合计$|[(（][一二三四五六七八九十]{1,3}[)）]\S{4,})/.test(token.replace(/\s/g, ''));
 }
 
 /**

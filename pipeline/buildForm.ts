@@ -497,7 +497,11 @@ function indicatorHeaderOf(cells: readonly RowCell[]): HeaderColumn[] | null {
   return header;
 }
 
+/** A report's numbered heading after the table: "(三)项目自评步骤及方法", "二、项目资金申报及使用情况". */
+const REPORT_HEADING = /^([(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)\S{4,}/;
+
 function isClosingRow(cells: readonly RowCell[]): boolean {
+  if (cells.length <= 2 && REPORT_HEADING.test(cells[0]?.text.replace(/\s/g, '') ?? '')) return true;
   return cells.slice(0, 3).some((c) => {
     const key = labelKey(c.text).replace(/^[一二三四五六七八九十]+、?/, '');
     return key === '总分' || key === '合计' || key.startsWith('存在问题') || key === '合计得分';

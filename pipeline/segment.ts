@@ -47,9 +47,11 @@ export function looksLikeForm(table: Table): boolean {
 
 const FORM_LABEL = /^(预算数|全年预算数|年初预算数|执行数|全年执行数|到位数|执行率|年度资金总额|预期目标|年度预期目标|绩效目标|实际完成情况|主管部门|实施单位|项目资金)/;
 
+/** A form without its title: it evaluates when its table has a column for what was achieved or scored. */
 function kindFromTable(table: Table): FormSegment['kind'] {
   const text = table.rows.flat().map((c) => labelKey(c.text)).join('|');
-  return /实际完成|完成值|得分/.test(text) ? 'self_evaluation' : 'performance_target';
+  const evaluates = table.rows.some((row) => row.some((c) => ['actual', 'score'].includes(matchIndicatorColumn(c.text)?.canonical ?? '')));
+  return evaluates || /实际完成|完成值|得分/.test(text) ? 'self_evaluation' : 'performance_target';
 }
 
 function tableStartsNewProject(segment: FormSegment, table: Table): boolean {

@@ -166,6 +166,21 @@ describe('rows rebuilt from one cell per line', () => {
   });
 });
 
+describe('a form inside a report, without its title', () => {
+  it('is a self-evaluation when it has a column for what was achieved; a wrapped 指标 completes its label; the report\'s next heading ends the table', async () => {
+    const dump = ['绩效指标', '一级指标', '二级指标', '三级指标', '指标值', '实施进度',
+      '产出指标', '数量指标', '宣传活动次数', '至少4次', '已完成100%',
+      '效益指标', '社会效益', '指标', '提升群众安全意识', '持续提升', '已完成100%',
+      '(三)项目自评步骤及方法', '对照绩效目标逐项核实完成情况,采用资料核查方式进行评价。', '二、项目资金使用情况', '项目资金全部用于宣传。'].join('\n');
+    const doc = await processDocument('report.txt', text(dump), { ocr: false });
+    const form = doc.records[0]!;
+    expect(form.form_type).toBe('self_evaluation');
+    expect(form.indicators.map((i) => [i.level2, i.name, i.target?.raw, i.actual?.raw])).toEqual([
+      ['数量指标', '宣传活动次数', '至少4次', '已完成100%'], ['社会效益指标', '提升群众安全意识', '持续提升', '已完成100%'],
+    ]);
+  });
+});
+
 describe('a spreadsheet dumped out of order', () => {
   it('a header whose labels are printed among the first rows is gathered in the template\'s order; numbered rows follow it', async () => {
     const dump = ['林木管护项目支出绩效自评表 项目名称 林木管护 主管部门 某县林业局 一级 — 年度 实际 指标值 完成值 指标1:新植苗木 1200株',
