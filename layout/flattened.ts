@@ -300,6 +300,27 @@ export function splitRepeatedValue(token: string): string[] {
   return [token];
 }
 
+/**
+ * A merged cell's vertical label comes out of a PDF letter-spaced: "绩 效 指 标 产 出 指 标", "年 度 总 体
+ * 目 标". A run of two or more single characters is one cell (cut into labels later); a single
+ * character after a number is its unit and stays apart.
+ */
+export function joinLetterSpaced(words: readonly string[]): string[] {
+  const out: string[] = [];
+  let run: string[] = [];
+  const flush = (): void => { if (run.length >= 2) out.push(run.join('')); else out.push(...run); run = []; };
+  words.forEach((word, i) => {
+    const single = /^[\u4e00-\u9fff]$/.test(word) && !(run.length === 0 && /\d$/.test(words[i - 1] ?? ''));
+    if (single) run.push(word);
+    else { flush(); out.push(word); }
+  });
+  flush();
+  return out;
+}
+
+/** A cell that opens a bracket it does not close. */
+const openBracket = (text: string): boolean => (text.match(/[(（]/g) ?? []).length > (text.match(/[)）]/g) ?? []).length;
+
 /** The file's cells in order. Spaces inside a cell ("其中: 财政资金", a sentence after commas) are kept together. */
 export function tokensOf(lines: readonly string[]): string[] {
   const fileSeparator = separatorOf(lines);
@@ -312,7 +333,7 @@ export function tokensOf(lines: readonly string[]): string[] {
     const split = (l: string): boolean => spacedRow(l) || (spacedFile && endsWithValue(l));
     raw = lines.flatMap((l) => (split(l) ? l.trim().split(/\s+/) : [l.trim()])).filter(Boolean);
   }
-  else raw = lines.flatMap((l) => l.trim().split(/\s+/)).filter(Boolean);
+  else raw = lines.flatMap((l) => joinLetterSpaced(l.trim().split(/\s+/))).filter(Boolean);
   raw = raw.flatMap(splitRunTogether).flatMap(splitLeadingLabels).flatMap(splitRowNumbers).flatMap(splitTrailingValue).flatMap(splitRepeatedValue);
   // spaces separate cells wherever a line was split on them
   const separator = fileSeparator === 'line' && lines.some(spacedRow) ? 'space' : fileSeparator;
@@ -322,6 +343,8 @@ export function tokensOf(lines: readonly string[]): string[] {
     if (prev !== undefined && WEIGHT_ONLY.test(token)) out[out.length - 1] = `${prev}${token}`;
     // "≥ 12 处": an operator alone, or a unit alone after a number, belongs to the value
     else if (prev !== undefined && separator === 'space' && (/^[≥≤<>=＞＜]$/.test(prev) || (UNIT_ONLY.test(token) && /^[≥≤<>=＞＜]?\d[\d.]*$/.test(prev) && !isWordOfForm(token)))) out[out.length - 1] = `${prev}${token}`;
+    // "( 2019 年度)": a short bracket the spaces broke open is one cell
+    else if (prev !== undefined && separator === 'space' && openBracket(prev) && prev.length + token.length <= 12) out[out.length - 1] = `${prev}${token}`;
     else if (prev !== undefined && separator === 'space' && (CONTINUES.test(prev) || /^(其中|其中[:：])$/.test(prev) || /^\d{1,2}[.、]$/.test(prev))) out[out.length - 1] = `${prev} ${token}`;
     else out.push(...splitGlued(token));
   }

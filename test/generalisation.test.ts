@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { normaliseScript } from '../forms/chineseScript.js';
-import { expandFundsRow, splitLeadingLabels, splitRepeatedValue, splitRowNumbers, splitRunTogether, splitTrailingValue } from '../layout/flattened.js';
+import { expandFundsRow, joinLetterSpaced, splitLeadingLabels, splitRepeatedValue, splitRowNumbers, splitRunTogether, splitTrailingValue } from '../layout/flattened.js';
 import { processDocument } from '../pipeline/process.js';
 import { listHeaderOf, splitProjects } from '../forms/projectList.js';
 import { parseTitle, titleText } from '../forms/titles.js';
@@ -178,6 +178,22 @@ describe('a form inside a report, without its title', () => {
     expect(form.indicators.map((i) => [i.level2, i.name, i.target?.raw, i.actual?.raw])).toEqual([
       ['数量指标', '宣传活动次数', '至少4次', '已完成100%'], ['社会效益指标', '提升群众安全意识', '持续提升', '已完成100%'],
     ]);
+  });
+});
+
+describe('PDF text of merged cells', () => {
+  it('joins a letter-spaced label, never a unit after its number', () => {
+    expect(joinLetterSpaced(['绩', '效', '指', '标', '产', '出', '指', '标', '数量指标'])).toEqual(['绩效指标产出指标', '数量指标']);
+    expect(joinLetterSpaced(['12', '个', '合', '格'])).toEqual(['12', '个', '合格']);
+    expect(joinLetterSpaced(['道路', '养护'])).toEqual(['道路', '养护']);
+  });
+
+  it('reads a space-separated form whose year bracket and level labels the spaces broke apart', async () => {
+    const dump = ['道路养护补助资金区域绩效目标表 ( 2021 年度) 专项名称 道路养护补助资金 主管部门 某省交通运输厅 资金额度 300万',
+      '一级 指标 二级指标 三级指标 指标值 绩 效 指 标 产 出 指 标 数量指标 养护里程 ≥20公里'].join('\n');
+    const form = (await processDocument('spaced.txt', text(dump), { ocr: false })).records[0]!;
+    expect([form.year, form.scope, form.funds.adjusted_budget]).toEqual([2021, 'region', 3000000]);
+    expect(form.indicators.map((i) => [i.level1, i.level2, i.name, i.target?.raw])).toEqual([['产出指标', '数量指标', '养护里程', '≥20公里']]);
   });
 });
 
