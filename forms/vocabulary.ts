@@ -275,6 +275,19 @@ export function matchShortLevel2(text: string): LevelLabel<Level2> | null {
   return full && full.distance === 0 ? { ...full, printed: text, distance: 1 } : null;
 }
 
+/** Every level name (canonical or an older wording of four characters or more) printed inside a text, each once. */
+const LEVEL_NAMES: readonly string[] = [...new Set([...LEVEL1, ...LEVEL2, ...Object.keys(LEVEL1_ALIASES), ...Object.keys(LEVEL2_ALIASES)])]
+  .filter((name) => name.length >= 4).sort((a, b) => b.length - a.length);
+
+export function levelNamesIn(text: string): string[] {
+  const found: string[] = [];
+  let rest = text.replace(/\s/g, '');
+  for (const name of LEVEL_NAMES) {
+    if (rest.includes(name)) { found.push(name); rest = rest.split(name).join('|'); }
+  }
+  return found;
+}
+
 /**
  * A level label in a county's own words (预算(或投资规模)控制指标, 社会、经济、生态效益指标): it ends in
  * 指标 as level labels do and names do not, so it is a merged level cell, not a row's name.

@@ -12,7 +12,7 @@ import { parseTitle } from '../forms/titles.js';
 import { listHeaderOf, projectPrefix } from '../forms/projectList.js';
 import { isValueLike, parseScore } from '../forms/values.js';
 import { LEVEL1, LEVEL2 } from '../schemas/record.js';
-import { FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, SECTION_CAPTIONS, SITE_CHROME, isOwnLevelLabel, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from '../forms/vocabulary.js';
+import { FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, SECTION_CAPTIONS, SITE_CHROME, isOwnLevelLabel, levelNamesIn, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from '../forms/vocabulary.js';
 
 /** Confidence in a cell's place when the place was rebuilt from the cells' order (calibrated on the keyed corpus). */
 export const FLATTENED_CONFIDENCE = 0.85;
@@ -143,6 +143,9 @@ function columnRun(token: string): string[] | null {
   }
   return pieces.length >= 2 ? pieces : null;
 }
+
+/** A label, column or level name exactly as the vocabulary holds it (no near miss). */
+const exactWord = (text: string): boolean => fieldLabel(text)?.distance === 0 || columnLabel(text)?.distance === 0 || exactLevel(text);
 
 /** A level label as printed, not a near miss: "流量指标" is one edit from 数量指标 and is a name. */
 const exactLevel = (label: string): boolean => (matchLevel1(label) ?? matchLevel2(label))?.distance === 0;
@@ -357,7 +360,10 @@ export function tokensOf(lines: readonly string[]): string[] {
     else if (prev !== undefined && token === prev && (isLevel1(token) || isLevel2(token))) continue;
     // a label wrapped in its cell: "项目完成" / "指标", "可持续影响" / "指标", "总体" / "目标"
     // (社会效益 | 指标 too: the short label is a level already, the whole one is the printed label)
-    else if (prev !== undefined && /^(指标|目标)$/.test(token) && isWordOfForm(`${prev}${token}`)) merged[merged.length - 1] = `${prev}${token}`;
+    // one character completes a label the spaces broke (一级指 | 标), never one that is whole (…整改措施 | 无)
+    else if (prev !== undefined && (/^(指标|目标)$/.test(token) ? isWordOfForm(`${prev}${token}`) : /^[\u4e00-\u9fff]$/.test(token) && exactWord(`${prev}${token}`) && !exactWord(prev))) {
+      merged[merged.length - 1] = `${prev}${token}`;
+    }
     else merged.push(token);
   }
   return merged;
@@ -944,6 +950,13 @@ export function rebuildFlattened(lines: readonly string[]): { blocks: Block[]; e
   } else if (!fragment && tokens.slice(0, starts[0] ?? 0).filter((t) => isLevel1(t) || isLevel2(t)).length >= 3) {
     const lead = tokens.slice(0, starts[0] ?? 0);
     errors.push(`line ${firstLine(lead.find((t) => isLevel1(t) || isLevel2(t))!)}: indicator rows before the first form's title (a form cut at its start?) were not read`);
+  } else if (!fragment && starts.length > 0) {
+    // never silent: cells run together or broken by spaces may hide a form's level names inside
+    // longer tokens ("分)项目决策(10"); three different ones before the first title are a form not read
+    const levels = levelNamesIn(tokens.slice(0, starts[0]).join(''));
+    if (levels.length >= 3) {
+      errors.push(`before the first form's title, the text holds the level names of a form (${levels.slice(0, 4).join(', ')}) that was not read (a form cut at its start?)`);
+    }
   }
   const forms = [
     ...(fragment ? [{ start: fragment.start, formTokens: fragment.formTokens }] : []),

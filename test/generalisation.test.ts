@@ -188,6 +188,15 @@ describe('PDF text of merged cells', () => {
     expect(joinLetterSpaced(['道路', '养护'])).toEqual(['道路', '养护']);
   });
 
+  it('a form cut at its start whose level names hide inside broken cells is reported, not passed over', async () => {
+    const dump = ['分)项目决策(10 分)科学决策 5 5 项目管理 资金管理 3 3 (40 分)项目效益社会效益 10 10 总分',
+      '2019 年项目支出绩效评价得分表 一级指 标 二级指标 三级指标 得分 产出指标 数量指标 完成数量 10'].join('\n');
+    const doc = await processDocument('cut.txt', text(dump), { ocr: false });
+    expect(doc.records.map((r) => r.indicators.map((i) => i.name))).toEqual([['完成数量']]);
+    expect(doc.status).toBe('partial');
+    expect(doc.issues.map((i) => i.message).join('\n')).toMatch(/level names of a form \(.*\) that was not read/);
+  });
+
   it('reads a space-separated form whose year bracket and level labels the spaces broke apart', async () => {
     const dump = ['道路养护补助资金区域绩效目标表 ( 2021 年度) 专项名称 道路养护补助资金 主管部门 某省交通运输厅 资金额度 300万',
       '一级 指标 二级指标 三级指标 指标值 绩 效 指 标 产 出 指 标 数量指标 养护里程 ≥20公里'].join('\n');
