@@ -175,6 +175,9 @@ export const SECTION_CAPTIONS: readonly string[] = [
  */
 export const SITE_CHROME = /^(主办|承办|协办)(单位)?[:：]|主办\s*\S*\s*承办|ICP备|公网安备|网站标识码|版权所有|Copyright|©|^(技术支持[:：]|网站地图|联系我们|公务邮箱|内容保障|扫一扫在手机打开|\[打印\]|\[关闭\])/;
 
+/** The rows under a form's tables: who filled it in, who signed, the finance bureau's opinion, a closing note. */
+export const SIGNATURE_BLOCK = /^(填报人|填表人|联系人|联系电话|单位负责人|财政部门审核意见|审核意见|其他需要说明|其他说明事项)/;
+
 export const RUN_ON_LABEL = /(填报日期|填报人|填表人|联系电话|联系人|金额单位)\s*[:：]/;
 /** Column and caption words a reader may leave where a name belongs. */
 export const NOT_A_NAME = /^(金额|名称|情况|综述|内容|单位|合计|小计|\/|—|-)$/;

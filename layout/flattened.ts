@@ -12,7 +12,7 @@ import { parseTitle } from '../forms/titles.js';
 import { listHeaderOf, projectPrefix } from '../forms/projectList.js';
 import { isValueLike, parseScore } from '../forms/values.js';
 import { LEVEL1, LEVEL2 } from '../schemas/record.js';
-import { FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, SECTION_CAPTIONS, SITE_CHROME, isOwnLevelLabel, levelNamesIn, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from '../forms/vocabulary.js';
+import { FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, SECTION_CAPTIONS, SIGNATURE_BLOCK, SITE_CHROME, isOwnLevelLabel, levelNamesIn, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from '../forms/vocabulary.js';
 
 /** Confidence in a cell's place when the place was rebuilt from the cells' order (calibrated on the keyed corpus). */
 export const FLATTENED_CONFIDENCE = 0.85;
@@ -724,10 +724,12 @@ class RowBuilder {
 function endsIndicatorBlock(token: string): boolean {
   const label = fieldLabel(token)?.canonical ?? '';
   if (CLOSING.has(label) || label === 'project_name' || SECTION.test(token) || SITE_CHROME.test(token)) return true;
+  // a report's numbered heading after the table ("(三)项目自评步骤及方法"), not a group row naming a level
+  if (/^[(（][一二三四五六七八九十]{1,3}[)）]\S{4,}/.test(token.replace(/\s/g, '')) && levelNamesIn(token).length === 0) return true;
   // 序号 heads the next table (an allocation list), never a cell of an indicator row; 合计 alone
   // is the totals row that closes the table
-  // a report's numbered heading after the table ("(三)项目自评步骤及方法") ends it too
-  return /^(填报人|填表人|联系人|联系电话|单位负责人|财政部门审核意见|审核意见|其他需要说明|其他说明事项|序号$|合计$|[(（][一二三四五六七八九十]{1,3}[)）]\S{4,})/.test(token.replace(/\s/g, ''));
+  const key = token.replace(/\s/g, '');
+  return SIGNATURE_BLOCK.test(key) || /^(序号|合计)$/.test(key);
 }
 
 /**
@@ -801,6 +803,8 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
     const token = tokens[i]!;
     if (builder.rows.length === 0 && (HEADER_LINE.test(token) || parseTitle(token))) { texts.push(token); i++; continue; }
     if (HEADER_LINE.test(token)) { texts.push(token); i++; continue; }
+    // a copied web page's footer (扫一扫…, 主办/承办, ICP备): the form ended above it
+    if (SITE_CHROME.test(token)) break;
     if (opensIndicatorHeader(tokens, i)) {
       // the indicator header: its labels, then the rows up to the first closing label
       const upper = upperHeader(tokens, i);

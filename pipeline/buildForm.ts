@@ -19,7 +19,7 @@ import {
 } from '../forms/values.js';
 import {
   type FieldLabel, FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2,
-  MONEY_UNIT_DECLARED, NOT_A_NAME, RUN_ON_LABEL, SITE_CHROME,
+  MONEY_UNIT_DECLARED, NOT_A_NAME, RUN_ON_LABEL, SIGNATURE_BLOCK, SITE_CHROME, levelNamesIn,
 } from '../forms/vocabulary.js';
 
 export interface BuildContext { file: string; sha256: string; formIndex: number }
@@ -170,10 +170,14 @@ const HEADER_LINE_FIELDS: ReadonlyArray<[RegExp, (d: FormDraft, value: string, o
 
 /** A person's name as printed; "(签字)" or a colon the template left is not part of it. */
 function setFiller(draft: FormDraft, raw: string, origin: Origin, repairs: Repair[]): void {
-  const name = raw.replace(/[(（]?签[字名][)）]?|[:：]/g, '').trim();
+  // "宋云花 联系电话:166…": the next label and its value ran into the name
+  const runOn = RUN_ON_LABEL.exec(raw);
+  const own = runOn && runOn.index > 0 ? raw.slice(0, runOn.index) : raw;
+  const name = own.replace(/[(（]?签[字名][)）]?|[:：]/g, '').trim();
   if (name === '') return;
   draft.record.contact.filler = name;
-  draft.log.add('contact.filler', raw, origin, repairs);
+  const cut: Repair[] = own === raw ? [] : [{ rule: 'next_label_cut_off', before: raw, after: own.trim(), confidence: 0.9 }];
+  draft.log.add('contact.filler', raw, origin, [...repairs, ...cut]);
 }
 
 /** 联系人及电话 | 王明 0311-1234567: a name, then a number. */
@@ -501,7 +505,10 @@ function indicatorHeaderOf(cells: readonly RowCell[]): HeaderColumn[] | null {
 const REPORT_HEADING = /^([(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)\S{4,}/;
 
 function isClosingRow(cells: readonly RowCell[]): boolean {
-  if (cells.length <= 2 && REPORT_HEADING.test(cells[0]?.text.replace(/\s/g, '') ?? '')) return true;
+  // (a group row of the table, "(一)产出指标", names a level and is no heading of the report)
+  const first = cells[0]?.text.replace(/\s/g, '') ?? '';
+  if (cells.length <= 2 && REPORT_HEADING.test(first) && levelNamesIn(first).length === 0) return true;
+  if (SIGNATURE_BLOCK.test(first)) return true;
   return cells.slice(0, 3).some((c) => {
     const key = labelKey(c.text).replace(/^[一二三四五六七八九十]+、?/, '');
     return key === '总分' || key === '合计' || key.startsWith('存在问题') || key === '合计得分';
@@ -733,7 +740,7 @@ export function buildRecords(segment: FormSegment, ctx: BuildContext): Built[] {
       const { cells, placeholders } = prepareRow(row);
       if (cells.length === 0 && placeholders.length === 0) continue;
       // a copied web page's footer: the form ended above it
-      if (state === 'page' || cells.some((c) => SITE_CHROME.test(c.text.trim()))) { state = 'page'; continue; }
+      if (state === 'page' || SITE_CHROME.test(cells[0]?.text.trim() ?? '')) { state = 'page'; continue; }
       if (state !== 'indicators') {
         const header = indicatorHeaderOf(cells);
         if (header) {

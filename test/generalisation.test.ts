@@ -232,6 +232,15 @@ describe('a form copied from a web page', () => {
     expectOnlyTheRow((await processDocument('page.md', text(md), { ocr: false })).records);
   });
 
+  it('the signature block ends the indicator rows; the filler\'s name stops at the next label', async () => {
+    const md = ['项目绩效目标表', '', '| 项目名称 | 道路养护 | | |', '| --- | --- | --- | --- |', '| 一级指标 | 二级指标 | 三级指标 | 指标值 |',
+      '| 产出指标 | 数量指标 | 道路养护里程 | ≥20公里 |', '| 满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥90% |',
+      '| 财政部门审核意见 | 填表人: 王某某 联系电话:13800000000 填报日期: | | |', ...footer.map((f) => `| ${f} | |`)].join('\n');
+    const form = (await processDocument('signed.md', text(md), { ocr: false })).records[0]!;
+    expectOnlyTheRow([form]);
+    expect(form.contact.filler).toBe('王某某');
+  });
+
   it('stops at the site footer in a dump of one cell per line', async () => {
     const dump = ['项目绩效目标表', '项目名称', '道路养护', '主管部门', '某县交通运输局', '一级指标', '二级指标', '三级指标', '指标值',
       '产出指标', '数量指标', '道路养护里程', '≥20公里', '满意度指标', '服务对象满意度指标', '群众满意度', '≥90%', ...footer].join('\n');
