@@ -5,7 +5,8 @@
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
 import { detectBlocks, numberTables } from '../layout/detectTables.js';
-import { isFlattened, rebuildFlattened, tokensOf } from '../layout/flattened.js';
+import { isFlattened, rebuildFlattened } from '../layout/flattened.js';
+import { tokensOf } from '../layout/flattened/tokens.js';
 import { normaliseScript } from '../forms/chineseScript.js';
 import { type Extractor, InputError } from './types.js';
 

@@ -175,6 +175,9 @@ export const SECTION_CAPTIONS: readonly string[] = [
  */
 export const SITE_CHROME = /^(主办|承办|协办)(单位)?[:：]|主办\s*\S*\s*承办|ICP备|公网安备|网站标识码|版权所有|Copyright|©|^(技术支持[:：]|网站地图|联系我们|公务邮箱|内容保障|扫一扫在手机打开|\[打印\]|\[关闭\])/;
 
+/** A template's row number before an indicator's name: "指标1:", "指标 12：" (followed by the name). */
+export const ROW_NUMBER = /^指标\s*\d{1,2}\s*[:：]?\s*(?=[\u4e00-\u9fff(（★*])/;
+
 /** The rows under a form's tables: who filled it in, who signed, the finance bureau's opinion, a closing note. */
 export const SIGNATURE_BLOCK = /^(填报人|填表人|联系人|联系电话|单位负责人|财政部门审核意见|审核意见|其他需要说明|其他说明事项)/;
 

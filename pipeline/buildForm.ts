@@ -19,7 +19,7 @@ import {
 } from '../forms/values.js';
 import {
   type FieldLabel, FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2,
-  MONEY_UNIT_DECLARED, NOT_A_NAME, RUN_ON_LABEL, SIGNATURE_BLOCK, SITE_CHROME, levelNamesIn,
+  MONEY_UNIT_DECLARED, NOT_A_NAME, ROW_NUMBER, RUN_ON_LABEL, SIGNATURE_BLOCK, SITE_CHROME, levelNamesIn,
 } from '../forms/vocabulary.js';
 
 export interface BuildContext { file: string; sha256: string; formIndex: number }
@@ -551,9 +551,6 @@ function splitTargetText(fields: AlignedRow['fields']): string {
 
 /** A template's fill-in hint left in a name: "(≥**元/人·月)", "(≥××%)"; its row number is removed the same way. */
 const FILL_IN_HINT = /[(（][^()（）]*(\*\*|××|ＸＸ|XX)[^()（）]*[)）]/g;
-
-/** A template's row number before a name: "指标1:", "指标 12：" (a name is never only that). */
-const ROW_NUMBER = /^指标\s*\d{1,2}\s*[:：]?\s*(?=[\u4e00-\u9fff(（★*])/;
 
 function withoutFillInHint(text: string): string {
   return text.replace(FILL_IN_HINT, '').replace(ROW_NUMBER, '').trim();

@@ -5,7 +5,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expandFundsRow, indicatorRows, splitGlued, splitNumberRun, tokensOf } from '../layout/flattened.js';
+import { expandFundsRow, splitNumberRun } from '../layout/flattened/numbers.js';
+import { indicatorRows } from '../layout/flattened/rows.js';
+import { splitGlued, tokensOf } from '../layout/flattened/tokens.js';
 import { processDocument } from '../pipeline/process.js';
 import type { FormRecord } from '../schemas/record.js';
 import { compareRecords } from './compare.js';

@@ -4,7 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { normaliseScript } from '../forms/chineseScript.js';
-import { expandFundsRow, joinLetterSpaced, splitLeadingLabels, splitRepeatedValue, splitRowNumbers, splitRunTogether, splitTrailingValue } from '../layout/flattened.js';
+import { expandFundsRow } from '../layout/flattened/numbers.js';
+import {
+  joinLetterSpaced, splitLeadingLabels, splitRepeatedValue, splitRowNumbers, splitRunTogether, splitTrailingValue,
+} from '../layout/flattened/tokens.js';
 import { processDocument } from '../pipeline/process.js';
 import { listHeaderOf, splitProjects } from '../forms/projectList.js';
 import { parseTitle, titleText } from '../forms/titles.js';

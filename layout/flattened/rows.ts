@@ -1,0 +1,171 @@
+/** Indicator rows rebuilt from the order of their cells: by a dynamic programme, by a rubric's shape, under a scattered header. */
+import { isValueLike, parseScore } from '../../forms/values.js';
+import { type IndicatorColumn, ROW_NUMBER, isOwnLevelLabel } from '../../forms/vocabulary.js';
+import { columnLabel, endsIndicatorBlock, isLevel1, isLevel2, isText } from './words.js';
+// ---------------------------------------------------------------- indicator rows
+
+/**
+ * Choose indicator-row boundaries: each row is an optional level-1 name, an optional level-2 name
+ * and up to `width` cells; a row missing cells costs, a row whose last cell should be a score but
+ * is not a number costs, a level name inside a row is not allowed. Returns the rows as cells.
+ */
+export function indicatorRows(tokens: readonly string[], header: readonly IndicatorColumn[]): { rows: string[][]; cut: string[] | null } {
+  const hasLevel1 = header.includes('level1');
+  const hasLevel2 = header.includes('level2');
+  const columns = header.filter((c) => c !== 'level1' && c !== 'level2');
+  const width = columns.length;
+  // text columns often left empty (a note, a basis): missing them costs little
+  const optional = columns.filter((c) => ['deviation_note', 'basis', 'description', 'note'].includes(c)).length;
+  const endsWithText = ['deviation_note', 'basis'].includes(columns[columns.length - 1] ?? '');
+  const lastIsNumber = ['score', 'weight'].includes(header[header.length - 1] ?? '');
+  const n = tokens.length;
+  const best = new Array<number>(n + 1).fill(-Infinity);
+  const from = new Array<number>(n + 1).fill(-1);
+  best[0] = 0;
+  const rowCost = (i: number, j: number): number => {
+    let p = i;
+    let score = 0;
+    if (hasLevel1 && p < j && isLevel1(tokens[p]!)) { p++; score += 1; }
+    if (hasLevel2 && p < j && isLevel2(tokens[p]!) && !(isLevel1(tokens[p]!) && p === i)) { p++; score += 1; }
+    else if (hasLevel2 && p < j && isOwnLevelLabel(tokens[p]!)) { p++; score += 0.5; }
+    const rest = j - p;
+    // a template row left empty: its level names and nothing else ("生态效益指标" with no indicator)
+    if (rest === 0 && p > i && j < n) return -0.8;
+    // the file may end inside a row: only level names, or too few cells, left at the very end
+    if (j === n && rest < Math.max(1, width - 2 - optional)) return -4;
+    // a name split by a stray space ("建设 面积") is one cell: two text tokens where the name goes
+    const splitName = rest === width + 1 && isText(tokens[p]!) && isText(tokens[p + 1]!);
+    if (rest < 1 || (rest > width && !splitName)) return -Infinity;
+    if (splitName) score -= 0.8;
+    for (let k = p; k < j; k++) if (isLevel1(tokens[k]!) || (hasLevel2 && isLevel2(tokens[k]!) && k > p)) return -Infinity;
+    const missing = Math.max(0, width - rest);
+    score -= Math.max(0, missing - optional) * 1.2 + Math.min(missing, optional) * 0.3;
+    if (lastIsNumber) score += parseScore(tokens[j - 1]!) !== null ? 1 : -1.5;
+    // a full row puts each cell under its column: a 分值 or 得分 cell holds a number or a dash
+    if (rest === width) {
+      for (let k = 0; k < width; k++) {
+        const cell = tokens[p + k]!;
+        if ((columns[k] === 'weight' || columns[k] === 'score') && parseScore(cell) === null && !/^[-—/]+$/.test(cell)) score -= 1.5;
+      }
+    }
+    if (isValueLike(tokens[p]!) && !isLevel2(tokens[p]!)) score -= 1;
+    // after a bare number (a weight or score) only numbers follow, or one closing note
+    const firstNumber = tokens.slice(p + 1, j).findIndex((t) => parseScore(t) !== null);
+    if (firstNumber >= 0) {
+      for (let k = p + 1 + firstNumber + 1; k < j; k++) {
+        const text = !isValueLike(tokens[k]!) && parseScore(tokens[k]!) === null;
+        if (text && !(endsWithText && k === j - 1)) score -= 3;
+      }
+    }
+    return score;
+  };
+  for (let j = 1; j <= n; j++) {
+    for (let i = Math.max(0, j - width - 3); i < j; i++) {
+      if (best[i] === -Infinity) continue;
+      const s = best[i]! + rowCost(i, j);
+      if (s > best[j]!) { best[j] = s; from[j] = i; }
+    }
+  }
+  if (best[n] === -Infinity) return { rows: [], cut: tokens.slice() };
+  const rows: string[][] = [];
+  let cut: string[] | null = null;
+  for (let j = n; j > 0; j = from[j]!) {
+    if (j === n && rowCost(from[j]!, j) === -4) { cut = tokens.slice(from[j]!, j); continue; }
+    const cells = tokens.slice(from[j]!, j);
+    let p = 0;
+    const level1 = hasLevel1 && isLevel1(cells[0]!) ? cells[p++]! : '';
+    const level2 = hasLevel2 && cells[p] !== undefined && ((isLevel2(cells[p]!) && !(p === 0 && isLevel1(cells[0]!))) || isOwnLevelLabel(cells[p]!)) ? cells[p++]! : '';
+    let rest = cells.slice(p);
+    if (rest.length > width) rest = [`${rest[0]}${rest[1]}`, ...rest.slice(2)];
+    rows.unshift([...(hasLevel1 ? [level1] : []), ...(hasLevel2 ? [level2] : []), ...rest]);
+  }
+  return { rows, cut };
+}
+
+/**
+ * Where a scoring rubric's columns stand: 一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 得分 (a
+ * level's own 分值 right after it), or null when the header is no rubric.
+ */
+interface RubricColumns { level1: number; level1Weight: number; level2: number; level2Weight: number; name: number; weight: number; score: number }
+
+function rubricColumns(header: readonly IndicatorColumn[]): RubricColumns | null {
+  const level1 = header.indexOf('level1');
+  const level2 = header.indexOf('level2');
+  const name = header.indexOf('name');
+  const score = header.indexOf('score');
+  const weightAfter = (at: number): number => (at >= 0 && header[at + 1] === 'weight' ? at + 1 : -1);
+  if (name < 0 || score < 0 || weightAfter(name) < 0 || (weightAfter(level1) < 0 && weightAfter(level2) < 0)) return null;
+  if (header.some((c) => !['level1', 'level2', 'name', 'weight', 'score'].includes(c))) return null;
+  return { level1, level1Weight: weightAfter(level1), level2, level2Weight: weightAfter(level2), name, weight: weightAfter(name), score };
+}
+
+/**
+ * A rubric's rows, which print their level labels in the rubric's own words (项目目标, 资金管理), so
+ * the vocabulary cannot find them: the shape does. A row ends at a name followed by its 分值 and
+ * 得分; the label/weight pairs before it are the levels it opens ("项目管理 25 资金到位 5 到位率 3 3":
+ * level 1 with its weight, level 2 with its weight, then the row). Cells go under their columns in
+ * the header's order. A first-level label outside the vocabulary (项目绩效) over a second-level one
+ * that names a first-level group (项目产出) gives that group, with the printed first-level weight.
+ */
+export function rubricRows(tokens: readonly string[], header: readonly IndicatorColumn[]): { rows: string[][]; cut: string[] | null } | null {
+  const at = rubricColumns(header);
+  if (!at) return null;
+  const isNumber = (t: string | undefined): boolean => t !== undefined && parseScore(t) !== null;
+  const rows: string[][] = [];
+  let pairs: Array<[string, string]> = [];
+  let i = 0;
+  const put = (row: string[], column: number, text: string): void => { if (column >= 0) row[column] = text; };
+  while (i < tokens.length) {
+    const token = tokens[i]!;
+    if (isNumber(token)) { i++; continue; } // a weight shared by merged rows, printed once
+    if (isNumber(tokens[i + 1]) && !isNumber(tokens[i + 2]) && i + 2 < tokens.length) { pairs.push([token, tokens[i + 1]!]); i += 2; continue; }
+    const row = new Array<string>(header.length).fill('');
+    const levels = pairs.slice(-2);
+    let first = levels.length === 2 ? levels[0] : levels.length === 1 && isLevel1(levels[0]![0]) && !isLevel2(levels[0]![0]) ? levels[0] : undefined;
+    let second = levels.length === 2 ? levels[1] : first ? undefined : levels[0];
+    if (first && second && !isLevel1(first[0]) && isLevel1(second[0])) { first = [second[0], first[1]]; second = undefined; }
+    if (first) { put(row, at.level1, first[0]); put(row, at.level1Weight, first[1]); }
+    if (second) { put(row, at.level2, second[0]); put(row, at.level2Weight, second[1]); }
+    put(row, at.name, token);
+    if (isNumber(tokens[i + 1])) { put(row, at.weight, tokens[i + 1]!); i++; }
+    if (isNumber(tokens[i + 1])) { put(row, at.score, tokens[i + 1]!); i++; }
+    rows.push(row);
+    pairs = [];
+    i++;
+  }
+  if (rows.length === 0) return null;
+  // labels with weights and no row under them: the excerpt ends there
+  return { rows, cut: pairs.length > 0 ? pairs.flat() : null };
+}
+
+/** The order of a template's indicator columns, for a header whose labels were printed out of order. */
+const TEMPLATE_COLUMN_ORDER: readonly IndicatorColumn[] = [
+  'level1', 'level2', 'name', 'description', 'target_op', 'target', 'target_unit', 'actual', 'weight', 'score', 'deviation_note', 'basis', 'note',
+];
+
+/**
+ * A header whose labels a spreadsheet dump scattered among the first rows' cells ("一级 | 指标 | — |
+ * 年度 | 实际 | 指标值 | 完成值 | 指标1:… | 二级指标 | 三级指标 | … | 分值 | 得分 | 37442人 …"): the
+ * column labels within the next cells, in the template's order, when they include the name column
+ * and at least two value columns. The rows start after the last of them — at the first numbered row
+ * where the template numbers its rows (the cells before it cannot be placed and are returned).
+ */
+export function scatteredHeader(tokens: readonly string[], from: number, level1: string): { header: string[]; start: number; unplaced: string[] } | null {
+  const found = new Map<IndicatorColumn, string>();
+  let last = -1;
+  for (let j = from; j < Math.min(tokens.length, from + 80) && !endsIndicatorBlock(tokens[j]!); j++) {
+    const column = columnLabel(tokens[j]!)?.canonical;
+    if (column && column !== 'level1' && !found.has(column)) { found.set(column, tokens[j]!); last = j; }
+  }
+  const values = ['target', 'actual', 'weight', 'score'].filter((c) => found.has(c as IndicatorColumn)).length;
+  if (!found.has('name') || values < 2) return null;
+  const header = [level1, ...TEMPLATE_COLUMN_ORDER.filter((c) => found.has(c)).map((c) => found.get(c)!)];
+  let start = last + 1;
+  const numbered = tokens.slice(from, last).some((t) => ROW_NUMBER.test(t));
+  const firstRow = numbered ? tokens.findIndex((t, k) => k >= start && ROW_NUMBER.test(t)) : -1;
+  const unplaced = firstRow > start ? tokens.slice(start, firstRow) : [];
+  if (firstRow > start) start = firstRow;
+  return { header, start, unplaced };
+}
+
+

@@ -1,0 +1,333 @@
+/** A flattened file as tokens: cells cut apart where a dump ran them together, joined where spaces broke them. */
+import { parseTitle } from '../../forms/titles.js';
+import { isValueLike } from '../../forms/values.js';
+import { FIELD_LABELS, INDICATOR_COLUMNS, SECTION_CAPTIONS, matchLevel1, matchLevel2 } from '../../forms/vocabulary.js';
+import { columnLabel, fieldLabel, isLevel1, isLevel2, isWordOfForm } from './words.js';
+import { LEVEL1, LEVEL2 } from '../../schemas/record.js';
+// ---------------------------------------------------------------- tokens
+
+/** Page numbers and running footers that a dump leaves between cells. */
+export const PAGE_FURNITURE = /^(第\s*\d+\s*页(\s*[,，]?\s*共\s*\d+\s*页)?|-\s*\d+\s*-|\d+\s*\/\s*\d+|共\s*\d+\s*页)$/;
+const WEIGHT_ONLY = /^[(（]\s*\d+(\.\d+)?\s*分\s*[)）]$/;
+/** A unit printed apart from its number: one or two CJK characters that are not a word of the form. */
+const UNIT_ONLY = /^([\u3400-\u9fff]{1,2}|%|％)$/;
+export const LIST_ITEM = /^(\d{1,2}[.、．](?!\d)|[(（][一二三四五六七八九十\d]{1,2}[)）])/;
+const CONTINUES = /[,，;；、]$/;
+
+/**
+ * Split a cell that holds several values printed together: "≥95%100%10" → ≥95% | 100% | 10,
+ * "10≥266米≥266米10" → 10 | ≥266米 | ≥266米 | 10, "87.5万页10" → 87.5万页 | 10.
+ */
+export function splitGlued(token: string): string[] {
+  if (!/^[≥≤<>=＞＜]?\d/.test(token) && !/\d[≥≤]/.test(token)) return [token];
+  const parts = token
+    .replace(/%(?=[\d≥≤<>＞＜])/g, '%\u0000')
+    .replace(/(?<=[\d%\u3400-\u9fff])(?=[≥≤＞＜])/g, '\u0000')
+    .split('\u0000')
+    // a value with a unit followed by a number: "87.5万页10"
+    .flatMap((part) => part.replace(/^([≥≤<>=＞＜]?\d[\d.]*[\u3400-\u9fff/]{1,3})(?=\d)/, '$1\u0000').split('\u0000'));
+  // only when every piece is a value: "2020年高新区" is text, not two values
+  return parts.length > 1 && parts.every((p) => isValueLike(p)) ? parts : [token];
+}
+
+/** Which separator the file still has: pipes, one cell per line, or single spaces. */
+function separatorOf(lines: readonly string[]): 'pipe' | 'line' | 'space' {
+  const content = lines.map((l) => l.trim()).filter(Boolean);
+  if (content.filter((l) => l.includes('|')).length >= content.length * 0.5) return 'pipe';
+  const words = content.map((l) => l.split(/\s+/).length).sort((a, b) => a - b);
+  return (words[Math.floor(words.length / 2)] ?? 0) > 6 ? 'space' : 'line';
+}
+
+/**
+ * A line of a one-cell-per-line file that is really a row whose cells are apart by spaces:
+ * splitting it yields at least two words of the form (labels, level names, column headers) or
+ * values — a sentence that happens to hold a space does not.
+ */
+/** A short line of a few cells whose last is a value: "社会满意度 100%", "资金拨付 12月底到位". */
+function endsWithValue(line: string): boolean {
+  const words = line.trim().split(/\s+/);
+  if (words.length < 2 || words.length > 4 || /[，。；;,]/.test(line) || words.some((w) => w.length > 40)) return false;
+  const last = words[words.length - 1]!;
+  // a qualitative target is a value too: "资金拨付 12月底到位", "实现社会稳定和谐发展 长期"
+  // ("(2017 年度)" is one cell whose bracket holds the space)
+  return isValueLike(last) || (words.length === 2 && last.length <= 6 && !/[()（）]/.test(line) && !isWordOfForm(last) && !isWordOfForm(words[0]!));
+}
+
+function spacedRow(line: string): boolean {
+  const words = line.trim().split(/\s+/);
+  if (words.length < 2) return false;
+  const known = words.filter((w) => isWordOfForm(w) || isValueLike(w)).length;
+  // "时效指标 项目实施时间 2021年1月-12月": a row that opens with a level name
+  const opensWithLevel = (isLevel1(words[0]!) || isLevel2(words[0]!)) && words.length <= 6;
+  return (known >= 2 && known >= words.length * 0.3) || opensWithLevel;
+}
+
+/** Level and column names long enough to be cut off the front of a run-together cell. */
+const LEADING_LABELS: readonly string[] = [
+  '绩效指标', '年度绩效指标', '本年度绩效指标', '长期绩效指标', '年度绩效目标', '项目年度绩效目标', '年度总体目标', '总体目标',
+  ...LEVEL1, ...LEVEL2, ...Object.values(INDICATOR_COLUMNS).flat(),
+  ...Object.values(FIELD_LABELS).flat().filter((label) => label.length >= 4),
+].filter((label) => label.length >= 3).sort((a, b) => b.length - a.length);
+
+/** Names distinctive enough to cut a run-together dump at, wherever they stand. */
+const INNER_LABELS: readonly string[] = [
+  '绩效指标', '年度绩效指标', '长期绩效指标', '年度总体目标', '总体目标',
+  ...LEVEL1, ...LEVEL2, ...Object.values(INDICATOR_COLUMNS).flat().filter((label) => label.length >= 4),
+  // (其中… opens the label after it and is kept with it where the run is cut; 其他资金 is a row of the funds block)
+  ...Object.values(FIELD_LABELS).flat().filter((label) => label.length >= 4 && (!/^(其他|其中)/.test(label) || label === '其他资金')),
+  // a block's caption run onto the value before it: "…农业农村局资金投入情况(万元)全年预算数…"
+  ...SECTION_CAPTIONS.filter((caption) => caption.length >= 5),
+].sort((a, b) => b.length - a.length);
+
+/** Column labels that are also everyday words of a report's prose. */
+const PROSE_WORDS: ReadonlySet<string> = new Set(['评价指标', '评价内容', '指标说明']);
+
+/**
+ * A level label in a template's own wording at the front of a run: "产出数量指标享受资助人数…"
+ * (产出 + 数量指标 printed as one label). Its end is the first 指标 after which the prefix reads as
+ * a level of the vocabulary; the shortest such prefix, so a name that itself ends in 指标 stays whole.
+ */
+/** Every printed column label, longest first, short ones (分值, 得分, 备注) included. */
+const COLUMN_WORDS: readonly string[] = [...new Set(Object.values(INDICATOR_COLUMNS).flat())].sort((a, b) => b.length - a.length);
+
+/**
+ * A header run that lost its separators and holds nothing but column labels ("分值备注",
+ * "目标值分值备注"): cut into the labels, or null when any piece is not one.
+ */
+function columnRun(token: string): string[] | null {
+  const pieces: string[] = [];
+  let rest = token;
+  while (rest !== '') {
+    const label = COLUMN_WORDS.find((l) => rest.startsWith(l));
+    if (!label) return null;
+    pieces.push(label);
+    rest = rest.slice(label.length);
+  }
+  return pieces.length >= 2 ? pieces : null;
+}
+
+/** A label, column or level name exactly as the vocabulary holds it (no near miss). */
+const exactWord = (text: string): boolean => fieldLabel(text)?.distance === 0 || columnLabel(text)?.distance === 0 || exactLevel(text);
+
+/** A level label as printed, not a near miss: "流量指标" is one edit from 数量指标 and is a name. */
+const exactLevel = (label: string): boolean => (matchLevel1(label) ?? matchLevel2(label))?.distance === 0;
+
+function leadingLevelVariant(run: string): string | undefined {
+  for (const m of run.matchAll(/指标/g)) {
+    const end = m.index + 2;
+    if (end > 16) return undefined;
+    const prefix = run.slice(0, end);
+    if (run.length > end + 1 && (exactLevel(prefix) || (/^(产出|效益)/.test(prefix) && exactLevel(prefix.slice(2))))) return prefix;
+  }
+  return undefined;
+}
+
+/**
+ * A dump that lost the separators between cells prints "产出指标数量指标校舍维修改造质量合格率100%":
+ * the level, column and field names at the front of such a run are cells of their own.
+ */
+export function splitLeadingLabels(token: string): string[] {
+  if (parseTitle(token) !== null) return [token];
+  const columns = columnRun(token);
+  if (columns) return columns;
+  const out: string[] = [];
+  let rest = token;
+  for (let guard = 0; guard < 6; guard++) {
+    // a remainder of one character ("服务对象满意度指标等") is part of the name, not a cell
+    const label = LEADING_LABELS.find((l) => rest.startsWith(l) && rest.length > l.length + 1) ?? leadingLevelVariant(rest);
+    if (!label) break;
+    const after = rest.slice(label.length);
+    // "指标值说明" is a label of its own, "年度指标值" is not "年度" + "指标值": cut only before a new word
+    if (/^[(（:：\s]/.test(after) || LEADING_LABELS.some((l) => (label + after).startsWith(l) && l.length > label.length)) break;
+    out.push(label);
+    rest = after.trim();
+  }
+  return [...out, rest].filter(Boolean);
+}
+
+/**
+ * A form's title inside a run that lost its separators: at its front ("1、某局2023年度部门整体绩效自评表
+ * 主管部门…") or after a sentence or an attachment number ("…进行安排,附件2中央财政…绩效目标表(2025年度)
+ * 项目名称…"). The title ends at a 表 (with its year in brackets) that closes a title of the family,
+ * where the run goes on with the form's cells, not with the rest of a sentence ("…绩效目标表。请各单位…").
+ * Given the run, return where the title starts and ends, or null.
+ */
+function titleInRun(token: string): { start: number; end: number } | null {
+  const starts = [0, ...[...token.matchAll(/[，,。；;:：]|附件\s*\d*\s*[:：.、]?/g)].map((m) => m.index + m[0].length)];
+  for (const m of token.matchAll(/表(\s*[(（]\s*\d{4}\s*年度?\s*[)）])?/g)) {
+    const end = m.index + m[0].length;
+    const rest = token.slice(end);
+    if (rest.length < 20 || /^[\s，,。；;、:：)）]/.test(rest)) continue;
+    // the nearest boundary before 表 starts the title
+    const start = starts.filter((b) => b < end && end - b <= 80).sort((a, b) => b - a).find((b) => parseTitle(token.slice(b, end)) !== null);
+    // the form's cells follow: two names of the form in the rest (counted, not split: no recursion here)
+    if (start !== undefined && labelHits(rest).length >= 2) return { start, end };
+  }
+  return null;
+}
+
+/**
+ * A dump that lost every separator ("项目名称镇域内基础设施建设主管部门坝塘镇…"): a long run that
+ * holds two or more names of the form is cut before and after each of them. A sentence rarely
+ * holds two field or column names; a run-together form holds dozens.
+ */
+/** Where the names of the form stand in a run, left to right, not overlapping. */
+function labelHits(token: string): Array<{ at: number; end: number }> {
+  const hits: Array<{ at: number; end: number }> = [];
+  // words prose uses too (设定评价指标体系) cut only a run with no sentence in it
+  const sentence = /[，,。；;]/.test(token);
+  let at = 0;
+  while (at < token.length) {
+    const label = INNER_LABELS.find((l) => token.startsWith(l, at) && !(sentence && PROSE_WORDS.has(l)));
+    if (label) {
+      // a caption keeps the money unit printed after it: "资金投入情况(万元)"
+      const unit = /^\s*[(（]\s*万?元\s*[)）]/.exec(token.slice(at + label.length));
+      const end = at + label.length + (unit && SECTION_CAPTIONS.includes(label) ? unit[0].length : 0);
+      hits.push({ at, end });
+      at = end;
+    } else at++;
+  }
+  return hits;
+}
+
+export function splitRunTogether(token: string): string[] {
+  // a title names its issuer: "…市级预算部门(单位)项目支出绩效目标申报表" is one cell
+  if (token.length < 20 || parseTitle(token) !== null) return [token];
+  const title = titleInRun(token);
+  if (title) {
+    const before = token.slice(0, title.start).trim();
+    return [...(before ? [before] : []), token.slice(title.start, title.end), ...splitRunTogether(token.slice(title.end))];
+  }
+  const hits = labelHits(token);
+  // one name is enough where it ends the run: "…(注:以下内容为附件图片识别)一级指标"
+  if (hits.length === 0 || (hits.length === 1 && hits[0]!.end !== token.length)) return [token];
+  const pieces: string[] = [];
+  let from = 0;
+  for (const hit of hits) {
+    // "…其中:中央财政资金": 其中 opens the label after it
+    const before = token.slice(from, hit.at);
+    const lead = /其中\s*[:：]?\s*$/.exec(before);
+    const at = lead && lead.index > 0 ? from + lead.index : hit.at;
+    pieces.push(token.slice(from, at), token.slice(at, hit.end));
+    from = hit.end;
+  }
+  pieces.push(token.slice(from));
+  // "年度资金总额:390…": the colon after a label is no part of the value
+  return pieces.map((p, k) => (k > 0 ? p.replace(/^\s*[:：]/, '') : p).trim()).filter(Boolean);
+}
+
+/**
+ * A name run together with its value: "校舍维修改造质量合格率100%", "学生家长满意度≥90%". Only a
+ * comparison or a percentage is cut off — "村组干部230人" may well be a name as printed.
+ */
+export function splitTrailingValue(token: string): string[] {
+  if (/[，。；,;：:]/.test(token)) return [token];
+  // the value may be followed by the row's 分值 or 得分, run together too: "资金支出率95%10"
+  const m = /^(.*[\u4e00-\u9fff)）])((?:[≥≤≧≦＞＜><=]|大于等于|小于等于|不低于|不少于|不高于|不超过)\d+(?:\.\d+)?(?:%|[\u4e00-\u9fff]{1,3})?|\d+(?:\.\d+)?%(?:以上|以下)?)(?:(?<=[%\u4e00-\u9fff])(\d{1,3}(?:\.\d)?))?$/.exec(token);
+  // "已完成100%", "达到95%": a value with its verb, not a name
+  if (!m || (m[1]!.match(/[\u4e00-\u9fff]/g) ?? []).length < 4 || /(完成|达到|实现|约|为|达|率为)$/.test(m[1]!)) return [token];
+  return [m[1]!, m[2]!, ...(m[3] ? [m[3]] : [])];
+}
+
+/**
+ * Templates that number their rows print "指标1", "指标2:" before each name; in a run that lost its
+ * separators each such label starts a row ("…8550万粒550万粒8指标2企业自行采购…"). The label stays
+ * on its name (the build stage strips it); "数量指标1…" is a level label, not a row number.
+ */
+export function splitRowNumbers(token: string): string[] {
+  const cuts = [...token.matchAll(/指标\d{1,2}(?=[:：\u4e00-\u9fff])/g)]
+    .map((m) => m.index)
+    .filter((at) => at > 0 && !LEADING_LABELS.some((l) => `${token.slice(0, at)}指标`.endsWith(l)));
+  if (cuts.length === 0) return [token];
+  return [0, ...cuts].map((at, k) => token.slice(at, cuts[k] ?? token.length).trim()).filter(Boolean);
+}
+
+/**
+ * A row run together whose target and actual are the same text, as they are wherever a target was
+ * met: "成本控制不超过预算不超过预算10" → 成本控制 | 不超过预算 | 不超过预算 | 10. The repeat marks where
+ * the cells meet; a score after it and a weight fused to the front of the target ("…原种8550万粒
+ * 550万粒8") are cut off too. Without a repeat nothing is cut.
+ */
+export function splitRepeatedValue(token: string): string[] {
+  if (token.length < 8 || /[，。；,;：:\s]/.test(token)) return [token];
+  const trailing = /(?<=[\u4e00-\u9fff%])\d{1,3}(\.\d)?$/.exec(token);
+  const body = trailing ? token.slice(0, trailing.index) : token;
+  for (let size = Math.floor((body.length - 2) / 2); size >= 2; size--) {
+    const value = body.slice(body.length - size);
+    if (body.slice(body.length - 2 * size, body.length - size) !== value) continue;
+    let name = body.slice(0, body.length - 2 * size);
+    // the repeat must be a cell, not a doubled character pair inside a word
+    if ((name.match(/[\u4e00-\u9fff]/g) ?? []).length < 2 || !(isValueLike(value) || size >= 3)) continue;
+    const weight = /(?<=[\u4e00-\u9fff])\d{1,2}$/.exec(name);
+    if (weight && isValueLike(value)) name = name.slice(0, weight.index);
+    return [name, ...(weight && isValueLike(value) ? [weight[0]] : []), value, value, ...(trailing ? [trailing[0]] : [])];
+  }
+  return [token];
+}
+
+/**
+ * A merged cell's vertical label comes out of a PDF letter-spaced: "绩 效 指 标 产 出 指 标", "年 度 总 体
+ * 目 标". A run of two or more single characters is one cell (cut into labels later); a single
+ * character after a number is its unit and stays apart.
+ */
+export function joinLetterSpaced(words: readonly string[]): string[] {
+  const out: string[] = [];
+  let run: string[] = [];
+  const flush = (): void => { if (run.length >= 2) out.push(run.join('')); else out.push(...run); run = []; };
+  words.forEach((word, i) => {
+    const single = /^[\u4e00-\u9fff]$/.test(word) && !(run.length === 0 && /\d$/.test(words[i - 1] ?? ''));
+    if (single) run.push(word);
+    else { flush(); out.push(word); }
+  });
+  flush();
+  return out;
+}
+
+/** A cell that opens a bracket it does not close. */
+const openBracket = (text: string): boolean => (text.match(/[(（]/g) ?? []).length > (text.match(/[)）]/g) ?? []).length;
+
+/** The file's cells in order. Spaces inside a cell ("其中: 财政资金", a sentence after commas) are kept together. */
+export function tokensOf(lines: readonly string[]): string[] {
+  const fileSeparator = separatorOf(lines);
+  let raw: string[];
+  if (fileSeparator === 'pipe') raw = lines.flatMap((l) => l.split('|')).map((t) => t.trim()).filter((t) => t !== '' && !/^:?-{2,}:?$/.test(t));
+  else if (fileSeparator === 'line') {
+    // where spaces separate cells on many lines, they do on a short line that ends with a value too
+    // ("社会满意度 100%"), though it holds only one word the form knows
+    const spacedFile = lines.filter(spacedRow).length >= 3;
+    const split = (l: string): boolean => spacedRow(l) || (spacedFile && endsWithValue(l));
+    raw = lines.flatMap((l) => (split(l) ? l.trim().split(/\s+/) : [l.trim()])).filter(Boolean);
+  }
+  else raw = lines.flatMap((l) => joinLetterSpaced(l.trim().split(/\s+/))).filter(Boolean);
+  raw = raw.flatMap(splitRunTogether).flatMap(splitLeadingLabels).flatMap(splitRowNumbers).flatMap(splitTrailingValue).flatMap(splitRepeatedValue);
+  // spaces separate cells wherever a line was split on them
+  const separator = fileSeparator === 'line' && lines.some(spacedRow) ? 'space' : fileSeparator;
+  const out: string[] = [];
+  for (const token of raw.filter((t) => !PAGE_FURNITURE.test(t))) {
+    const prev = out[out.length - 1];
+    if (prev !== undefined && WEIGHT_ONLY.test(token)) out[out.length - 1] = `${prev}${token}`;
+    // "≥ 12 处": an operator alone, or a unit alone after a number, belongs to the value
+    else if (prev !== undefined && separator === 'space' && (/^[≥≤<>=＞＜]$/.test(prev) || (UNIT_ONLY.test(token) && /^[≥≤<>=＞＜]?\d[\d.]*$/.test(prev) && !isWordOfForm(token)))) out[out.length - 1] = `${prev}${token}`;
+    // "( 2019 年度)": a short bracket the spaces broke open is one cell
+    else if (prev !== undefined && separator === 'space' && openBracket(prev) && prev.length + token.length <= 12) out[out.length - 1] = `${prev}${token}`;
+    else if (prev !== undefined && separator === 'space' && (CONTINUES.test(prev) || /^(其中|其中[:：])$/.test(prev) || /^\d{1,2}[.、]$/.test(prev))) out[out.length - 1] = `${prev} ${token}`;
+    else out.push(...splitGlued(token));
+  }
+  // consecutive list items are one cell: "1. …" "2. …" → "1. …\n2. …"
+  const merged: string[] = [];
+  for (const token of out) {
+    const prev = merged[merged.length - 1];
+    if (prev !== undefined && LIST_ITEM.test(token) && LIST_ITEM.test(prev)) merged[merged.length - 1] = `${prev}\n${token}`;
+    // a level name printed twice in a row fills two parallel columns (长期 | 年度) of one row
+    else if (prev !== undefined && token === prev && (isLevel1(token) || isLevel2(token))) continue;
+    // a label wrapped in its cell: "项目完成" / "指标", "可持续影响" / "指标", "总体" / "目标"
+    // (社会效益 | 指标 too: the short label is a level already, the whole one is the printed label)
+    // one character completes a label the spaces broke (一级指 | 标), never one that is whole (…整改措施 | 无)
+    else if (prev !== undefined && (/^(指标|目标)$/.test(token) ? isWordOfForm(`${prev}${token}`) : /^[\u4e00-\u9fff]$/.test(token) && exactWord(`${prev}${token}`) && !exactWord(prev))) {
+      merged[merged.length - 1] = `${prev}${token}`;
+    }
+    else merged.push(token);
+  }
+  return merged;
+}
+

@@ -1,0 +1,45 @@
+/** The words of a form in a token stream: labels, column names, level names, and what ends a block. */
+import { labelKey } from '../../forms/text.js';
+import { isValueLike, parseScore } from '../../forms/values.js';
+import { FIELD_LABELS, SIGNATURE_BLOCK, SITE_CHROME, levelNamesIn, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from '../../forms/vocabulary.js';
+// ---------------------------------------------------------------- token kinds
+
+export const HEADER_LINE = /^(序号|年度|填报单位|预算部门|金额单位|单位|填报人|联系电话|联系人)\s*[:：]|^[(（]?\s*\d{4}\s*年度?\s*[)）]?$/;
+export const SECTION = /^[一二三四五六七八九十]+、/;
+const CLOSING: ReadonlySet<string> = new Set(['total_score', 'grade', 'problems', 'filler', 'phone', 'contact']);
+
+export const fieldLabel = (token: string) => (labelKey(token).length <= 16 ? matchLabel(token.replace(SECTION, ''), FIELD_LABELS) : null);
+export const columnLabel = (token: string) => (labelKey(token).length <= 14 ? matchIndicatorColumn(token) : null);
+export const isLevel1 = (token: string): boolean => matchLevel1(token) !== null;
+export const isLevel2 = (token: string): boolean => matchLevel2(token) !== null;
+
+/** A column label's remark printed apart: (A), (B), (B/A). */
+export const COLUMN_REMARK = /^[(（]\s*[A-Za-z](\s*[/／]\s*[A-Za-z])?(\s*[×*xX]\s*100\s*%)?\s*[)）]$/;
+
+/**
+ * Does the indicator header start at tokens[i]? At its 一级指标 label; or, in templates that print
+ * no levels (指标名称 | 计量单位 | 指标值 | 指标权重 …), at a name or 二级指标 label that opens a run
+ * of at least three column labels.
+ */
+export function opensIndicatorHeader(tokens: readonly string[], i: number): boolean {
+  const column = columnLabel(tokens[i]!)?.canonical;
+  if (column === 'level1') return true;
+  if (column !== 'name' && column !== 'level2') return false;
+  if (i > 0 && columnLabel(tokens[i - 1]!)) return false;
+  return i + 2 < tokens.length && columnLabel(tokens[i + 1]!) !== null && columnLabel(tokens[i + 2]!) !== null;
+}
+/** A label, a level name or a column header: never a unit. */
+export const isWordOfForm = (token: string): boolean => fieldLabel(token) !== null || columnLabel(token) !== null || isLevel1(token) || isLevel2(token);
+export const isText = (token: string): boolean => !isValueLike(token) && parseScore(token) === null && !isLevel1(token) && !isLevel2(token);
+
+/** Labels that end an indicator table: the closing rows, the signature block, a note. */
+export function endsIndicatorBlock(token: string): boolean {
+  const label = fieldLabel(token)?.canonical ?? '';
+  if (CLOSING.has(label) || label === 'project_name' || SECTION.test(token) || SITE_CHROME.test(token)) return true;
+  // a report's numbered heading after the table ("(三)项目自评步骤及方法"), not a group row naming a level
+  if (/^[(（][一二三四五六七八九十]{1,3}[)）]\S{4,}/.test(token.replace(/\s/g, '')) && levelNamesIn(token).length === 0) return true;
+  // 序号 heads the next table (an allocation list), never a cell of an indicator row; 合计 alone
+  // is the totals row that closes the table
+  const key = token.replace(/\s/g, '');
+  return SIGNATURE_BLOCK.test(key) || /^(序号|合计)$/.test(key);
+}
