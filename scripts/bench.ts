@@ -30,8 +30,8 @@ import { DEFAULT_OCR_ENGINE, OCR_ENGINES, type OcrEngineName, stopOcr } from '..
 import { runBatch } from '../pipeline/batch.js';
 import { processDocument } from '../pipeline/process.js';
 import { type Db, openDatabase } from '../pipeline/sinks/sqlite.js';
-import type { FormRecord } from '../schemas/record.js';
 import { compareRecords } from '../test/compare.js';
+import { readExpected } from '../test/golden.js';
 
 const ROOT = join(import.meta.dirname, '..');
 /**
@@ -339,7 +339,7 @@ async function scanAccuracy(engine: OcrEngineName): Promise<Row> {
   const dir = join(ROOT, 'samples', 'scanned');
   let [matched, expected, seconds] = [0, 0, 0];
   for (const name of readdirSync(dir).filter((f) => /\.(pdf|png|jpg)$/.test(f))) {
-    const want = readFileSync(join(dir, name.replace(/\.\w+$/, '.expected.jsonl')), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FormRecord);
+    const want = readExpected(join(dir, name));
     const run = await measured(() => processDocument(name, readFileSync(join(dir, name)), { ocrEngine: engine }));
     const score = compareRecords(want, run.value.records, { fuzzyText: true });
     [matched, expected, seconds] = [matched + score.matched, expected + score.expected, seconds + run.seconds];

@@ -15,6 +15,7 @@ import { sha256Of } from '../pipeline/process.js';
 import { stripMarkup, unLatex } from '../forms/text.js';
 import type { FormSegment } from '../schemas/document.js';
 import { seedExpected, seedForms } from './seedForms.js';
+import { writeRecords } from '../test/golden.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(ROOT, 'samples', 'flattened');
@@ -90,7 +91,7 @@ function make(spec: Spec): void {
   writeFileSync(join(OUT, file), text);
   const sha256 = sha256Of(Buffer.from(text));
   const records = chosen.map(({ record }, formIndex) => ({ ...record, id: `${sha256}:${formIndex}`, source: { file, sha256, page: null, form_index: formIndex } }));
-  writeFileSync(join(OUT, `${spec.name}.expected.jsonl`), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  writeRecords(join(OUT, `${spec.name}.expected.jsonl`), records);
   console.log(`${file}: ${records.length} forms — ${spec.note}`);
 }
 

@@ -28,6 +28,7 @@ import type { FormSegment } from '../schemas/document.js';
 import type { FormRecord } from '../schemas/record.js';
 import { escapeHtml, formHtml, printedText, spansOf } from './seedLayout.js';
 import { seedExpected, seedForms } from './seedForms.js';
+import { expectedPathOf, writeRecords } from '../test/golden.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(ROOT, 'samples', 'office');
@@ -48,7 +49,7 @@ function choose(seed: string, recordIndexes: number[]): Chosen[] {
 function writeExpected(file: string, bytes: Uint8Array, records: FormRecord[]): void {
   const sha256 = sha256Of(bytes);
   const out = records.map((record, formIndex) => ({ ...record, id: `${sha256}:${formIndex}`, source: { file, sha256, page: null, form_index: formIndex } }));
-  writeFileSync(join(OUT, file.replace(/\.[^.]+$/, '.expected.jsonl')), out.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  writeRecords(expectedPathOf(join(OUT, file)), out);
 }
 
 // ---------------------------------------------------------------- workbooks

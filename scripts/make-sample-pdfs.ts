@@ -21,6 +21,7 @@ import { segmentForms } from '../pipeline/segment.js';
 import { sha256Of } from '../pipeline/process.js';
 import { formHtml } from './seedLayout.js';
 import { seedExpected, seedForms } from './seedForms.js';
+import { writeRecords } from '../test/golden.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(ROOT, 'samples', 'pdf');
@@ -121,7 +122,7 @@ async function makePdf(spec: PdfSpec, work: string): Promise<void> {
     id: `${sha256}:${formIndex}`,
     source: { file, sha256, page: pages[formIndex]!, form_index: formIndex },
   }));
-  writeFileSync(join(OUT, `${spec.name}.expected.jsonl`), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  writeRecords(join(OUT, `${spec.name}.expected.jsonl`), records);
   console.log(`${file}: ${records.length} forms on pages ${pages.join(', ')} — ${spec.note}`);
 }
 

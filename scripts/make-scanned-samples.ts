@@ -14,7 +14,7 @@ import { PDFDocument } from 'pdf-lib';
 import { openPdf } from '../extractors/pdfText.js';
 import { renderPdfPage } from '../extractors/scan/raster.js';
 import { sha256Of } from '../pipeline/process.js';
-import type { FormRecord } from '../schemas/record.js';
+import { readRecords, writeRecords } from '../test/golden.js';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -90,9 +90,9 @@ async function make(spec: Spec): Promise<void> {
   console.log(`${spec.out}/${file}: ${pages.length} page(s), ${Math.round(bytes.byteLength / 1024)} KB — ${spec.note}`);
   if (!spec.expected) return;
   const sha256 = sha256Of(bytes);
-  const expected = readFileSync(join(ROOT, spec.expected), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FormRecord);
+  const expected = readRecords(join(ROOT, spec.expected));
   const records = expected.map((r, i) => ({ ...r, id: `${sha256}:${i}`, source: { ...r.source, file, sha256 } }));
-  writeFileSync(join(dir, `${spec.name}.expected.jsonl`), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  writeRecords(join(dir, `${spec.name}.expected.jsonl`), records);
 }
 
 for (const spec of SPECS) await make(spec);

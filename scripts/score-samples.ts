@@ -6,8 +6,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DEFAULT_OCR_ENGINE, OCR_ENGINES } from '../extractors/scan/ocr.js';
 import { processDocument } from '../pipeline/process.js';
-import type { FormRecord } from '../schemas/record.js';
 import { compareRecords } from '../test/compare.js';
+import { expectedPathOf, readRecords } from '../test/golden.js';
 
 const SAMPLES = join(import.meta.dirname, '..', 'samples');
 const verbose = process.argv.includes('--verbose');
@@ -27,12 +27,12 @@ function inputs(dir: string): string[] {
 
 console.log(['sample', 'forms', 'fields', 'precision', 'recall', 'ms'].join('\t'));
 for (const path of inputs(SAMPLES)) {
-  const expectedPath = path.replace(INPUT, '.expected.jsonl');
+  const expectedPath = expectedPathOf(path);
   if (!existsSync(expectedPath) || (only && !path.includes(only))) continue;
   const started = performance.now();
   const doc = await processDocument(relative(SAMPLES, path).split('/').pop()!, readFileSync(path), { ocrEngine });
   const ms = Math.round(performance.now() - started);
-  const expected = readFileSync(expectedPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FormRecord);
+  const expected = readRecords(expectedPath);
   // scans: free text compared by similarity (ratio ≥ 0.9), everything else exactly
   const score = compareRecords(expected, doc.records, { fuzzyText: path.includes('/scanned/') });
   const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;

@@ -6,6 +6,7 @@ import { detectBlocks } from '../layout/detectTables.js';
 import { segmentForms } from '../pipeline/segment.js';
 import type { FormSegment } from '../schemas/document.js';
 import type { FormRecord } from '../schemas/record.js';
+import { readRecords } from '../test/golden.js';
 
 const SAMPLES = join(import.meta.dirname, '..', 'samples');
 
@@ -23,5 +24,5 @@ export function seedForms(seed: string): Array<{ segment: FormSegment; records: 
 
 /** The seed's hand-checked expected records. */
 export function seedExpected(seed: string): FormRecord[] {
-  return readFileSync(join(SAMPLES, `${seed}.expected.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FormRecord);
+  return readRecords(join(SAMPLES, `${seed}.expected.jsonl`));
 }

