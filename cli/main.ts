@@ -21,7 +21,7 @@ import { stringify } from 'csv-stringify/sync';
 import { type Db, DatabaseRefused, openDatabase, VIEW_NAMES } from '../pipeline/sinks/sqlite.js';
 import { isPostgresUrl } from '../pipeline/sinks/postgres.js';
 import { batchProgress, enqueueDocuments, openQueue, queueStatus, startWorker } from '../pipeline/distributed.js';
-import { DEFAULT_OCR_ENGINE, OCR_ENGINES, type OcrEngineName } from '../extractors/scan/ocr.js';
+import { DEFAULTS, OCR_ENGINES, type OcrEngineName, ProcessingOptions, processingOptions } from '../schemas/options.js';
 
 type ViewName = (typeof VIEW_NAMES)[number];
 
@@ -80,10 +80,19 @@ interface IngestOptions {
   ocr: boolean; dpi: number; ocrEngine: OcrEngineName; force: boolean; quiet: boolean; json: boolean;
 }
 
+/** The processing options of an ingest, validated once here, at the edge (schemas/options.ts). */
+function settingsOf(opts: IngestOptions): ProcessingOptions {
+  return processingOptions({
+    password: opts.password, ocr: opts.ocr, dpi: opts.dpi, ocrEngine: opts.ocrEngine, concurrency: opts.concurrency,
+    workers: opts.workers, timeoutSeconds: opts.timeout, memoryMb: opts.memory, force: opts.force,
+  });
+}
+
 async function ingest(paths: string[], opts: IngestOptions): Promise<void> {
+  const settings = settingsOf(opts);
   const files = await collectInputs(paths);
   if (files.length === 0) { process.stderr.write('ziping: no input files found\n'); process.exitCode = 2; return; }
-  if (opts.queue) { await enqueue(files, opts, opts.queue); return; }
+  if (opts.queue) { await enqueue(files, opts, settings, opts.queue); return; }
   if (isPostgresUrl(opts.db)) {
     process.stderr.write('ziping: documents reach PostgreSQL through workers: add --queue redis://… and run `ziping worker` (see README, "Many machines")\n');
     process.exitCode = 2;
@@ -99,9 +108,10 @@ async function ingest(paths: string[], opts: IngestOptions): Promise<void> {
   const progress = new BatchProgress(files.length);
   const barFields = (p: ProgressSnapshot) => ({ ...p, eta_left: formatSeconds(p.eta_s) });
   bar?.start(files.length, 0, barFields(progress.snapshot()));
+  const { password, ocr, dpi, ocrEngine } = settings;
   const results = await runBatch(db, files, {
-    concurrency: opts.concurrency, force: opts.force, workers: opts.workers, timeoutSeconds: opts.timeout, memoryMb: opts.memory,
-    process: { password: opts.password, ocr: opts.ocr, dpi: opts.dpi, ocrEngine: opts.ocrEngine },
+    concurrency: settings.concurrency, force: settings.force, workers: settings.workers, timeoutSeconds: settings.timeoutSeconds, memoryMb: settings.memoryMb,
+    process: { password, ocr, dpi, ocrEngine },
     onDocument: (r) => {
       progress.add(r);
       const p = progress.snapshot();
@@ -154,7 +164,7 @@ async function waitForBatch(queue: ReturnType<typeof openQueue>['queue'], ids: r
 }
 
 /** `ingest --queue`: one job per file for the workers; with --wait, follow the batch to its end. */
-async function enqueue(files: string[], opts: IngestOptions, queueUrl: string): Promise<void> {
+async function enqueue(files: string[], opts: IngestOptions, settings: ProcessingOptions, queueUrl: string): Promise<void> {
   if (!isPostgresUrl(opts.db)) {
     process.stderr.write('ziping: --queue needs --db postgres://… (the database the workers write; --wait checks it at the end)\n');
     process.exitCode = 2;
@@ -168,7 +178,8 @@ async function enqueue(files: string[], opts: IngestOptions, queueUrl: string): 
   const { queue } = handle;
   try {
     const { jobs, unreadable } = await enqueueDocuments(queue, files, {
-      force: opts.force, attempts: opts.attempts, process: { password: opts.password, ocr: opts.ocr, dpi: opts.dpi, ocrEngine: opts.ocrEngine },
+      force: settings.force, attempts: opts.attempts,
+      process: { password: settings.password, ocr: settings.ocr, dpi: settings.dpi, ocrEngine: settings.ocrEngine },
     });
     for (const u of unreadable) process.stderr.write(`ziping: ${u.file}: ${u.reason}\n`);
     if (!opts.quiet) process.stdout.write(`queued ${jobs.length} documents on ${new URL(queueUrl).host}${unreadable.length ? ` (${unreadable.length} unreadable, not queued)` : ''}\n`);
@@ -182,8 +193,9 @@ async function enqueue(files: string[], opts: IngestOptions, queueUrl: string): 
 
 async function runWorkerCommand(opts: { queue: string; db: string; concurrency: number; timeout: number; memory: number; lock: number }): Promise<void> {
   if (!isPostgresUrl(opts.db)) { process.stderr.write('ziping: worker needs --db postgres://…\n'); process.exitCode = 2; return; }
+  const settings = processingOptions({ concurrency: opts.concurrency, timeoutSeconds: opts.timeout, memoryMb: opts.memory });
   const worker = await startWorker(opts.queue, opts.db, {
-    concurrency: opts.concurrency, timeoutSeconds: opts.timeout, memoryMb: opts.memory, lockSeconds: opts.lock,
+    concurrency: settings.concurrency, timeoutSeconds: settings.timeoutSeconds, memoryMb: settings.memoryMb, lockSeconds: opts.lock,
     onJob: ({ file, outcome, error }) => {
       if (error) process.stderr.write(`ziping: ${error.startsWith(file) ? error : `${file}: ${error}`}\n`);
       else if (outcome) log.info({ file, status: outcome.status, forms: outcome.forms, stored: outcome.stored }, 'document');
@@ -344,14 +356,14 @@ export function buildProgram(): Command {
     .option('--queue <redis-url>', 'queue one job per document on this Redis for `ziping worker` processes, and return')
     .option('--wait', 'with --queue: show the batch\'s progress until every document is done or failed', false)
     .option('--attempts <n>', 'with --queue: attempts before a document that crashes or times out its worker fails', positiveInt, 3)
-    .option('--concurrency <n>', 'documents processed at once', positiveInt, 2)
+    .option('--concurrency <n>', 'documents processed at once', positiveInt, DEFAULTS.concurrency)
     .option('--workers <n>', 'worker threads (0: process in the main thread, no time limit) [default: min(cores, concurrency)]', nonNegativeInt)
-    .option('--timeout <seconds>', 'give up on a document after this long', positiveInt, 120)
-    .option('--memory <mb>', 'heap limit per worker thread', positiveInt, 1536)
+    .option('--timeout <seconds>', 'give up on a document after this long', positiveInt, DEFAULTS.timeoutSeconds)
+    .option('--memory <mb>', 'heap limit per worker thread', positiveInt, DEFAULTS.memoryMb)
     .option('--password <password>', 'password for encrypted PDFs')
     .option('--no-ocr', 'do not OCR scans and pages without a usable text layer (report them instead)')
-    .option('--dpi <n>', 'resolution PDF pages are rendered at for OCR', positiveInt, 300)
-    .addOption(new Option('--ocr-engine <name>', 'OCR engine for scans').choices([...OCR_ENGINES]).default(DEFAULT_OCR_ENGINE))
+    .option('--dpi <n>', 'resolution PDF pages are rendered at for OCR', positiveInt, DEFAULTS.dpi)
+    .addOption(new Option('--ocr-engine <name>', 'OCR engine for scans').choices([...OCR_ENGINES]).default(DEFAULTS.ocrEngine))
     .option('--force', 're-read files already stored unchanged', false)
     .option('--quiet', 'print nothing but errors', false)
     .option('--json', 'one JSON line per document on stdout', false)
@@ -359,9 +371,9 @@ export function buildProgram(): Command {
   program.command('worker').description('take documents from the queue and store them in PostgreSQL, until SIGTERM')
     .requiredOption('--queue <redis-url>', 'the Redis the jobs are queued on (redis://host:6379)')
     .requiredOption('--db <postgres-url>', 'the PostgreSQL database to write (postgres://user@host/db)')
-    .option('--concurrency <n>', 'documents processed at once (one worker thread each)', positiveInt, 2)
-    .option('--timeout <seconds>', 'give up on an attempt at a document after this long', positiveInt, 120)
-    .option('--memory <mb>', 'heap limit per worker thread', positiveInt, 1536)
+    .option('--concurrency <n>', 'documents processed at once (one worker thread each)', positiveInt, DEFAULTS.concurrency)
+    .option('--timeout <seconds>', 'give up on an attempt at a document after this long', positiveInt, DEFAULTS.timeoutSeconds)
+    .option('--memory <mb>', 'heap limit per worker thread', positiveInt, DEFAULTS.memoryMb)
     .option('--lock <seconds>', 'a job whose worker stopped (killed, frozen) goes to another worker after this long', positiveInt, 30)
     .action(runWorkerCommand);
   program.command('status').description('counts of queued, active, done and failed documents, and the failed ones with their reasons')

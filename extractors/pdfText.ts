@@ -21,6 +21,7 @@ import { readScannedPage, type ScannedPage } from './scan/page.js';
 import type { OcrEngineName } from './scan/ocr.js';
 import { renderPdfPage } from './scan/raster.js';
 import { type Extraction, type Extractor, InputError } from './types.js';
+import { DEFAULTS } from '../schemas/options.js';
 
 const PDFJS_DIR = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 
@@ -242,7 +243,7 @@ export async function extractPdf(bytes: Uint8Array, path: string, options: PdfOp
       let content = await readPage(page);
       if (content.unusable && options.ocr !== false) {
         const reason = content.unusable;
-        const dpi = options.dpi ?? 300;
+        const dpi = options.dpi ?? DEFAULTS.dpi;
         const scanned = await readScannedPage(await renderPdfPage(page, dpi), n, dpi, options.ocrEngine);
         content = scanned.content;
         warnings.push(ocrNote(`page ${n}: ${reason}`, scanned));

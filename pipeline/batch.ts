@@ -14,6 +14,7 @@ import { processed, type ProcessedDocument } from './processed.js';
 import { DocumentPool } from './workerPool.js';
 import { GroupWriter } from './groupWriter.js';
 import { type Db, storedStatus } from './sinks/sqlite.js';
+import { DEFAULTS } from '../schemas/options.js';
 
 export interface BatchOptions {
   /** documents processed at once @default 2 */
@@ -96,11 +97,11 @@ async function ingestOne(db: Db, writer: GroupWriter, file: string, force: boole
 
 /** Process and store every input; resolves with one result per file, in input order. */
 export async function runBatch(db: Db, files: readonly string[], options: BatchOptions = {}): Promise<DocumentResult[]> {
-  const concurrency = options.concurrency ?? 2;
+  const concurrency = options.concurrency ?? DEFAULTS.concurrency;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`Expected \`concurrency\` to be an integer ≥ 1, got \`${concurrency}\``);
   const workers = options.workers ?? Math.min(availableParallelism(), concurrency);
   const pool = workers > 0 && files.length > 0
-    ? new DocumentPool({ size: workers, timeoutMs: (options.timeoutSeconds ?? 120) * 1000, memoryMb: options.memoryMb, process: options.process })
+    ? new DocumentPool({ size: workers, timeoutMs: (options.timeoutSeconds ?? DEFAULTS.timeoutSeconds) * 1000, memoryMb: options.memoryMb, process: options.process })
     : null;
   const inThisThread = async (file: string, bytes: Uint8Array): Promise<ProcessedDocument> => processed(await processDocument(file, bytes, options.process));
   const run: Run = pool ? (file, bytes) => pool.process(file, bytes) : inThisThread;

@@ -16,6 +16,7 @@ import type { ZipingDocument } from '../schemas/document.js';
 import { type ProcessOptions, sha256Of } from './process.js';
 import { PostgresStore } from './storePostgres.js';
 import { DocumentPool, wasAbandoned } from './workerPool.js';
+import { DEFAULTS } from '../schemas/options.js';
 
 /** The one queue every ziping host shares on a Redis server. */
 export const QUEUE_NAME = 'ziping-documents';
@@ -152,9 +153,9 @@ export interface RunningWorker { close(): Promise<void> }
  * disconnects; a worker that dies instead loses its lock, and BullMQ hands its jobs to another.
  */
 export async function startWorker(queueUrl: string, dbUrl: string, options: WorkerOptions = {}): Promise<RunningWorker> {
-  const concurrency = options.concurrency ?? 2;
+  const concurrency = options.concurrency ?? DEFAULTS.concurrency;
   const store = await PostgresStore.open(dbUrl, { create: true, size: concurrency + 1 });
-  const pool = new DocumentPool({ size: concurrency, timeoutMs: (options.timeoutSeconds ?? 120) * 1000, memoryMb: options.memoryMb });
+  const pool = new DocumentPool({ size: concurrency, timeoutMs: (options.timeoutSeconds ?? DEFAULTS.timeoutSeconds) * 1000, memoryMb: options.memoryMb });
   const lockMs = (options.lockSeconds ?? 30) * 1000;
   const client = redisClient(queueUrl, { worker: true });
   const worker = new Worker<DocumentJob, JobOutcome>(QUEUE_NAME, (job) => processJob(job, pool, store), {

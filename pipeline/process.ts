@@ -10,22 +10,14 @@ import { buildRecords } from './buildForm.js';
 import { firstLineOf, inheritFromDocument } from './inherit.js';
 import { segmentForms } from './segment.js';
 import { checkRecords } from './checks/index.js';
-import type { OcrEngineName } from '../extractors/scan/ocr.js';
+import type { ProcessingOptions } from '../schemas/options.js';
 
 export function sha256Of(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** What a caller may tell the stages: the password of encrypted PDFs, whether and how to OCR. */
-export interface ProcessOptions {
-  password?: string;
-  /** OCR scans and pages without a usable text layer @default true */
-  ocr?: boolean;
-  /** resolution for OCR rendering @default 300 */
-  dpi?: number;
-  /** the OCR engine @default paddle */
-  ocrEngine?: OcrEngineName;
-}
+/** What a caller may tell the stages (schemas/options.ts, defaults there): the password of encrypted PDFs, whether and how to OCR. */
+export type ProcessOptions = Partial<Pick<ProcessingOptions, 'password' | 'ocr' | 'dpi' | 'ocrEngine'>>;
 
 function emptyDocument(path: string, bytes: Uint8Array): ZipingDocument {
   return {

@@ -9,6 +9,7 @@ import type { ZipingDocument } from '../schemas/document.js';
 import { failedDocument, type ProcessOptions } from './process.js';
 import { processed, type ProcessedDocument } from './processed.js';
 import type { WorkerAnswer, WorkerReply, WorkerRequest } from './worker.js';
+import { DEFAULTS } from '../schemas/options.js';
 
 const ENTRY = fileURLToPath(new URL('../bin/worker.js', import.meta.url));
 
@@ -42,7 +43,7 @@ export class DocumentPool {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(ENTRY, { resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb ?? 1536 } });
+    const worker = new Worker(ENTRY, { resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb ?? DEFAULTS.memoryMb } });
     worker.unref();
     return worker;
   }
@@ -73,7 +74,7 @@ export class DocumentPool {
   private async run(path: string, bytes: Uint8Array, processOptions: ProcessOptions, answer: WorkerAnswer,
     failed: (doc: ZipingDocument) => WorkerReply['result']): Promise<WorkerReply['result']> {
     const slot = await this.acquire();
-    const timeoutMs = this.options.timeoutMs ?? 120000;
+    const timeoutMs = this.options.timeoutMs ?? DEFAULTS.timeoutSeconds * 1000;
     const id = this.nextId++;
     try {
       return await new Promise<WorkerReply['result']>((resolve) => {
@@ -95,7 +96,7 @@ export class DocumentPool {
         };
         const onMessage = (reply: WorkerReply): void => { if (reply.id === id) done(reply.result, false); };
         const onError = (error: Error & { code?: string }): void => giveUp(error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? `ran out of memory (more than ${this.options.memoryMb ?? 1536} MB; raise --memory or split the file)`
+          ? `ran out of memory (more than ${this.options.memoryMb ?? DEFAULTS.memoryMb} MB; raise --memory or split the file)`
           : `internal error while processing: ${error.message}`);
         const onExit = (): void => giveUp('the worker processing this file stopped unexpectedly');
         const timer = setTimeout(() => giveUp(`processing took longer than ${Math.round(timeoutMs / 1000)} s and was stopped (raise --timeout for very large files)`), timeoutMs);

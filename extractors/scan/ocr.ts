@@ -4,12 +4,12 @@
  *   tesseract — tesseract.js, chi_sim best_int (extractors/scan/tesseract.ts)
  *   paddle    — PaddleOCR PP-OCRv4 on onnxruntime-node (extractors/scan/paddle.ts)
  */
+import { DEFAULTS, OCR_ENGINES, type OcrEngineName } from '../../schemas/options.js';
 import type { Gray } from './raster.js';
 
-export const OCR_ENGINES = ['tesseract', 'paddle'] as const;
-export type OcrEngineName = (typeof OCR_ENGINES)[number];
-/** The engine used when none is chosen: the more accurate one on the noisy samples (README, bench). */
-export const DEFAULT_OCR_ENGINE: OcrEngineName = 'paddle';
+export { OCR_ENGINES, type OcrEngineName };
+/** The engine used when none is chosen (schemas/options.ts). */
+export const DEFAULT_OCR_ENGINE: OcrEngineName = DEFAULTS.ocrEngine;
 
 export interface OcrText { text: string; confidence: number }
 /** A run of text placed in the crop (pixels): a detected line segment or a word. */
