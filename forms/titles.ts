@@ -5,7 +5,7 @@
  */
 import type { FormSegment } from '../schemas/document.js';
 import { labelKey } from './text.js';
-import { FIELD_LABELS, matchLabel } from './vocabulary.js';
+import { FIELD_LABELS, HEADER_BLOCK_FIELDS, matchLabel } from './vocabulary.js';
 
 export interface FormTitle { kind: FormSegment['kind']; title: string }
 
@@ -71,12 +71,11 @@ export function parseTitle(text: string): FormTitle | null {
 }
 
 /** Labels of a form's header block: a table row holding one begins a form, never continues one. */
-const HEADER_BLOCK_LABELS: ReadonlySet<string> = new Set(['project_name', 'project_code', 'department', 'implementing_unit', 'filing_unit']);
 
 /** A cell that opens a form: a title of the family, or a label of the header block (项目名称, 主管部门 …). */
 export function opensFormCell(text: string): boolean {
   if (parseTitle(text) !== null) return true;
   const key = labelKey(text);
-  return key.length >= 2 && key.length <= 10 && HEADER_BLOCK_LABELS.has(matchLabel(text, FIELD_LABELS)?.canonical ?? '');
+  return key.length >= 2 && key.length <= 10 && HEADER_BLOCK_FIELDS.has(matchLabel(text, FIELD_LABELS)?.canonical ?? '');
 }
 

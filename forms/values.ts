@@ -76,12 +76,12 @@ export function isValueLike(text: string): boolean {
   return parsed.value !== null && (parsed.unit === null || parsed.unit.length <= 8);
 }
 
-/** A bare number, optionally followed by 分 (a weight or a score). */
 /** "4,764,453.11?": a character the copy could not encode, left as ? after a number. */
 function withoutLostCharacter(text: string): string {
   return text.replace(/(?<=\d)[?？]+$/, '');
 }
 
+/** A bare number, optionally followed by 分 (a weight or a score). */
 export function parseScore(text: string): number | null {
   const t = withoutLostCharacter(halfWidthAlnum(text).replace(/\s/g, ''));
   const m = /^(\d+(\.\d+)?)分?$/.exec(t);

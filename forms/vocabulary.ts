@@ -57,7 +57,7 @@ export const FIELD_LABELS = {
     '主管部门(单位)名称', '主管部门(单位)名称及部门预算编码', '省级主管部门', '市级主管部门', '县级主管部门', '区级主管部门',
   ],
   // the area a 区域 form's money goes to: recognised, no field of the contract
-  subsidy_area: ['补助项目/区域', '补助区域', '实施区域'],
+  subsidy_area: ['补助项目/区域', '补助区域'],
   central_department: ['中央主管部门'],
   implementing_unit: ['实施单位', '项目实施单位', '项目执行单位', '执行单位', '实施(主管)单位', '资金使用单位(科室)名称', '资金使用单位'],
   filing_unit: ['填报单位', '预算部门', '预算部门(盖章)', '编制部门', '预算单位', '填报单位(盖章)', '部门(单位)名称', '单位名称', '项目单位'],
@@ -101,6 +101,9 @@ export const FIELD_LABELS = {
   amount_unit: ['金额单位', '单位'],
 } as const;
 export type FieldLabel = keyof typeof FIELD_LABELS;
+
+/** Labels of a form's header block: they open a form, and inside an indicator table mean another form was read into it. */
+export const HEADER_BLOCK_FIELDS: ReadonlySet<string> = new Set<FieldLabel>(['project_name', 'project_code', 'department', 'central_department', 'implementing_unit', 'filing_unit']);
 
 /** Older level names → current canonical names (the printed label stays in provenance). */
 const LEVEL1_ALIASES: Record<string, (typeof LEVEL1)[number]> = {
@@ -161,7 +164,6 @@ export const MONEY_UNIT_DECLARED = [
   /^[(（]\s*(万元|元)\s*[)）]$/,
 ];
 
-/** A header label printed with its colon inside another field's value. */
 /** Captions of a form's blocks: they name a section, never hold a value. */
 export const SECTION_CAPTIONS: readonly string[] = [
   '基本情况', '预算执行情况', '目标完成情况', '年度绩效指标完成情况', '绩效指标', '年度绩效指标', '项目资金',
@@ -173,14 +175,15 @@ export const SECTION_CAPTIONS: readonly string[] = [
  * A government web page's footer and tools, which a copied page keeps after the form: who runs
  * the site, its registration numbers, its mailbox and print buttons. Never a cell of a form.
  */
-export const SITE_CHROME = /^(主办|承办|协办)(单位)?[:：]|主办\s*\S*\s*承办|ICP备|公网安备|网站标识码|版权所有|Copyright|©|^(技术支持[:：]|网站地图|联系我们|公务邮箱|内容保障|扫一扫在手机打开|\[打印\]|\[关闭\])/;
+export const SITE_CHROME = /^(主办|承办|协办)单位[:：]|^\S+主办\s+\S+承办$|ICP备\d|公网安备\s*\d|网站标识码|版权所有|Copyright|©|^(技术支持[:：]|网站地图$|联系我们$|公务邮箱$|内容保障$|扫一扫在手机打开|\[打印\]|\[关闭\])/;
 
 /** A template's row number before an indicator's name: "指标1:", "指标 12：" (followed by the name). */
 export const ROW_NUMBER = /^指标\s*\d{1,2}\s*[:：]?\s*(?=[\u4e00-\u9fff(（★*])/;
 
 /** The rows under a form's tables: who filled it in, who signed, the finance bureau's opinion, a closing note. */
-export const SIGNATURE_BLOCK = /^(填报人|填表人|联系人|联系电话|单位负责人|财政部门审核意见|审核意见|其他需要说明|其他说明事项)/;
+export const SIGNATURE_BLOCK = /^(填报人|填表人|联系人|联系电话|单位负责人(签字)?|财政部门审核意见|审核意见|其他需要说明的问题|其他需要说明事项|其他需要说明|其他说明事项)\s*([:：]|$)/;
 
+/** A header label printed with its colon inside another field's value. */
 export const RUN_ON_LABEL = /(填报日期|填报人|填表人|联系电话|联系人|金额单位)\s*[:：]/;
 /** Column and caption words a reader may leave where a name belongs. */
 export const NOT_A_NAME = /^(金额|名称|情况|综述|内容|单位|合计|小计|\/|—|-)$/;

@@ -10,12 +10,13 @@ import type { Block, Cell, Repair, Table } from '../schemas/document.js';
 import { isBlank } from '../forms/text.js';
 import { parseTitle } from '../forms/titles.js';
 import { listHeaderOf, projectPrefix } from '../forms/projectList.js';
-import { SITE_CHROME, levelNamesIn, matchIndicatorColumn } from '../forms/vocabulary.js';
+import { HEADER_BLOCK_FIELDS, SITE_CHROME, levelNamesIn, matchIndicatorColumn } from '../forms/vocabulary.js';
 import { FUNDS_COLUMNS, expandFundsRow } from './flattened/numbers.js';
 import { indicatorRows, rubricRows, scatteredHeader } from './flattened/rows.js';
 import { PAGE_FURNITURE, tokensOf } from './flattened/tokens.js';
 import {
   COLUMN_REMARK, HEADER_LINE, SECTION, columnLabel, endsIndicatorBlock, fieldLabel, isLevel1, isLevel2, isText, isWordOfForm, opensIndicatorHeader,
+  opensReportSection,
 } from './flattened/words.js';
 
 /** Confidence in a cell's place when the place was rebuilt from the cells' order (calibrated on the keyed corpus). */
@@ -47,9 +48,6 @@ export function isFlattened(blocks: readonly Block[], tokens: readonly string[])
 }
 
 // ---------------------------------------------------------------- form rows
-
-/** Labels of a form's header block: where a form without its title starts. */
-const HEADER_FIELD: ReadonlySet<string> = new Set(['project_name', 'project_code', 'department', 'central_department', 'implementing_unit', 'filing_unit']);
 
 /** Labels that begin a row of their own (a label/value row); the others head columns. */
 const ROW_LABELS: ReadonlySet<string> = new Set(['project_name', 'project_code', 'department', 'central_department', 'implementing_unit', 'filing_unit', 'project_amount',
@@ -217,12 +215,14 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
         unplaced.push(...scattered.unplaced);
       }
       i = start;
-      while (i < tokens.length && !endsIndicatorBlock(tokens[i]!)) i++;
+      while (i < tokens.length && !endsIndicatorBlock(tokens[i]!) && !opensReportSection(tokens, i)) i++;
       const columns = header.map((h) => columnLabel(h)!.canonical);
       const read = rubricRows(tokens.slice(start, i), columns) ?? indicatorRows(tokens.slice(start, i), columns);
       builder.rows.push(header, ...read.rows);
       indicators += read.rows.length;
       cut = read.cut;
+      // the report's prose follows: the form ended with its table
+      if (i < tokens.length && opensReportSection(tokens, i)) break;
       continue;
     }
     builder.add(token);
@@ -326,7 +326,7 @@ export function rebuildFlattened(lines: readonly string[]): { blocks: Block[]; e
   if (starts.length === 0) {
     const header = tokens.findIndex((_, i) => opensIndicatorHeader(tokens, i));
     if (header >= 0) {
-      const label = tokens.slice(0, header).findIndex((t) => HEADER_FIELD.has(fieldLabel(t)?.canonical ?? ''));
+      const label = tokens.slice(0, header).findIndex((t) => HEADER_BLOCK_FIELDS.has(fieldLabel(t)?.canonical ?? ''));
       starts.push(label >= 0 ? label : header);
     }
   }
@@ -347,9 +347,12 @@ export function rebuildFlattened(lines: readonly string[]): { blocks: Block[]; e
     errors.push(`line ${firstLine(lead.find((t) => isLevel1(t) || isLevel2(t))!)}: indicator rows before the first form's title (a form cut at its start?) were not read`);
   } else if (!fragment && starts.length > 0) {
     // never silent: cells run together or broken by spaces may hide a form's level names inside
-    // longer tokens ("分)项目决策(10"); three different ones before the first title are a form not read
-    const levels = levelNamesIn(tokens.slice(0, starts[0]).join(''));
-    if (levels.length >= 3) {
+    // longer tokens ("分)项目决策(10"); three different ones among weights and scores before the first
+    // title are a form not read (prose that names 项目管理 or 项目决策 prints no column of numbers)
+    const lead = tokens.slice(0, starts[0]);
+    const levels = levelNamesIn(lead.join(''));
+    const numbers = lead.filter((t) => /^\d{1,3}(\.\d+)?$/.test(t)).length;
+    if (levels.length >= 3 && numbers >= 4) {
       errors.push(`before the first form's title, the text holds the level names of a form (${levels.slice(0, 4).join(', ')}) that was not read (a form cut at its start?)`);
     }
   }

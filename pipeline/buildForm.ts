@@ -18,8 +18,8 @@ import {
   type MoneyUnit, parseMoney, parseRate, parseScore, parseValue,
 } from '../forms/values.js';
 import {
-  type FieldLabel, FIELD_LABELS, INDICATOR_COLUMNS, type IndicatorColumn, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2,
-  MONEY_UNIT_DECLARED, NOT_A_NAME, ROW_NUMBER, RUN_ON_LABEL, SIGNATURE_BLOCK, SITE_CHROME, levelNamesIn,
+  type FieldLabel, FIELD_LABELS, HEADER_BLOCK_FIELDS, INDICATOR_COLUMNS, type IndicatorColumn, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2,
+  MONEY_UNIT_DECLARED, NOT_A_NAME, ROW_NUMBER, RUN_ON_LABEL, SIGNATURE_BLOCK, SITE_CHROME,
 } from '../forms/vocabulary.js';
 
 export interface BuildContext { file: string; sha256: string; formIndex: number }
@@ -269,6 +269,9 @@ function readHeaderLines(draft: FormDraft, segment: FormSegment): void {
 
 // ---------------------------------------------------------------- label/value rows
 
+/** Labels of the transfer-payment and 区域 templates that make a form a region form. */
+const REGION_LABELS: ReadonlySet<string> = new Set(['转移支付(项目)名称', '转移支付名称', '转移支付项目名称', '补助项目/区域', '补助区域']);
+
 const BASIC_FIELDS: Partial<Record<FieldLabel, 'project_name' | 'project_code' | 'department' | 'implementing_unit' | 'filing_unit' | 'problems'>> = {
   project_name: 'project_name', project_code: 'project_code', department: 'department',
   implementing_unit: 'implementing_unit', filing_unit: 'filing_unit', problems: 'problems',
@@ -277,8 +280,8 @@ const BASIC_FIELDS: Partial<Record<FieldLabel, 'project_name' | 'project_code' |
 function applyPair(draft: FormDraft, pair: KeyValue): void {
   const basic = BASIC_FIELDS[pair.key];
   // a transfer payment is spent across a region: its form is a region form whatever its title says
-  // so is a form that names the area its money goes to (补助项目/区域)
-  if ((pair.key === 'project_name' && labelKey(pair.label.text).startsWith('转移支付')) || pair.key === 'subsidy_area') draft.record.scope = 'region';
+  // so is a form that names the area its money goes to (补助项目/区域); both labels exactly as printed, with a value
+  if (pair.text && REGION_LABELS.has(labelKey(pair.label.text))) draft.record.scope = 'region';
   if (basic) { draft.setText(basic, pair.text, pair.value?.origin ?? pair.label.origin, pair.repairs); return; }
   if (pair.text === null || pair.value === null) return;
   switch (pair.key) {
@@ -307,10 +310,11 @@ function assignFundsRow(draft: FormDraft, values: readonly RowCell[], fiscal: bo
   }
   let keys: Array<FundsKey | null>;
   let repairs: Repair[] = [];
-  // every value under a column the form printed (not placed by a template's order or by its kind)
-  const placed = declared.length > 0 && (values.length === declared.length || columnKeys(values, declared) !== null);
+  // the values were matched to the printed columns (by count or by column), not placed by a template's order or by their kind
+  const byColumn = declared.length > 0 ? columnKeys(values, declared) : null;
+  const placed = declared.length > 0 && (values.length === declared.length || byColumn !== null);
   if (declared.length > 0 && values.length === declared.length) keys = declared.map((d) => d.key);
-  else if (declared.length > 0 && columnKeys(values, declared) !== null) keys = columnKeys(values, declared)!;
+  else if (byColumn) { keys = byColumn.keys; if (byColumn.shifted) repairs = [{ rule: 'funds_header_over_row_labels', before: 'header one column left', after: 'values under their labels', confidence: 0.8 }]; }
   else if (values.length <= STANDARD_FUNDS_ORDER.length && declared.every((d) => STANDARD_FUNDS_ORDER.includes(d.key))) {
     keys = STANDARD_FUNDS_ORDER.slice(0, values.length);
     repairs = [{ rule: 'funds_columns_by_template_order', before: declared.map((d) => d.key).join(','), after: keys.join(','), confidence: 0.85 }];
@@ -323,25 +327,30 @@ function assignFundsRow(draft: FormDraft, values: readonly RowCell[], fiscal: bo
     if (!key) return;
     const r = [...cell.repairs, ...repairs];
     // the block's rate, weight and score, printed on the 财政拨款 row only when the total row left them
-    // empty; taken only from a row whose every value stood under a printed column
+    // empty; taken only from a row whose every value stood under a printed column, and said so
     const funds = draft.record.funds;
-    const forBlock = (field: number | null): boolean => !fiscal || (placed && field === null);
-    if (key === 'execution_rate') { if (forBlock(funds.execution_rate)) draft.setRate('funds.execution_rate', cell, cell.text, r); }
-    else if (key === 'funds_weight') { if (forBlock(funds.weight)) draft.setNumber('funds.weight', cell, cell.text, r); }
-    else if (key === 'funds_score') { if (forBlock(funds.score)) draft.setNumber('funds.score', cell, cell.text, r); }
+    // (a rate so taken must print its %: a bare 5 under 执行率 on a 财政资金 row is an amount one column off)
+    const forBlock = (field: number | null): boolean => !fiscal || (placed && field === null && (key !== 'execution_rate' || isPercentLike(cell.text)));
+    const moved: Repair[] = fiscal ? [{ rule: 'block_value_from_fiscal_row', before: cell.text, after: cell.text, confidence: 0.85 }] : [];
+    if (key === 'execution_rate') { if (forBlock(funds.execution_rate)) draft.setRate('funds.execution_rate', cell, cell.text, [...r, ...moved]); }
+    else if (key === 'funds_weight') { if (forBlock(funds.weight)) draft.setNumber('funds.weight', cell, cell.text, [...r, ...moved]); }
+    else if (key === 'funds_score') { if (forBlock(funds.score)) draft.setNumber('funds.score', cell, cell.text, [...r, ...moved]); }
     else draft.setMoney(key, fiscal, cell, cell.text, r);
   });
 }
 
 /**
- * Each value under the declared column in its own column, or — where the header printed no cell
- * over the row labels (年度资金总额 | …) and so stands one column to the left — in the column before;
- * whichever puts amounts under amounts and rates under rates. Null when neither does.
+ * Each value under the declared column in its own column; or, where the header starts in the first
+ * column (it printed no cell over the row labels, 年度资金总额 | …, so it stands one column to the
+ * left of the amounts), in the column before, when that puts amounts under amounts and rates under
+ * rates. Null when neither does.
  */
-function columnKeys(values: readonly RowCell[], declared: ReadonlyArray<Declared<FundsKey>>): FundsKey[] | null {
-  for (const shift of [0, 1]) {
+function columnKeys(values: readonly RowCell[], declared: ReadonlyArray<Declared<FundsKey>>): { keys: FundsKey[]; shifted: boolean } | null {
+  const overRowLabels = Math.min(...declared.map((d) => d.col)) === 0;
+  for (const shift of overRowLabels ? [0, 1] : [0]) {
     const keys = values.map((v) => declared.find((d) => d.col + shift === v.col)?.key);
-    if (keys.every((k, i) => k !== undefined && fundsCellFits(k, values[i]!.text))) return keys as FundsKey[];
+    // under a header that may stand one column off, the kinds decide; otherwise the columns do
+    if (keys.every((k, i) => k !== undefined && (!overRowLabels || fundsCellFits(k, values[i]!.text)))) return { keys: keys as FundsKey[], shifted: shift === 1 };
   }
   return null;
 }
@@ -501,27 +510,19 @@ function indicatorHeaderOf(cells: readonly RowCell[]): HeaderColumn[] | null {
   return header;
 }
 
-/** A report's numbered heading after the table: "(三)项目自评步骤及方法", "二、项目资金申报及使用情况". */
-const REPORT_HEADING = /^([(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)\S{4,}/;
-
 function isClosingRow(cells: readonly RowCell[]): boolean {
-  // (a group row of the table, "(一)产出指标", names a level and is no heading of the report)
-  const first = cells[0]?.text.replace(/\s/g, '') ?? '';
-  if (cells.length <= 2 && REPORT_HEADING.test(first) && levelNamesIn(first).length === 0) return true;
-  if (SIGNATURE_BLOCK.test(first)) return true;
+  if (SIGNATURE_BLOCK.test(cells[0]?.text.replace(/\s/g, '') ?? '')) return true;
   return cells.slice(0, 3).some((c) => {
     const key = labelKey(c.text).replace(/^[一二三四五六七八九十]+、?/, '');
     return key === '总分' || key === '合计' || key.startsWith('存在问题') || key === '合计得分';
   });
 }
 
-/** Labels of a form's header block: inside an indicator table they mean another form was read into this one. */
-const HEADER_BLOCK_FIELDS: ReadonlySet<FieldLabel> = new Set(['project_name', 'project_code', 'department', 'central_department', 'implementing_unit', 'filing_unit']);
 
 function readIndicatorRow(draft: FormDraft, cells: readonly RowCell[], placeholders: readonly RowCell[]): void {
   if (placeholders.length > 0) draft.placeholderCount += placeholders.length;
   if (cells.length === 0) return;
-  const fieldLabel = cells.find((c) => labelKey(c.text).length <= 8 && HEADER_BLOCK_FIELDS.has(matchLabel(c.text, FIELD_LABELS)?.canonical as FieldLabel));
+  const fieldLabel = cells.find((c) => labelKey(c.text).length <= 8 && HEADER_BLOCK_FIELDS.has(matchLabel(c.text, FIELD_LABELS)?.canonical ?? ''));
   if (fieldLabel) {
     draft.issue('indicators', 'field_label_in_indicators', `an indicator row holds the field label "${fieldLabel.text}": a form's header block was read as indicator rows (two forms joined?)`);
   }
@@ -549,7 +550,7 @@ function splitTargetText(fields: AlignedRow['fields']): string {
   return `${op}${target}${unit}`;
 }
 
-/** A template's fill-in hint left in a name: "(≥**元/人·月)", "(≥××%)"; its row number is removed the same way. */
+/** A template's fill-in hint left in a name: "(≥**元/人·月)", "(≥××%)"; its row number (指标1:) is removed too. */
 const FILL_IN_HINT = /[(（][^()（）]*(\*\*|××|ＸＸ|XX)[^()（）]*[)）]/g;
 
 function withoutFillInHint(text: string): string {
@@ -558,7 +559,8 @@ function withoutFillInHint(text: string): string {
 
 function fillInHint(text: string | undefined): Repair[] {
   if (!text || withoutFillInHint(text) === text.trim()) return [];
-  return [{ rule: 'fill_in_hint_removed', before: text, after: withoutFillInHint(text), confidence: 0.97 }];
+  const rule = ROW_NUMBER.test(text.trim()) && text.search(FILL_IN_HINT) < 0 ? 'row_number_removed' : 'fill_in_hint_removed';
+  return [{ rule, before: text, after: withoutFillInHint(text), confidence: 0.97 }];
 }
 
 /** Repairs the extractor made to how a row was read (rows rebuilt from cell order), once each. */
@@ -736,8 +738,15 @@ export function buildRecords(segment: FormSegment, ctx: BuildContext): Built[] {
     for (const row of table.rows) {
       const { cells, placeholders } = prepareRow(row);
       if (cells.length === 0 && placeholders.length === 0) continue;
-      // a copied web page's footer: the form ended above it
-      if (state === 'page' || SITE_CHROME.test(cells[0]?.text.trim() ?? '')) { state = 'page'; continue; }
+      // a copied web page's footer: the form ended above it (rows after it that hold a level name or a
+      // rate are no footer: never dropped silently)
+      if (state === 'page' || SITE_CHROME.test(cells[0]?.text.trim() ?? '')) {
+        state = 'page';
+        if (cells.some((c) => matchLevel1(c.text) !== null || matchLevel2(c.text) !== null || /\d%$/.test(c.text.trim()))) {
+          draft.issue('indicators', 'rows_after_page_footer', `a row after the page footer was not read: "${cells.map((c) => c.text).join(' | ').slice(0, 60)}"`);
+        }
+        continue;
+      }
       if (state !== 'indicators') {
         const header = indicatorHeaderOf(cells);
         if (header) {

@@ -23,8 +23,6 @@ export interface Store {
   /** what to print: the path, or the URL without its password */
   readonly location: string;
   readonly dialect: Dialect;
-  /** the SQLite database itself, where a command needs SQLite (null for PostgreSQL) */
-  readonly sqlite: Db | null;
   /** each workbook sheet's columns and rows (the xlsx export) */
   sheets(): SheetSource;
   loadRecords(): Promise<FormRecord[]>;
@@ -59,7 +57,6 @@ export class SqliteStore implements Store {
 
 class PostgresReadStore implements Store {
   readonly dialect = 'postgres';
-  readonly sqlite = null;
 
   constructor(private readonly pg: PostgresStore) {}
 

@@ -187,7 +187,7 @@ describe('a form inside a report, without its title', () => {
 describe('PDF text of merged cells', () => {
   it('joins a letter-spaced label, never a unit after its number', () => {
     expect(joinLetterSpaced(['绩', '效', '指', '标', '产', '出', '指', '标', '数量指标'])).toEqual(['绩效指标产出指标', '数量指标']);
-    expect(joinLetterSpaced(['12', '个', '合', '格'])).toEqual(['12', '个', '合格']);
+    expect(joinLetterSpaced(['12', '个', '合', '格', '率'])).toEqual(['12', '个', '合格率']);
     expect(joinLetterSpaced(['道路', '养护'])).toEqual(['道路', '养护']);
   });
 
@@ -435,6 +435,27 @@ describe('targets whose comparison has a column of its own', () => {
       ['成本指标', '执法车辆购置成本', '小于等于20万元', '<=', 5], ['质量指标', '设备验收合格率', '大于等于95%', '>=', 10],
       ['服务对象满意度指标', '执法人员满意度', '大于等于90%', '>=', 10],
     ]);
+  });
+});
+
+describe('rules that must not fire on an ordinary form', () => {
+  it('an indicator named like a footer or a signature line is a row; 实施区域 is no region; a funds row stays in its columns', async () => {
+    const md = ['项目支出绩效自评表', '', '| 项目名称 | 文化惠民演出 | | | | | |', '| --- | --- | --- | --- | --- | --- | --- |',
+      '| 实施区域 | 某县甲镇、乙镇 | | | | | |',
+      '| 项目资金(万元) | 年初预算数 | 全年预算数 | 全年执行数 | 执行率 | 分值 | 得分 |',
+      '| 年度资金总额 | 100 | 100 | 90 | 90% | 10 | 9 |', '| 其中:财政拨款 | | 80 | 72 | 90 | | |',
+      '| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |',
+      '| 产出指标 | 数量指标 | 主办、承办活动数量 | ≥4次 | 5次 | 40 | 40 |',
+      '| | 质量指标 | 联系电话接通率 | ≥95% | 98% | 40 | 40 |',
+      '| 满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥90% | 95% | 10 | 10 |'].join('\n');
+    const form = (await processDocument('ordinary.md', text(md), { ocr: false })).records[0]!;
+    expect(form.scope).toBe('project');
+    expect(form.indicators.map((i) => i.name)).toEqual(['主办、承办活动数量', '联系电话接通率', '群众满意度']);
+    expect([form.funds.fiscal.adjusted_budget, form.funds.fiscal.executed, form.funds.execution_rate]).toEqual([800000, 720000, 0.9]);
+  });
+
+  it('two one-character values side by side stay two cells', () => {
+    expect(joinLetterSpaced(['道路通行状况', '好', '好', '20'])).toEqual(['道路通行状况', '好', '好', '20']);
   });
 });
 

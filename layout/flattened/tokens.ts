@@ -38,11 +38,6 @@ function separatorOf(lines: readonly string[]): 'pipe' | 'line' | 'space' {
   return (words[Math.floor(words.length / 2)] ?? 0) > 6 ? 'space' : 'line';
 }
 
-/**
- * A line of a one-cell-per-line file that is really a row whose cells are apart by spaces:
- * splitting it yields at least two words of the form (labels, level names, column headers) or
- * values — a sentence that happens to hold a space does not.
- */
 /** A short line of a few cells whose last is a value: "社会满意度 100%", "资金拨付 12月底到位". */
 function endsWithValue(line: string): boolean {
   const words = line.trim().split(/\s+/);
@@ -53,6 +48,11 @@ function endsWithValue(line: string): boolean {
   return isValueLike(last) || (words.length === 2 && last.length <= 6 && !/[()（）]/.test(line) && !isWordOfForm(last) && !isWordOfForm(words[0]!));
 }
 
+/**
+ * A line of a one-cell-per-line file that is really a row whose cells are apart by spaces:
+ * splitting it yields at least two words of the form (labels, level names, column headers) or
+ * values — a sentence that happens to hold a space does not.
+ */
 function spacedRow(line: string): boolean {
   const words = line.trim().split(/\s+/);
   if (words.length < 2) return false;
@@ -80,13 +80,8 @@ const INNER_LABELS: readonly string[] = [
 ].sort((a, b) => b.length - a.length);
 
 /** Column labels that are also everyday words of a report's prose. */
-const PROSE_WORDS: ReadonlySet<string> = new Set(['评价指标', '评价内容', '指标说明']);
+const PROSE_WORDS: ReadonlySet<string> = new Set(['评价指标', '评价内容', '指标说明', '地方资金', '资金额度', '总体目标', '其他资金', '资金支出计划']);
 
-/**
- * A level label in a template's own wording at the front of a run: "产出数量指标享受资助人数…"
- * (产出 + 数量指标 printed as one label). Its end is the first 指标 after which the prefix reads as
- * a level of the vocabulary; the shortest such prefix, so a name that itself ends in 指标 stays whole.
- */
 /** Every printed column label, longest first, short ones (分值, 得分, 备注) included. */
 const COLUMN_WORDS: readonly string[] = [...new Set(Object.values(INDICATOR_COLUMNS).flat())].sort((a, b) => b.length - a.length);
 
@@ -112,6 +107,11 @@ const exactWord = (text: string): boolean => fieldLabel(text)?.distance === 0 ||
 /** A level label as printed, not a near miss: "流量指标" is one edit from 数量指标 and is a name. */
 const exactLevel = (label: string): boolean => (matchLevel1(label) ?? matchLevel2(label))?.distance === 0;
 
+/**
+ * A level label in a template's own wording at the front of a run: "产出数量指标享受资助人数…"
+ * (产出 + 数量指标 printed as one label). Its end is the first 指标 after which the prefix reads as
+ * a level of the vocabulary; the shortest such prefix, so a name that itself ends in 指标 stays whole.
+ */
 function leadingLevelVariant(run: string): string | undefined {
   for (const m of run.matchAll(/指标/g)) {
     const end = m.index + 2;
@@ -166,11 +166,6 @@ function titleInRun(token: string): { start: number; end: number } | null {
   return null;
 }
 
-/**
- * A dump that lost every separator ("项目名称镇域内基础设施建设主管部门坝塘镇…"): a long run that
- * holds two or more names of the form is cut before and after each of them. A sentence rarely
- * holds two field or column names; a run-together form holds dozens.
- */
 /** Where the names of the form stand in a run, left to right, not overlapping. */
 function labelHits(token: string): Array<{ at: number; end: number }> {
   const hits: Array<{ at: number; end: number }> = [];
@@ -190,6 +185,11 @@ function labelHits(token: string): Array<{ at: number; end: number }> {
   return hits;
 }
 
+/**
+ * A dump that lost every separator ("项目名称镇域内基础设施建设主管部门坝塘镇…"): a long run that
+ * holds two or more names of the form is cut before and after each of them. A sentence rarely
+ * holds two field or column names; a run-together form holds dozens.
+ */
 export function splitRunTogether(token: string): string[] {
   // a title names its issuer: "…市级预算部门(单位)项目支出绩效目标申报表" is one cell
   if (token.length < 20 || parseTitle(token) !== null) return [token];
@@ -267,13 +267,14 @@ export function splitRepeatedValue(token: string): string[] {
 
 /**
  * A merged cell's vertical label comes out of a PDF letter-spaced: "绩 效 指 标 产 出 指 标", "年 度 总 体
- * 目 标". A run of two or more single characters is one cell (cut into labels later); a single
+ * 目 标". A run of three or more single characters is one cell (cut into labels later); a single
  * character after a number is its unit and stays apart.
  */
 export function joinLetterSpaced(words: readonly string[]): string[] {
   const out: string[] = [];
   let run: string[] = [];
-  const flush = (): void => { if (run.length >= 2) out.push(run.join('')); else out.push(...run); run = []; };
+  // ("好 好", "是 是": two one-character values side by side, not a label)
+  const flush = (): void => { if (run.length >= 3) out.push(run.join('')); else out.push(...run); run = []; };
   words.forEach((word, i) => {
     const single = /^[\u4e00-\u9fff]$/.test(word) && !(run.length === 0 && /\d$/.test(words[i - 1] ?? ''));
     if (single) run.push(word);

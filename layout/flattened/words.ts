@@ -1,7 +1,7 @@
 /** The words of a form in a token stream: labels, column names, level names, and what ends a block. */
 import { labelKey } from '../../forms/text.js';
 import { isValueLike, parseScore } from '../../forms/values.js';
-import { FIELD_LABELS, SIGNATURE_BLOCK, SITE_CHROME, levelNamesIn, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from '../../forms/vocabulary.js';
+import { FIELD_LABELS, SIGNATURE_BLOCK, SITE_CHROME, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from '../../forms/vocabulary.js';
 // ---------------------------------------------------------------- token kinds
 
 export const HEADER_LINE = /^(序号|年度|填报单位|预算部门|金额单位|单位|填报人|联系电话|联系人)\s*[:：]|^[(（]?\s*\d{4}\s*年度?\s*[)）]?$/;
@@ -36,10 +36,19 @@ export const isText = (token: string): boolean => !isValueLike(token) && parseSc
 export function endsIndicatorBlock(token: string): boolean {
   const label = fieldLabel(token)?.canonical ?? '';
   if (CLOSING.has(label) || label === 'project_name' || SECTION.test(token) || SITE_CHROME.test(token)) return true;
-  // a report's numbered heading after the table ("(三)项目自评步骤及方法"), not a group row naming a level
-  if (/^[(（][一二三四五六七八九十]{1,3}[)）]\S{4,}/.test(token.replace(/\s/g, '')) && levelNamesIn(token).length === 0) return true;
   // 序号 heads the next table (an allocation list), never a cell of an indicator row; 合计 alone
   // is the totals row that closes the table
   const key = token.replace(/\s/g, '');
   return SIGNATURE_BLOCK.test(key) || /^(序号|合计)$/.test(key);
+}
+
+/**
+ * A report's numbered heading after the table, "(三)项目自评步骤及方法", followed by the report's prose:
+ * the table ended above it. A group row of the table ("(三)服务对象满意度") is followed by its rows.
+ */
+export function opensReportSection(tokens: readonly string[], i: number): boolean {
+  if (!/^[(（][一二三四五六七八九十]{1,3}[)）]\S{4,}/.test(tokens[i]!.replace(/\s/g, ''))) return false;
+  // (the prose may have been cut at a word of the form inside it: read the next few cells together)
+  const next = tokens.slice(i + 1, i + 7).join('');
+  return /。/.test(next) || (next.length >= 25 && /[，,]/.test(next));
 }
