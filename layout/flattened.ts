@@ -19,8 +19,11 @@ import {
   opensReportSection,
 } from './flattened/words.js';
 
-/** Confidence in a cell's place when the place was rebuilt from the cells' order (calibrated on the keyed corpus). */
-export const FLATTENED_CONFIDENCE = 0.85;
+/**
+ * Confidence in a cell's place when the place was rebuilt from the cells' order (calibrated on the
+ * keyed corpus). The form is reviewed whatever its fields earn: buildForm reports the rebuilding.
+ */
+const FLATTENED_CONFIDENCE = 0.85;
 
 // ---------------------------------------------------------------- detection
 

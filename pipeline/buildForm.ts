@@ -733,6 +733,10 @@ export function buildRecords(segment: FormSegment, ctx: BuildContext): Built[] {
   if (segment.kind === 'summary') return buildSummaries(segment, ctx);
   const draft = new FormDraft(segment, ctx);
   readHeaderLines(draft, segment);
+  // never silent: a table rebuilt from the order of its cells (flattened text) is a guess at every row
+  if (segment.tables.some((t) => t.rows.some((r) => r.some((c) => c.repairs?.some((p) => p.rule === 'cell_order_rebuilt'))))) {
+    draft.issue('indicators', 'rows_rebuilt', 'the table structure was lost: rows and columns were rebuilt from the order of the cells');
+  }
   let state: 'form' | 'indicators' | 'closing' | 'page' = 'form';
   for (const table of segment.tables) {
     for (const row of table.rows) {
