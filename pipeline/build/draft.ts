@@ -1,0 +1,155 @@
+/** The record being built: its fields, their provenance, its issues; and what every reader of rows shares. */
+import { titleText } from '../../forms/titles.js';
+import { type MoneyUnit, parseMoney, parseRate, parseScore, parseValue } from '../../forms/values.js';
+import { FIELD_LABELS, NOT_A_NAME, RUN_ON_LABEL, matchLabel } from '../../forms/vocabulary.js';
+import { type AlignedRow, type HeaderColumn, type RowCell } from '../indicators.js';
+import { ProvenanceLog } from '../provenance.js';
+import { type KeyValue } from '../tokens.js';
+import { FieldProvenance, FormSegment, Origin, Repair } from '../../schemas/document.js';
+import { FormRecord, Issue, emptyFunds } from '../../schemas/record.js';
+export interface BuildContext { file: string; sha256: string; formIndex: number }
+export interface Built { record: FormRecord; provenance: FieldProvenance[] }
+
+export type FundsKey = 'initial_budget' | 'adjusted_budget' | 'received' | 'executed' | 'execution_rate' | 'funds_weight' | 'funds_score';
+export const FUNDS_KEYS: ReadonlySet<string> = new Set<FundsKey>(['initial_budget', 'adjusted_budget', 'received', 'executed', 'execution_rate', 'funds_weight', 'funds_score']);
+/** The column order of the 年初预算数 … 得分 funds table in every template that prints one. */
+export const STANDARD_FUNDS_ORDER: readonly FundsKey[] = ['initial_budget', 'adjusted_budget', 'executed', 'funds_weight', 'execution_rate', 'funds_score'];
+export type GoalKey = 'goal_expected' | 'goal_actual' | 'completion_rate' | 'goal_long_term';
+export const GOAL_KEYS: ReadonlySet<string> = new Set<GoalKey>(['goal_expected', 'goal_actual', 'completion_rate', 'goal_long_term']);
+
+export interface Declared<K> { key: K; col: number }
+
+/** Mutable state while one form's rows are read. */
+export class FormDraft {
+  readonly record: FormRecord;
+  readonly log: ProvenanceLog;
+  readonly issues: Issue[] = [];
+  amountUnit: MoneyUnit | null = null;
+  fundsHeader: Array<Declared<FundsKey>> = [];
+  goalHeader: Array<Declared<GoalKey>> = [];
+  indicatorHeader: HeaderColumn[] = [];
+  indicatorRows: AlignedRow[] = [];
+  placeholderCount = 0;
+  /** 项目金额 / 项目资金总额: the project's amount, the year's budget only where no funds row gives one */
+  projectAmount: KeyValue | null = null;
+
+  constructor(segment: FormSegment, readonly ctx: BuildContext) {
+    this.log = new ProvenanceLog(ctx.formIndex);
+    this.record = {
+      id: `${ctx.sha256}:${ctx.formIndex}`,
+      source: { file: ctx.file, sha256: ctx.sha256, page: segment.page ?? segment.tables[0]?.rows[0]?.[0]?.origin.page ?? null, form_index: ctx.formIndex },
+      form_type: segment.kind,
+      scope: scopeOf(segment.title ?? ''),
+      year: null, title: segment.title === null ? null : titleText(segment.title), project_name: null, project_code: null, department: null,
+      implementing_unit: null, filing_unit: null, amount_unit: null, funds: emptyFunds(),
+      goal_expected: null, goal_actual: null, completion_rate: null, indicators: [], total_score: null,
+      grade: null, problems: null, contact: { filler: null, phone: null }, confidence: 1, needs_review: false, issues: [],
+    };
+  }
+
+  issue(field: string, kind: string, detail: string, severity: Issue['severity'] = 'warn'): void {
+    this.issues.push({ field, kind, detail, severity });
+  }
+
+  /** Set a text field once; a later different value is reported, not silently overwritten. */
+  setText(field: 'project_name' | 'project_code' | 'department' | 'implementing_unit' | 'filing_unit' | 'goal_expected' | 'goal_actual' | 'problems' | 'title', text: string | null, origin: Origin | null, repairs: Repair[]): void {
+    if (text === null || text.trim() === '') return;
+    // a label cut from its value leaves the colon behind (":襄阳市中心医院")
+    let value = text.trim().replace(/^[:：]\s*/, '');
+    if (value === '') return;
+    const fieldRepairs = [...repairs];
+    if (field === 'project_code' && /\s/.test(value)) {
+      fieldRepairs.push({ rule: 'spaces_removed_from_code', before: value, after: value.replace(/\s/g, ''), confidence: 0.97 });
+      value = value.replace(/\s/g, '');
+    }
+    if (field !== 'goal_expected' && field !== 'goal_actual' && field !== 'problems') value = value.replace(/\n/g, '');
+    if (NAME_FIELDS.has(field)) {
+      // "襄阳市中心医院填报日期:2022年3月18日": the next label and its value ran into this one
+      const runOn = RUN_ON_LABEL.exec(value);
+      if (runOn && runOn.index > 0) {
+        fieldRepairs.push({ rule: 'next_label_cut_off', before: value, after: value.slice(0, runOn.index), confidence: 0.9 });
+        value = value.slice(0, runOn.index).trim();
+      }
+      if (!isNameLike(value)) return;
+    }
+    const current = this.record[field];
+    if (current !== null && current !== value) {
+      this.issue(field, 'conflict', `printed twice: kept "${current}", also saw "${value}"`, 'info');
+      return;
+    }
+    this.record[field] = value;
+    this.log.add(field, text, origin, fieldRepairs);
+  }
+
+  setMoney(path: 'initial_budget' | 'adjusted_budget' | 'received' | 'executed', fiscal: boolean, cell: RowCell, text: string, repairs: Repair[]): void {
+    if (/^[—\-–/]+$/.test(text.trim())) return;
+    const money = parseMoney(text, this.amountUnit);
+    const field = fiscal ? `funds.fiscal.${path}` : `funds.${path}`;
+    if (!money) { this.issue(field, 'unparsed', `not an amount: "${text}"`); return; }
+    const fieldRepairs = [...repairs];
+    if (money.printedUnit && this.amountUnit && money.printedUnit !== this.amountUnit) {
+      fieldRepairs.push({ rule: 'amount_in_other_unit', before: text, after: `${money.yuan} 元`, confidence: 0.9 });
+      this.issue(field, 'unit_converted', `printed as "${text}" in a ${this.amountUnit} form; read as ${money.printedUnit}`, 'info');
+    }
+    if (fiscal) {
+      if (path === 'received') return; // the contract keeps no fiscal 到位数
+      this.record.funds.fiscal[path] = money.yuan;
+    } else this.record.funds[path] = money.yuan;
+    this.log.add(field, text, cell.origin, fieldRepairs);
+  }
+
+  setRate(field: 'funds.execution_rate' | 'completion_rate', cell: RowCell, text: string, repairs: Repair[]): void {
+    const rate = parseRate(text);
+    if (rate === null) { if (!/^[—\-–/]+$/.test(text.trim())) this.issue(field, 'unparsed', `not a rate: "${text}"`); return; }
+    const fieldRepairs = [...repairs];
+    const junk = parseValue(text).junk;
+    if (junk) fieldRepairs.push({ rule: 'latin_junk_removed', before: text, after: text.replace(junk, ''), confidence: 0.9 });
+    if (!/%/.test(text) && rate !== Number(text)) fieldRepairs.push({ rule: 'bare_number_read_as_percent', before: text, after: `${text}%`, confidence: 0.85 });
+    if (field === 'completion_rate') this.record.completion_rate = rate;
+    else this.record.funds.execution_rate = rate;
+    this.log.add(field, text, cell.origin, fieldRepairs);
+  }
+
+  setNumber(field: 'funds.weight' | 'funds.score' | 'total_score', cell: RowCell, text: string, repairs: Repair[]): void {
+    const n = parseScore(text);
+    if (n === null) return;
+    if (field === 'funds.weight') this.record.funds.weight = n;
+    else if (field === 'funds.score') this.record.funds.score = n;
+    else this.record.total_score = n;
+    this.log.add(field, text, cell.origin, repairs);
+  }
+}
+
+/** Fields that hold a name (of a project or an organisation), never a number or a label. */
+const NAME_FIELDS: ReadonlySet<string> = new Set(['project_name', 'department', 'implementing_unit', 'filing_unit']);
+/**
+ * Is this a name: not an amount or a rate (243.96, 100%), not a label or caption word of the form. A
+ * bare run of digits may be an organisation's code (0402009 for 主管部门), so it stays.
+ */
+function isNameLike(value: string): boolean {
+  if (NOT_A_NAME.test(value) || /^[-+]?\d[\d,]*(\.\d+%?|%|万元|元)$/.test(value)) return false;
+  const label = matchLabel(value, FIELD_LABELS);
+  return !(label && label.distance === 0);
+}
+
+function scopeOf(title: string): FormRecord['scope'] {
+  if (/部门整体/.test(title)) return 'department';
+  if (/区域/.test(title)) return 'region';
+  return 'project';
+}
+
+/** Where a printed line sits: its line number, and for PDFs its page and box. */
+export function lineOrigin(line: number, page: number | null = null, bbox: Origin['bbox'] = null): Origin {
+  return { table: null, row: null, col: null, line, page, bbox };
+}
+
+export function titleOrigin(segment: FormSegment): Origin {
+  return lineOrigin(segment.titleLine ?? 0, segment.page, segment.titleBbox);
+}
+
+/** The finished record and its provenance. */
+export function finish(draft: FormDraft): Built {
+  draft.record.amount_unit = draft.amountUnit;
+  draft.record.issues = draft.issues;
+  return { record: draft.record, provenance: draft.log.entries };
+}
