@@ -101,7 +101,8 @@ async function workbookCells(file: string): Promise<Record<string, { header: unk
   await workbook.xlsx.readFile(file);
   const sheets: Record<string, { header: unknown[]; rows: string[] }> = {};
   workbook.eachSheet((sheet) => {
-    const values = sheet.getSheetValues().filter(Boolean).map((row) => (row as unknown[]).slice(1));
+    // sums (the units sheet) are added up in each database's own order: equal to a millionth, not bit for bit
+    const values = sheet.getSheetValues().filter(Boolean).map((row) => (row as unknown[]).slice(1).map((v) => (typeof v === 'number' ? Number(v.toFixed(6)) : v)));
     sheets[sheet.name] = { header: values[0] ?? [], rows: values.slice(1).map((row) => JSON.stringify(row)).sort() };
   });
   return sheets;
