@@ -18,7 +18,7 @@ import { loadPdfjs, restoreNativeJson } from './pdf/pdfjs.js';
 import { type PageContent, readPage } from './pdf/pageContent.js';
 import { streamTable } from './pdf/stream.js';
 import { readScannedPage, type ScannedPage } from './scan/page.js';
-import type { OcrEngineName } from './scan/ocr.js';
+import type { OcrEngineName } from '../schemas/options.js';
 import { renderPdfPage } from './scan/raster.js';
 import { type Extraction, type Extractor, InputError } from './types.js';
 import { DEFAULTS } from '../schemas/options.js';

@@ -1,5 +1,5 @@
 import type { Block, SourceInfo } from '../schemas/document.js';
-import type { OcrEngineName } from './scan/ocr.js';
+import type { OcrEngineName } from '../schemas/options.js';
 
 /** What an extractor gives the pipeline: the blocks of one file in reading order. */
 export interface Extraction {

@@ -53,7 +53,7 @@ export function isFlattened(blocks: readonly Block[], tokens: readonly string[])
 // ---------------------------------------------------------------- form rows
 
 /** Labels that begin a row of their own (a label/value row); the others head columns. */
-const ROW_LABELS: ReadonlySet<string> = new Set(['project_name', 'project_code', 'department', 'central_department', 'implementing_unit', 'filing_unit', 'project_amount',
+const OWN_ROW_LABELS: ReadonlySet<string> = new Set(['project_name', 'project_code', 'department', 'central_department', 'implementing_unit', 'filing_unit', 'project_amount',
   'funds_total_row', 'fiscal_row', 'carryover_row', 'other_row', 'source_row', 'total_score', 'grade', 'problems']);
 
 interface Rebuilt { texts: string[]; rows: string[][]; indicators: number; cut: string[] | null; unplaced: string[] }
@@ -93,8 +93,8 @@ class RowBuilder {
       this.labels.push(label);
     } else if (label) {
       const repeatsHeader = this.values === 0 && this.labels.includes(label);
-      const newRow = ROW_LABELS.has(label) && this.row.length > 0 && !(this.values > 0 && this.labels[0] === label);
-      const afterValues = this.values > 0 && !ROW_LABELS.has(label) && !this.isPairs();
+      const newRow = OWN_ROW_LABELS.has(label) && this.row.length > 0 && !(this.values > 0 && this.labels[0] === label);
+      const afterValues = this.values > 0 && !OWN_ROW_LABELS.has(label) && !this.isPairs();
       if (repeatsHeader || newRow || afterValues) this.flush();
       this.labels.push(label);
     } else {

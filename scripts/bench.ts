@@ -26,7 +26,8 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PDFDocument } from 'pdf-lib';
-import { DEFAULT_OCR_ENGINE, OCR_ENGINES, type OcrEngineName, stopOcr } from '../extractors/scan/ocr.js';
+import { stopOcr } from '../extractors/scan/ocr.js';
+import { DEFAULTS, OCR_ENGINES, type OcrEngineName } from '../schemas/options.js';
 import { runBatch } from '../pipeline/batch.js';
 import { processDocument } from '../pipeline/process.js';
 import { type Db, openDatabase } from '../pipeline/sinks/sqlite.js';
@@ -38,7 +39,7 @@ const ROOT = join(import.meta.dirname, '..');
  * The default engine first: in one process, the ONNX engine started after tesseract.js's worker runs
  * ended in a segmentation fault (three full runs on 2026-12-05); each engine alone ran 12 pages.
  */
-const ENGINES: OcrEngineName[] = [DEFAULT_OCR_ENGINE, ...OCR_ENGINES.filter((e) => e !== DEFAULT_OCR_ENGINE)];
+const ENGINES: OcrEngineName[] = [DEFAULTS.ocrEngine, ...OCR_ENGINES.filter((e) => e !== DEFAULTS.ocrEngine)];
 const QUICK = process.argv.includes('--quick');
 
 /** A numeric option `--name N`, or its default (the quick default under --quick). */

@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { DEFAULT_OCR_ENGINE, OCR_ENGINES } from '../extractors/scan/ocr.js';
+import { DEFAULTS, OCR_ENGINES } from '../schemas/options.js';
 import { processDocument } from '../pipeline/process.js';
 import { compareRecords } from '../test/compare.js';
 import { expectedPathOf, readRecords } from '../test/golden.js';
@@ -13,7 +13,7 @@ const SAMPLES = join(import.meta.dirname, '..', 'samples');
 const verbose = process.argv.includes('--verbose');
 const only = process.argv.slice(2).find((a) => !a.startsWith('--'));
 const engineArg = process.argv.find((a) => a.startsWith('--ocr-engine='))?.split('=')[1];
-const ocrEngine = OCR_ENGINES.find((e) => e === engineArg) ?? DEFAULT_OCR_ENGINE;
+const ocrEngine = OCR_ENGINES.find((e) => e === engineArg) ?? DEFAULTS.ocrEngine;
 
 const INPUT = /\.(txt|pdf|png|jpe?g|xlsx|xls|docx|doc|html?|mht)$/;
 

@@ -4,12 +4,8 @@
  *   tesseract — tesseract.js, chi_sim best_int (extractors/scan/tesseract.ts)
  *   paddle    — PaddleOCR PP-OCRv4 on onnxruntime-node (extractors/scan/paddle.ts)
  */
-import { DEFAULTS, OCR_ENGINES, type OcrEngineName } from '../../schemas/options.js';
+import { DEFAULTS, type OcrEngineName } from '../../schemas/options.js';
 import type { Gray } from './raster.js';
-
-export { OCR_ENGINES, type OcrEngineName };
-/** The engine used when none is chosen (schemas/options.ts). */
-export const DEFAULT_OCR_ENGINE: OcrEngineName = DEFAULTS.ocrEngine;
 
 export interface OcrText { text: string; confidence: number }
 /** A run of text placed in the crop (pixels): a detected line segment or a word. */
@@ -27,7 +23,7 @@ export interface OcrEngine {
 
 const started = new Map<OcrEngineName, Promise<OcrEngine>>();
 
-export function ocrEngine(name: OcrEngineName = DEFAULT_OCR_ENGINE): Promise<OcrEngine> {
+export function ocrEngine(name: OcrEngineName = DEFAULTS.ocrEngine): Promise<OcrEngine> {
   let engine = started.get(name);
   if (!engine) {
     engine = name === 'paddle'

@@ -12,7 +12,8 @@ import type { PageContent } from '../pdf/pageContent.js';
 import { turnGray, uprightTurns } from './orientation.js';
 import { binarise, type Gray, rotate, skewAngle, toGray, turnCanvas } from './raster.js';
 import { rulingLines } from './grid.js';
-import { type OcrEngine, type OcrEngineName, ocrEngine } from './ocr.js';
+import type { OcrEngineName } from '../../schemas/options.js';
+import { type OcrEngine, ocrEngine } from './ocr.js';
 
 const LIST_ITEM = /^(\d{1,2}[.、．](?!\d)|[(（][一二三四五六七八九十\d]{1,2}[)）])/;
 

@@ -105,14 +105,14 @@ function splitTargetText(fields: AlignedRow['fields']): string {
 /** A template's fill-in hint left in a name: "(≥**元/人·月)", "(≥××%)"; its row number (指标1:) is removed too. */
 const FILL_IN_HINT = /[(（][^()（）]*(\*\*|××|ＸＸ|XX)[^()（）]*[)）]/g;
 
-function withoutFillInHint(text: string): string {
+function withoutTemplateMarks(text: string): string {
   return text.replace(FILL_IN_HINT, '').replace(ROW_NUMBER, '').trim();
 }
 
-function fillInHint(text: string | undefined): Repair[] {
-  if (!text || withoutFillInHint(text) === text.trim()) return [];
+function templateMarks(text: string | undefined): Repair[] {
+  if (!text || withoutTemplateMarks(text) === text.trim()) return [];
   const rule = ROW_NUMBER.test(text.trim()) && text.search(FILL_IN_HINT) < 0 ? 'row_number_removed' : 'fill_in_hint_removed';
-  return [{ rule, before: text, after: withoutFillInHint(text), confidence: 0.97 }];
+  return [{ rule, before: text, after: withoutTemplateMarks(text), confidence: 0.97 }];
 }
 
 /** Repairs the extractor made to how a row was read (rows rebuilt from cell order), once each. */
@@ -152,7 +152,7 @@ export function finishIndicators(draft: FormDraft): void {
       continue;
     }
     seen.set(fingerprint, i);
-    const name = indicatorField(draft, `${p}.name`, r.row.fields.name, [...shift, ...fillInHint(r.row.fields.name?.text)]);
+    const name = indicatorField(draft, `${p}.name`, r.row.fields.name, [...shift, ...templateMarks(r.row.fields.name?.text)]);
     const levelConfidence = r.levelRepairs.reduce((c, x) => c * x.confidence, 0.97);
     // a level filled down or read from a rebuilt row is as doubtful as the row's own cells
     const rowRead = extractorRepairs(r.row);
@@ -184,7 +184,7 @@ export function finishIndicators(draft: FormDraft): void {
       return cell.text;
     };
     const indicator: Indicator = {
-      level1: r.level1, level1_weight: r.level1Weight, level2: r.level2, name: name.text ? withoutFillInHint(name.text.replace(/\n/g, '')) : null,
+      level1: r.level1, level1_weight: r.level1Weight, level2: r.level2, name: name.text ? withoutTemplateMarks(name.text.replace(/\n/g, '')) : null,
       description: text('description'), target: value('target'), actual: value('actual'),
       weight: number('weight'), score: number('score'), deviation_note: text('deviation_note'), basis: text('basis'),
       confidence: 1,
