@@ -51,8 +51,10 @@ const FORM_LABEL = /^(预算数|全年预算数|年初预算数|执行数|全年
 function kindFromTable(table: Table): FormSegment['kind'] {
   const text = table.rows.flat().map((c) => labelKey(c.text)).join('|');
   // in the indicator header (a row of three or more column labels), not in any cell: 实施进度 may be a field's value
-  const columnsOf = (row: Table['rows'][number]) => row.map((c) => matchIndicatorColumn(c.text)?.canonical).filter(Boolean);
-  const evaluates = table.rows.some((row) => columnsOf(row).length >= 3 && columnsOf(row).some((c) => c === 'actual' || c === 'score'));
+  const evaluates = table.rows.some((row) => {
+    const columns = row.map((c) => matchIndicatorColumn(c.text)?.canonical).filter(Boolean);
+    return columns.length >= 3 && columns.some((c) => c === 'actual' || c === 'score');
+  });
   return evaluates || /实际完成|完成值|得分/.test(text) ? 'self_evaluation' : 'performance_target';
 }
 
