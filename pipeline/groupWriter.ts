@@ -14,7 +14,7 @@ import type { DocumentStatements } from './sinks/statements.js';
 import { storeDocumentStatements } from './store.js';
 
 /** Documents waiting to be written before readers are asked to wait @default 64 */
-export const DEFAULT_MAX_PENDING = 64;
+const DEFAULT_MAX_PENDING = 64;
 
 /**
  * How long the first document of a group waits for others before the group is written: each commit

@@ -25,7 +25,7 @@ export interface ProcessedDocument { rows: DocumentStatements; summary: Document
  * How many pages of a document were read: the distinct pages its text lines and table cells came
  * from (0 for OCR text and office files, which have no pages).
  */
-export function pagesRead(doc: Pick<ZipingDocument, 'blocks'>): number {
+function pagesRead(doc: Pick<ZipingDocument, 'blocks'>): number {
   const pages = new Set<number>();
   for (const block of doc.blocks) {
     if (block.kind === 'text') {
@@ -37,7 +37,7 @@ export function pagesRead(doc: Pick<ZipingDocument, 'blocks'>): number {
   return pages.size;
 }
 
-export function summaryOf(doc: ZipingDocument): DocumentSummary {
+function summaryOf(doc: ZipingDocument): DocumentSummary {
   const error = doc.issues.find((i) => i.severity === 'error');
   return {
     status: doc.status, forms: doc.records.length, pages: pagesRead(doc),

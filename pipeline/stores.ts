@@ -12,7 +12,7 @@ import { type CorrectionOutcome, rescoreDatabase, saveCorrection } from './store
 import { PostgresStore } from './storePostgres.js';
 import { listCorrections, type StoredCorrection } from './sinks/corrections.js';
 import { isPostgresUrl } from './sinks/postgres.js';
-import type { Dialect, VIEW_NAMES } from './sinks/schema.js';
+import type { VIEW_NAMES } from './sinks/schema.js';
 import { type SheetSource, sqliteSheets } from './exportXlsx.js';
 import { type Db, type ExportedProvenance, loadProvenance, loadRecords, openDatabase, viewRows } from './sinks/sqlite.js';
 
@@ -22,7 +22,6 @@ export type ViewName = (typeof VIEW_NAMES)[number];
 export interface Store {
   /** what to print: the path, or the URL without its password */
   readonly location: string;
-  readonly dialect: Dialect;
   /** each workbook sheet's columns and rows (the xlsx export) */
   sheets(): SheetSource;
   loadRecords(): Promise<FormRecord[]>;
@@ -39,7 +38,6 @@ export interface Store {
 
 /** The SQLite file, through the local pipeline's own functions. */
 export class SqliteStore implements Store {
-  readonly dialect = 'sqlite';
 
   constructor(readonly sqlite: Db, readonly location: string) {}
 
@@ -56,7 +54,6 @@ export class SqliteStore implements Store {
 }
 
 class PostgresReadStore implements Store {
-  readonly dialect = 'postgres';
 
   constructor(private readonly pg: PostgresStore) {}
 
