@@ -81,7 +81,7 @@ export const FIELD_LABELS = {
   // goals
   goal_expected: ['年度预期目标', '预期目标', '绩效目标', '年度绩效目标', '年度总体目标', '年度目标', '年初绩效目标', '全年绩效目标', '本年度绩效目标', '项目年度目标'],
   // the multi-year goal beside the annual one: recognised, not a field of the contract
-  goal_long_term: ['项目总目标', '中期目标', '长期目标', '实施期绩效目标', '实施期目标', '长期绩效目标', '总目标'],
+  goal_long_term: ['项目总目标', '中期目标', '中期滚动目标', '长期目标', '实施期绩效目标', '实施期目标', '长期绩效目标', '总目标'],
   project_category: ['项目类别', '项目类型', '项目属性'],
   // 完成情况 alone heads the actual goal's column beside 年度目标 (年度目标 | 完成情况)
   goal_actual: [
@@ -178,7 +178,7 @@ export const SECTION_CAPTIONS: readonly string[] = [
 export const SITE_CHROME = /^(主办|承办|协办)单位[:：]|^\S+主办\s+\S+承办$|ICP备\d|公网安备\s*\d|网站标识码|版权所有|Copyright|©|^(技术支持[:：]|网站地图$|联系我们$|公务邮箱$|内容保障$|扫一扫在手机打开|\[打印\]|\[关闭\])/;
 
 /** A template's row number before an indicator's name: "指标1:", "指标 12：" (followed by the name). */
-export const ROW_NUMBER = /^指标\s*\d{1,2}\s*[:：]?\s*(?=[\u4e00-\u9fff(（★*])/;
+export const ROW_NUMBER = /^指标\s*\d{1,2}\s*(?:[:：]\s*(?=\S)|(?=[\u4e00-\u9fff(（★*]))/;
 
 /** The rows under a form's tables: who filled it in, who signed, the finance bureau's opinion, a closing note. */
 export const SIGNATURE_BLOCK = /^(填报人|填表人|联系人|联系电话|单位负责人(签字)?|财政部门审核意见|审核意见|其他需要说明的问题|其他需要说明事项|其他需要说明|其他说明事项)\s*([:：]|$)/;

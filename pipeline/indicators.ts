@@ -266,5 +266,24 @@ export function resolveLevels(rows: readonly AlignedRow[]): ResolvedRow[] {
       levelRepairs: repairs,
     });
   });
+  inferLeadingQuantityRows(out);
   return out;
+}
+
+/**
+ * Every template lists the output group's blocks in one order — 数量, 质量, 时效, 成本 — so rows
+ * that open the table with no level label of their own (their merged cells lost in a dump or a
+ * page cut) and run straight into a printed 质量指标 block can only be the 数量指标 block. Later
+ * blocks have more than one possible predecessor, so nothing else is inferred this way.
+ */
+function inferLeadingQuantityRows(rows: ResolvedRow[]): void {
+  const firstLabelled = rows.findIndex((r) => r.level1 !== null || r.level2 !== null);
+  if (firstLabelled <= 0) return;
+  const first = rows[firstLabelled]!;
+  if (first.level2 !== '质量指标' || (first.level1 !== null && first.level1 !== '产出指标')) return;
+  for (const row of rows.slice(0, firstLabelled)) {
+    row.level1 = '产出指标';
+    row.level2 = '数量指标';
+    row.levelRepairs.push(repair('level2_inferred_from_block_order', null, '数量指标 (before 质量指标)', 0.7));
+  }
 }

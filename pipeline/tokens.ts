@@ -29,9 +29,12 @@ function asSection(cell: RowCell): Token | null {
   return null;
 }
 
+/** A year or span of years printed inside a label: 中期滚动目标(2019年--2021年), 年度目标（2023年度）. */
+const YEARS_IN_LABEL = /[(（]\s*\d{4}\s*年?度?\s*(?:[-—–~～至到]+\s*\d{4}\s*年?度?\s*)?[)）]/g;
+
 function asLabel(cell: RowCell, text: string, inline: string | null): Token | null {
-  if (labelKey(text).length > LONGEST_LABEL) return null;
-  const stripped = text.replace(/^[一二三四五六七八九十]+、/, '');
+  const stripped = text.replace(/^[一二三四五六七八九十]+、/, '').replace(YEARS_IN_LABEL, '');
+  if (labelKey(stripped).length > LONGEST_LABEL) return null;
   const match = matchLabel(stripped, FIELD_LABELS);
   if (!match) return null;
   return { kind: 'label', key: match.canonical, cell, inline: inline && inline.trim() !== '' ? inline.trim() : null, distance: match.distance };

@@ -522,6 +522,84 @@ describe('an excerpt that starts inside a form', () => {
   });
 });
 
+describe('label/value rows of target forms', () => {
+  it('a funds block caption before the row\'s own label, and an amount glued to its label, give the year\'s budget', async () => {
+    const captioned = [
+      '项目支出绩效目标表', '| 项目名称 | 路灯维护 |', '| --- | --- |',
+      '| 项目资金 | 申请(万元) | 资金总额: | 41.5 |',
+      '| 财政拨款: | 41.5 |',
+      '| 一级指标 | 二级指标 | 三级指标 | 指标值 |', '| 产出指标 | 数量指标 | 维护路灯 | ≥300盏 |',
+    ].join('\n');
+    const a = (await processDocument('a.md', text(captioned), { ocr: false })).records[0]!;
+    expect(a.funds.adjusted_budget).toBe(415000);
+    expect(a.funds.fiscal.adjusted_budget).toBe(415000);
+    const glued = [
+      '项目支出绩效目标表', '| 项目名称 | 路灯维护 |', '| --- | --- |',
+      '| 项目执行单位 | 城管所 | 资金情况 | (万元) | 年度资金总额:12 | 其中 :市级资金12 |',
+      '| 一级指标 | 二级指标 | 三级指标 | 指标值 |', '| 产出指标 | 数量指标 | 维护路灯 | ≥300盏 |',
+    ].join('\n');
+    expect((await processDocument('b.md', text(glued), { ocr: false })).records[0]!.funds.adjusted_budget).toBe(120000);
+  });
+
+  it('a goal header broken over two rows, with a span of years in a label, takes the annual goal from its own column', async () => {
+    const form = [
+      '项目支出绩效目标表', '| 项目名称 | 路灯维护 | 本年度预算(万元) | 12 | 总体目标 | 中期目标(2024年--2026年) |', '| --- | --- | --- | --- | --- | --- |',
+      '| 年度目标 | 三年内完成全县路灯改造 | 本年更换路灯三百盏 | 绩效指标 |',
+      '| 一级指标 | 二级指标 | 三级指标 | 指标值 |', '| 产出指标 | 数量指标 | 更换路灯 | ≥300盏 |',
+    ].join('\n');
+    const record = (await processDocument('goals.md', text(form), { ocr: false })).records[0]!;
+    expect(record.goal_expected).toBe('本年更换路灯三百盏');
+  });
+
+  it('goal cells printed one line per row are shared out between the goal columns, a glued table heading dropped', async () => {
+    const form = [
+      '项目支出绩效目标表', '| 项目名称 | 两项调查 |', '| --- | --- |',
+      '| 中期目标 | 年度目标 |',
+      '| 农业调查:摸清全县耕地与种植结构 | 住户调查:摸清全县居民收支情况 | 农业调查:完成年度抽样与资料汇总 | 住户调查:完成记账户补贴与数据审核 | 绩效指标表 |',
+      '| 一级指标 | 二级指标 | 三级指标 | 指标值 |', '| 产出指标 | 数量指标 | 调查样本 | ≥120户 |',
+    ].join('\n');
+    const record = (await processDocument('lines.md', text(form), { ocr: false })).records[0]!;
+    expect(record.goal_expected).toBe('农业调查:完成年度抽样与资料汇总\n住户调查:完成记账户补贴与数据审核');
+  });
+});
+
+describe('levels lost with their merged cells', () => {
+  it('rows that open the table with no level and run into a 质量指标 block are the 数量指标 block, with a repair', async () => {
+    const form = [
+      '项目支出绩效目标表', '| 项目名称 | 儿童保健 |', '| --- | --- |',
+      '| 一级指标 | 二级指标 | 三级指标 | 指标值 |',
+      '|  |  | 健康档案建档数 | ≥3000人 |', '|  |  | 入户访视数 | ≥200人 |',
+      '| 产出指标 | 质量指标 | 档案合格率 | ≥95% |', '| 效益指标 | 社会效益指标 | 儿童健康水平 | 提高 |',
+    ].join('\n');
+    const doc = await processDocument('levels.md', text(form), { ocr: false });
+    const rows = doc.records[0]!.indicators;
+    expect(rows.map((r) => r.level2)).toEqual(['数量指标', '数量指标', '质量指标', '社会效益指标']);
+    expect(rows.map((r) => r.level1)).toEqual(['产出指标', '产出指标', '产出指标', '效益指标']);
+    expect(doc.provenance.find((p) => p.field === 'indicators[0].level2')?.repairs.map((r) => r.rule)).toContain('level2_inferred_from_block_order');
+  });
+
+  it('infers nothing when the first printed block could follow more than one', async () => {
+    const form = [
+      '项目支出绩效目标表', '| 项目名称 | 儿童保健 |', '| --- | --- |',
+      '| 一级指标 | 二级指标 | 三级指标 | 指标值 |',
+      '|  |  | 健康档案建档数 | ≥3000人 |', '| 产出指标 | 时效指标 | 建档完成时间 | 年底前 |',
+    ].join('\n');
+    const rows = (await processDocument('levels2.md', text(form), { ocr: false })).records[0]!.indicators;
+    expect(rows[0]!.level2).toBeNull();
+  });
+});
+
+describe('indicator names', () => {
+  it('strips a template row number before a name that starts with a digit', async () => {
+    const form = [
+      '项目支出绩效目标表', '| 项目名称 | 儿童保健 |', '| --- | --- |',
+      '| 一级指标 | 二级指标 | 三级指标 | 指标值 |', '| 产出指标 | 数量指标 | 指标9:0-6岁儿童健康管理数 | ≥2000人 |',
+    ].join('\n');
+    const record = (await processDocument('n.md', text(form), { ocr: false })).records[0]!;
+    expect(record.indicators[0]!.name).toBe('0-6岁儿童健康管理数');
+  });
+});
+
 describe('never silent', () => {
   it('a column the vocabulary does not know puts the form up for review with the column named', async () => {
     const form = [

@@ -116,6 +116,7 @@ function isPercentLike(text: string): boolean {
 /** Read one row outside the indicator block: header fields, funds, goals or closing fields. */
 export function readLabelRow(draft: FormDraft, cells: readonly RowCell[]): void {
   const tokens = tokenizeRow(cells);
+  if (continuesGoalHeader(draft, tokens)) return;
   const { pairs, loose, rowLabels, sections } = pairLabels(tokens);
   const unit = sections.find((s) => s.unit)?.unit;
   if (unit) draft.amountUnit = unit;
@@ -130,18 +131,26 @@ export function readLabelRow(draft: FormDraft, cells: readonly RowCell[]): void 
     goalLabels.sort((a, b) => a.label.col - b.label.col);
   }
   if (fundsLabels.length >= 2) draft.fundsHeader = dedupe(fundsLabels.map((p) => ({ key: p.key as FundsKey, col: p.label.col })));
-  if (goalLabels.length >= 1 && loose.length === 0) draft.goalHeader = dedupe(goalLabels.map((p) => ({ key: p.key as GoalKey, col: p.label.col })));
+  // (a goal header may close a row of other fields: … | 919.00 | 总体目标 | 中期目标, its values on the next row)
+  const goalHeaderCol = Math.min(...goalLabels.map((g) => g.label.col));
+  if (goalLabels.length >= 1 && loose.every((v) => v.col < goalHeaderCol)) draft.goalHeader = dedupe(goalLabels.map((p) => ({ key: p.key as GoalKey, col: p.label.col })));
 
   for (const pair of pairs) applyPair(draft, pair);
 
-  const rowLabel = rowLabels[0];
+  const rowLabel = ownRowLabel(rowLabels);
   if (rowLabel) {
     const fiscal = rowLabel.key === 'fiscal_row';
     if (rowLabel.key === 'funds_total_row' || fiscal) {
       const values = rowLabel.inline && loose.length === 0 ? [{ ...rowLabel.cell, text: rowLabel.inline }] : loose;
       if (draft.fundsHeader.length > 0) assignFundsRow(draft, values, fiscal);
-      // 年度资金申请总额 | 100 with no funds columns announced: the year's budget
-      else if (values[0] && parseMoney(values[0].text, null) !== null) draft.setMoney('adjusted_budget', fiscal, values[0], values[0].text, values[0].repairs);
+      else {
+        // 年度资金申请总额 | 100 with no funds columns announced: the year's budget (the amount glued to
+        // the label first: "年度资金总额:16 | 其中…" prints the next line's label after it)
+        const inline = rowLabel.inline ? [{ ...rowLabel.cell, text: rowLabel.inline }] : [];
+        const after = loose.filter((v) => v.col > rowLabel.cell.col);
+        const amount = [...inline, ...after.slice(0, 1)].find((v) => parseMoney(v.text, null) !== null);
+        if (amount) draft.setMoney('adjusted_budget', fiscal, amount, amount.text, amount.repairs);
+      }
     }
     // 其他 / 上年结转 rows: a rate printed there belongs to the whole block (the OCR moved it)
     const stray = loose.find((v) => isPercentLike(v.text));
@@ -169,15 +178,61 @@ export function readLabelRow(draft: FormDraft, cells: readonly RowCell[]): void 
   }
 }
 
+/**
+ * The label a funds row is read under. A block caption may open the row before the row's own label
+ * (项目资金 | 申请(万元) | 资金总额: | 438.768): a total-row label with no value of its own followed by
+ * another row label is that caption.
+ */
+function ownRowLabel<L extends { key: FieldLabel; inline: string | null }>(rowLabels: readonly L[]): L | undefined {
+  const [first, second] = rowLabels;
+  return first?.key === 'funds_total_row' && first.inline === null && second ? second : first;
+}
+
 function dedupe<K>(items: ReadonlyArray<Declared<K>>): Array<Declared<K>> {
   const seen = new Set<K>();
   return items.filter((d) => (seen.has(d.key) ? false : (seen.add(d.key), true)));
 }
 
-/** Values under a goal header: a percentage is the completion rate, texts fill the text columns in order. */
-function readGoalValues(draft: FormDraft, values: readonly RowCell[]): void {
+/** The shortest line of a goal cell printed over several rows. */
+const MIN_GOAL_LINE = 6;
+
+/**
+ * A goal header the flattening broke over two lines: 总体目标 | 中期目标 ends one row and 年度目标 opens
+ * the next, followed by one text per column. The label joins the header and the texts are its values.
+ */
+function continuesGoalHeader(draft: FormDraft, tokens: ReturnType<typeof tokenizeRow>): boolean {
+  // the next block's caption (绩效指标) glued to the end of the row by the flattening is no value
+  const [first, ...rest] = tokens.filter((t) => t.kind !== 'section');
+  if (draft.goalHeader.length === 0 || first?.kind !== 'label' || first.inline !== null || !GOAL_KEYS.has(first.key)) return false;
+  if (draft.goalHeader.some((d) => d.key === first.key) || rest.length !== draft.goalHeader.length + 1 || rest.some((t) => t.kind !== 'value')) return false;
+  draft.goalHeader = [...draft.goalHeader, { key: first.key as GoalKey, col: first.cell.col }];
+  readGoalValues(draft, rest.map((t) => t.cell));
+  draft.goalHeader = [];
+  return true;
+}
+
+/**
+ * Values under a goal header: a percentage is the completion rate, texts fill the text columns in
+ * order. Twice (three times …) as many texts as text columns, and no rate, are each cell's lines
+ * printed one per row (经济普查:… | 人口普查:… under each column): they are shared out in order.
+ */
+function readGoalValues(draft: FormDraft, cells: readonly RowCell[]): void {
+  // the next table's heading (绩效项目指标表) glued to the end of the row by the flattening is no goal
+  const values = cells.filter((c, i) => i < cells.length - 1 || !/^\S{2,16}表$/.test(labelKey(c.text)));
   const textKeys = draft.goalHeader.filter((d) => d.key !== 'completion_rate').map((d) => d.key);
   const hasRate = draft.goalHeader.some((d) => d.key === 'completion_rate');
+  const linesPerCell = values.length / textKeys.length;
+  // (sentences only: a short word among them, 完成 or 是, is a cell of its own and the row holds more than goals)
+  const sentences = values.every((v) => labelKey(v.text).length >= MIN_GOAL_LINE);
+  if (!hasRate && sentences && textKeys.length >= 2 && Number.isInteger(linesPerCell) && linesPerCell >= 2) {
+    textKeys.forEach((key, k) => {
+      const lines = values.slice(k * linesPerCell, (k + 1) * linesPerCell);
+      const text = lines.map((l) => l.text).join('\n');
+      const repairs = [...lines.flatMap((l) => l.repairs), { rule: 'goal_lines_shared_out', before: `${values.length} lines`, after: `${linesPerCell} per column`, confidence: 0.75 }];
+      if (key === 'goal_expected' || key === 'goal_actual') draft.setText(key, text, lines[0]!.origin, repairs);
+    });
+    return;
+  }
   let t = 0;
   for (const cell of values) {
     const rateLike = isPercentLike(cell.text) || /^\d+(\.\d+)?$/.test(cell.text);
