@@ -251,12 +251,12 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
  */
 const REBUILT: Repair = { rule: 'cell_order_rebuilt', before: 'cells in reading order', after: 'table rows', confidence: FLATTENED_CONFIDENCE };
 
-function table(rows: readonly string[][], line: number): Table {
+function table(rows: readonly string[][], line: number, unreadTail: readonly string[] | null = null): Table {
   const width = Math.max(...rows.map((r) => r.length));
   const cells = rows.map((r): Cell[] => Array.from({ length: width }, (_, col) => ({
     text: r[col] ?? '', origin: { table: null, row: null, col, line, page: null, bbox: null }, ...(r[col] ? { repairs: [REBUILT] } : {}),
   })));
-  return { index: -1, format: 'markdown', firstLine: line, lastLine: line, rows: cells };
+  return { index: -1, format: 'markdown', firstLine: line, lastLine: line, rows: cells, ...(unreadTail ? { unreadTail: [...unreadTail] } : {}) };
 }
 
 /** A token that may sit in an indicator row: short, no sentence, no label with a colon. */
@@ -383,7 +383,7 @@ export function rebuildFlattened(lines: readonly string[]): { blocks: Block[]; e
       errors.push(`line ${line}: the indicator header's labels were printed among the first rows' cells; ${unplaced.length} cells before the first numbered row ("${unplaced.slice(0, 6).join(' ')}…") could not be placed in a row and were not read`);
     }
     for (const text of texts) blocks.push({ kind: 'text', text, line, page: null, bbox: null, repairs: [REBUILT] });
-    if (rows.length > 0) blocks.push({ kind: 'table', table: table(rows, line) });
+    if (rows.length > 0) blocks.push({ kind: 'table', table: table(rows, line, cut) });
   });
   return { blocks, errors };
 }

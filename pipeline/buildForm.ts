@@ -26,6 +26,9 @@ export function buildRecords(segment: FormSegment, ctx: BuildContext): Built[] {
   }
   let state: 'form' | 'indicators' | 'closing' | 'page' = 'form';
   for (const table of segment.tables) {
+    // a row the input ended inside is not read, but a level name it opens with ends the block above it
+    const opening = table.unreadTail?.slice(0, 2).map((t) => matchLevel2(t)).find((l) => l !== null);
+    if (opening) draft.levelAfterRows = opening.canonical;
     for (const row of table.rows) {
       const { cells, placeholders } = prepareRow(row);
       if (cells.length === 0 && placeholders.length === 0) continue;

@@ -190,7 +190,7 @@ function demoteCostLabel(row: AlignedRow, contextLevel1: Level1 | null): void {
  * fill down across merged cells, move a label OCR printed one row early, give an orphan
  * label row to the row above it, and infer a level from the other where only one fits.
  */
-export function resolveLevels(rows: readonly AlignedRow[]): ResolvedRow[] {
+export function resolveLevels(rows: readonly AlignedRow[], levelAfterRows: Level2 | null = null): ResolvedRow[] {
   const out: ResolvedRow[] = [];
   let l1: LevelLabel<Level1> | null = null;
   let l2: LevelLabel<Level2> | null = null;
@@ -266,7 +266,7 @@ export function resolveLevels(rows: readonly AlignedRow[]): ResolvedRow[] {
       levelRepairs: repairs,
     });
   });
-  inferLeadingQuantityRows(out);
+  inferLeadingQuantityRows(out, levelAfterRows);
   return out;
 }
 
@@ -274,13 +274,14 @@ export function resolveLevels(rows: readonly AlignedRow[]): ResolvedRow[] {
  * Every template lists the output group's blocks in one order — 数量, 质量, 时效, 成本 — so rows
  * that open the table with no level label of their own (their merged cells lost in a dump or a
  * page cut) and run straight into a printed 质量指标 block can only be the 数量指标 block. Later
- * blocks have more than one possible predecessor, so nothing else is inferred this way.
+ * blocks have more than one possible predecessor, so nothing else is inferred this way. When no row
+ * prints a level, the block of a row the input ended inside (`levelAfterRows`) is the one they run into.
  */
-function inferLeadingQuantityRows(rows: ResolvedRow[]): void {
-  const firstLabelled = rows.findIndex((r) => r.level1 !== null || r.level2 !== null);
-  if (firstLabelled <= 0) return;
-  const first = rows[firstLabelled]!;
-  if (first.level2 !== '质量指标' || (first.level1 !== null && first.level1 !== '产出指标')) return;
+function inferLeadingQuantityRows(rows: ResolvedRow[], levelAfterRows: Level2 | null): void {
+  const labelled = rows.findIndex((r) => r.level1 !== null || r.level2 !== null);
+  const firstLabelled = labelled >= 0 ? labelled : rows.length;
+  const first = labelled >= 0 ? rows[labelled]! : { level1: null, level2: levelAfterRows };
+  if (firstLabelled === 0 || first.level2 !== '质量指标' || (first.level1 !== null && first.level1 !== '产出指标')) return;
   for (const row of rows.slice(0, firstLabelled)) {
     row.level1 = '产出指标';
     row.level2 = '数量指标';

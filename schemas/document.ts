@@ -41,6 +41,11 @@ export const Table = z.object({
   firstLine: z.number().int(),
   lastLine: z.number().int(),
   rows: z.array(z.array(Cell)),
+  /**
+   * The cells of a row the input ended inside (an excerpt cut mid-row): not read as a row, but the
+   * level names it opens with say which block the rows above it belong to.
+   */
+  unreadTail: z.array(z.string()).optional(),
 });
 export type Table = z.infer<typeof Table>;
 

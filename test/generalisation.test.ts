@@ -578,6 +578,16 @@ describe('levels lost with their merged cells', () => {
     expect(doc.provenance.find((p) => p.field === 'indicators[0].level2')?.repairs.map((r) => r.rule)).toContain('level2_inferred_from_block_order');
   });
 
+  it('a dump cut inside a row that opens the 质量指标 block: the rows above it are the 数量指标 block', async () => {
+    const dump = '项目支出绩效自评表 项目名称 儿童保健 一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 '
+      + '健康档案建档数 3000人 3100人 5 5 入户访视数 200人 210人 5 5 质量指标 档案合格';
+    const doc = await processDocument('cut.txt', text(dump), { ocr: false });
+    const rows = doc.records[0]!.indicators;
+    expect(rows.map((r) => r.name)).toEqual(['健康档案建档数', '入户访视数']);
+    expect(rows.map((r) => r.level2)).toEqual(['数量指标', '数量指标']);
+    expect(doc.records[0]!.needs_review).toBe(true);
+  });
+
   it('infers nothing when the first printed block could follow more than one', async () => {
     const form = [
       '项目支出绩效目标表', '| 项目名称 | 儿童保健 |', '| --- | --- |',

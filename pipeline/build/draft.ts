@@ -1,7 +1,7 @@
 /** The record being built: its fields, their provenance, its issues; and what every reader of rows shares. */
 import { titleText } from '../../forms/titles.js';
 import { type MoneyUnit, parseMoney, parseRate, parseScore, parseValue } from '../../forms/values.js';
-import { FIELD_LABELS, NOT_A_NAME, RUN_ON_LABEL, matchLabel } from '../../forms/vocabulary.js';
+import { FIELD_LABELS, type Level2, NOT_A_NAME, RUN_ON_LABEL, matchLabel } from '../../forms/vocabulary.js';
 import { type AlignedRow, type HeaderColumn, type RowCell } from '../indicators.js';
 import { ProvenanceLog } from '../provenance.js';
 import { type KeyValue } from '../tokens.js';
@@ -29,6 +29,8 @@ export class FormDraft {
   goalHeader: Array<Declared<GoalKey>> = [];
   indicatorHeader: HeaderColumn[] = [];
   indicatorRows: AlignedRow[] = [];
+  /** the second-level name that opens a row the input ended inside, after the last indicator row */
+  levelAfterRows: Level2 | null = null;
   placeholderCount = 0;
   /** 项目金额 / 项目资金总额: the project's amount, the year's budget only where no funds row gives one */
   projectAmount: KeyValue | null = null;

@@ -136,7 +136,7 @@ function isEmptyTemplateRow(row: AlignedRow): boolean {
 }
 
 export function finishIndicators(draft: FormDraft): void {
-  const resolved = resolveLevels(draft.indicatorRows);
+  const resolved = resolveLevels(draft.indicatorRows, draft.levelAfterRows);
   const seen = new Map<string, number>();
   for (const r of resolved) {
     const i = draft.record.indicators.length;
