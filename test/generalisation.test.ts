@@ -599,6 +599,19 @@ describe('levels lost with their merged cells', () => {
   });
 });
 
+describe('merged web-page cells', () => {
+  it('a cell holding a caption, a label and its value separated by spaces gives the field; an empty field stays empty', async () => {
+    const form = [
+      '项目支出绩效目标申报表',
+      '| 项目基本情况 项目名称 路灯维护 | 主管部门  项目起止时间 2024.1—2024.12 |', '| --- | --- |',
+      '| 一级指标 | 二级指标 | 三级指标 | 指标值 |', '| 产出指标 | 数量指标 | 维护路灯 | ≥300盏 |',
+    ].join('\n');
+    const record = (await processDocument('merged.md', text(form), { ocr: false })).records[0]!;
+    expect(record.project_name).toBe('路灯维护');
+    expect(record.department).toBeNull();
+  });
+});
+
 describe('indicator names', () => {
   it('strips a template row number before a name that starts with a digit', async () => {
     const form = [
