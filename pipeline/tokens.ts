@@ -25,7 +25,8 @@ function unitIn(text: string): MoneyUnit | null {
 function asSection(cell: RowCell): Token | null {
   const key = labelKey(cell.text).replace(/^[一二三四五六七八九十]+、?/, '');
   const bare = key.replace(/\((万元|元|%)\)$/, '');
-  if (SECTION_CAPTIONS.includes(bare)) return { kind: 'section', cell, unit: unitIn(cell.text) };
+  // a unit in a cell of its own between a label and its amount (计划投资额 | (万元) | 570) captions it
+  if (SECTION_CAPTIONS.includes(bare) || (bare === '' && unitIn(cell.text) !== null)) return { kind: 'section', cell, unit: unitIn(cell.text) };
   return null;
 }
 
@@ -33,7 +34,8 @@ function asSection(cell: RowCell): Token | null {
 const YEARS_IN_LABEL = /[(（]\s*\d{4}\s*年?度?\s*(?:[-—–~～至到]+\s*\d{4}\s*年?度?\s*)?[)）]/g;
 
 function asLabel(cell: RowCell, text: string, inline: string | null): Token | null {
-  const stripped = text.replace(/^[一二三四五六七八九十]+、/, '').replace(YEARS_IN_LABEL, '');
+  // a money unit after a label (实际使用情况(万元)) is no part of it; the unit itself is read from the row's captions
+  const stripped = text.replace(/^[一二三四五六七八九十]+、/, '').replace(YEARS_IN_LABEL, '').replace(/[(（]\s*万?元\s*[)）]$/, '');
   if (labelKey(stripped).length > LONGEST_LABEL) return null;
   const match = matchLabel(stripped, FIELD_LABELS);
   if (!match) return null;
@@ -158,6 +160,9 @@ export function pairLabels(tokens: readonly Token[]): { pairs: KeyValue[]; loose
       i = run.end - 1;
       continue;
     }
+    // a unit caption between a label and its amount (计划投资额 | (万元) | 570) is stepped over; the row's sections keep it
+    const unitBetween = tokens[i + 1]?.kind === 'section' && (tokens[i + 1] as Extract<Token, { kind: 'section' }>).unit !== null && tokens[i + 2]?.kind === 'value';
+    if (unitBetween) { sections.push(tokens[i + 1] as Extract<Token, { kind: 'section' }>); i++; }
     const next = tokens[i + 1];
     const repairs: Repair[] = token.distance > 0 ? [{ rule: 'fuzzy_label', before: token.cell.text, after: token.key, confidence: 0.95 }] : [];
     if (next?.kind === 'value') {

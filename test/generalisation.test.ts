@@ -541,6 +541,36 @@ describe('label/value rows of target forms', () => {
     expect((await processDocument('b.md', text(glued), { ocr: false })).records[0]!.funds.adjusted_budget).toBe(120000);
   });
 
+  it('the evaluation template\'s money row: 计划投资额 | (万元) | n, 实际到位资金, 实际使用情况(万元)', async () => {
+    const form = [
+      '项目绩效自评表', '| 项目实施单位 | 某县商务局 |', '| --- | --- |',
+      '| 项目类型 | 经常性项目 | 计划投资额 | (万元) | 120 | 实际到位资金 | (万元) | 100 | 实际使用情况(万元) | 90.5 |',
+      '| 一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 得分 |', '| 产出指标 | 50 | 数量指标 | 20 | 培训人次 | 20 | 18 |',
+    ].join('\n');
+    const { funds } = (await processDocument('money.md', text(form), { ocr: false })).records[0]!;
+    expect([funds.adjusted_budget, funds.received, funds.executed]).toEqual([1200000, 1000000, 905000]);
+  });
+
+  it('年度财政资金总额 is the total row of a funds block', async () => {
+    const form = [
+      '项目支出绩效自评表', '| 项目名称 | 科普经费 |', '| --- | --- |',
+      '| 预算执行情况(万元) |', '| 预算数(A) | 执行数(B) | 执行率(B/A) | 得分 |', '| 年度财政资金总额 | 50 | 40 | 80% | 16 |',
+      '| 一级指标 | 二级指标 | 三级指标 | 年初目标值 | 实际完成值 | 得分 |', '| 产出指标 | 数量指标 | 科普活动 | 10场 | 9场 | 7 |',
+    ].join('\n');
+    const { funds } = (await processDocument('total.md', text(form), { ocr: false })).records[0]!;
+    expect([funds.adjusted_budget, funds.executed, funds.execution_rate, funds.score]).toEqual([500000, 400000, 0.8, 16]);
+  });
+
+  it('goal texts are read up to a label at the end of the row that opens the next block', async () => {
+    const form = [
+      '项目支出绩效自评表', '| 项目名称 | 设备购置 |', '| --- | --- |',
+      '| 项目年度目标 | 年度目标完成情况 |', '| 购置办公设备十台 | 已完成 | 全年预算数 |',
+      '| 一级指标 | 二级指标 | 三级指标 | 指标值 | 完成值 |', '| 产出指标 | 数量指标 | 购置设备 | 10台 | 10台 |',
+    ].join('\n');
+    const record = (await processDocument('goals2.md', text(form), { ocr: false })).records[0]!;
+    expect([record.goal_expected, record.goal_actual]).toEqual(['购置办公设备十台', '已完成']);
+  });
+
   it('a goal header broken over two rows, with a span of years in a label, takes the annual goal from its own column', async () => {
     const form = [
       '项目支出绩效目标表', '| 项目名称 | 路灯维护 | 本年度预算(万元) | 12 | 总体目标 | 中期目标(2024年--2026年) |', '| --- | --- | --- | --- | --- | --- |',

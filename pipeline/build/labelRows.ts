@@ -168,8 +168,11 @@ export function readLabelRow(draft: FormDraft, cells: readonly RowCell[]): void 
     return;
   }
 
-  if (pairs.length === 0 && loose.length > 0 && draft.goalHeader.length > 0) {
-    readGoalValues(draft, loose);
+  // the goal texts, before any label that opens the next block at the end of the row (… | 年度预算数(万元))
+  const nextBlock = Math.min(...pairs.map((p) => p.label.col));
+  const goalTexts = loose.filter((v) => v.col < nextBlock);
+  if (pairs.every((p) => p.text === null) && goalTexts.length > 0 && draft.goalHeader.length > 0) {
+    readGoalValues(draft, goalTexts);
     draft.goalHeader = [];
     return;
   }
