@@ -522,6 +522,14 @@ describe('an excerpt that starts inside a form', () => {
   });
 });
 
+describe('prose inside a cell', () => {
+  it('a sentence that names the form\'s goals (绩效目标) is one cell; a run without a sentence is still cut there', () => {
+    const sentence = '单位是否设置年度绩效目标,绩效目标设定是否符合单位实际,是否合理。';
+    expect(splitRunTogether(sentence)).toEqual([sentence]);
+    expect(splitRunTogether('项目名称道路养护年度绩效目标完成全县道路养护')).toEqual(['项目名称', '道路养护', '年度绩效目标', '完成全县道路养护']);
+  });
+});
+
 describe('label/value rows of target forms', () => {
   it('a funds block caption before the row\'s own label, and an amount glued to its label, give the year\'s budget', async () => {
     const captioned = [

@@ -80,7 +80,7 @@ const INNER_LABELS: readonly string[] = [
 ].sort((a, b) => b.length - a.length);
 
 /** Column labels that are also everyday words of a report's prose. */
-const PROSE_WORDS: ReadonlySet<string> = new Set(['评价指标', '评价内容', '指标说明', '地方资金', '资金额度', '总体目标', '其他资金', '资金支出计划']);
+const PROSE_WORDS: ReadonlySet<string> = new Set(['评价指标', '评价内容', '指标说明', '地方资金', '资金额度', '总体目标', '其他资金', '资金支出计划', '绩效目标', '年度绩效目标']);
 
 /** Every printed column label, longest first, short ones (分值, 得分, 备注) included. */
 const COLUMN_WORDS: readonly string[] = [...new Set(Object.values(INDICATOR_COLUMNS).flat())].sort((a, b) => b.length - a.length);
