@@ -15,7 +15,8 @@ export const INDICATOR_COLUMNS = {
   // Hebei's 绩效评价指标表 heads its levels 评价指标 | 评价内容 and explains each row in 指标说明
   level1: ['一级指标', '一级', '评价指标'],
   level2: ['二级指标', '二级', '评价内容'],
-  name: ['三级指标', '指标名称', '指标内容', '三级'],
+  // Fujian's 项目年度绩效目标(定量目标) table: 评价内容 | 绩效内容 | 绩效目标值 | 实际完成值 | 累计完成率
+  name: ['三级指标', '指标名称', '指标内容', '三级', '绩效内容'],
   target: [
     '年度指标值', '预期指标值', '指标值', '年度目标值', '目标值', '指标值及单位', '指标值(包含数字及文字描述)', '年初目标值',
     '年初目标值(A)', '年度指标值(A)', '计划目标值', '年度数值',
@@ -36,13 +37,19 @@ export const INDICATOR_COLUMNS = {
   target_op: ['指标性质', '计算符号', '指标方向'],
   target_unit: ['度量单位', '计量单位'],
   // columns every reader recognises and the contract keeps no field for
-  note: ['备注', '得分计算方法', '指标赋分规则', '佐证资料', '上年完成值', '上年实际值', '完成率', '指标方向性', '评分标准'],
+  note: ['备注', '得分计算方法', '指标赋分规则', '佐证资料', '上年完成值', '上年实际值', '完成率', '累计完成率', '指标方向性', '评分标准'],
   // rubric templates (一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 得分): a 分值 column right after a
   // level's column is that level's weight; indicatorHeaderOf assigns these by position, never by label
   level1_weight: [],
   level2_weight: [],
 } as const;
 export type IndicatorColumn = keyof typeof INDICATOR_COLUMNS;
+
+/**
+ * Column labels read only as printed: one slip away from a field's label, a near miss of them is
+ * that field (绩效目标 is the form's goal; Fujian's 绩效目标值 heads the target column).
+ */
+export const EXACT_COLUMN_LABELS: Readonly<Record<string, IndicatorColumn>> = { 绩效目标值: 'target' };
 
 /** Labels of the form's header and funds blocks (left: canonical key, right: printed variants). */
 export const FIELD_LABELS = {
@@ -218,6 +225,11 @@ function computeLabelMatch<C extends string>(raw: string, vocabulary: Record<C, 
  * recognised and not stored (note).
  */
 export function matchIndicatorColumn(raw: string): LabelMatch<IndicatorColumn> | null {
+  const exact = EXACT_COLUMN_LABELS[labelKey(raw)];
+  return exact ? { raw, canonical: exact, distance: 0 } : columnMatch(raw);
+}
+
+function columnMatch(raw: string): LabelMatch<IndicatorColumn> | null {
   const period = /[(（]\s*(长期|中期|年度|当年)\s*[)）]\s*$/.exec(raw);
   if (!period) return matchLabel(raw, INDICATOR_COLUMNS) ?? (withoutRemark(raw) !== raw ? matchLabel(withoutRemark(raw), INDICATOR_COLUMNS) : null);
   const base = matchLabel(raw.slice(0, period.index), INDICATOR_COLUMNS);
@@ -242,8 +254,8 @@ function matchLevel<L extends string>(raw: string, names: readonly L[], aliases:
   if (key.length < 2) return null;
   const alias = aliases[key];
   if (alias) return { canonical: alias, printed: raw, weight, distance: 0 };
-  // 产出值, 数量值: a county's 值 for 指标
-  const asIndicator = key.replace(/值$/, '指标');
+  // 产出值, 数量值: a county's 值 for 指标; 产出目标, 数量目标: Fujian's evaluation reports' 目标 for 指标
+  const asIndicator = key.replace(/(值|目标)$/, '指标');
   if (asIndicator !== key && (names as readonly string[]).includes(asIndicator)) return { canonical: asIndicator as L, printed: raw, weight, distance: 1 };
   // short labels some templates print: 数量, 产出数量, 效益满意度 for 数量指标, 满意度指标
   // (a bare 满意度 or 项目成本 is a name or a description as often as a level: only 产出数量-style

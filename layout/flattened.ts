@@ -183,6 +183,9 @@ function projectListForms(tokens: readonly string[]): string[][] | null {
   });
 }
 
+/** The header cell given to a level-1 column printed under the level-2 column's caption. */
+const LEVEL1_UNDER_CAPTION = '一级指标';
+
 /** One form's tokens → header lines and table rows. */
 function rebuildForm(tokens: readonly string[]): Rebuilt {
   const texts: string[] = [];
@@ -220,6 +223,12 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
       i = start;
       while (i < tokens.length && !endsIndicatorBlock(tokens[i]!) && !opensReportSection(tokens, i)) i++;
       const columns = header.map((h) => columnLabel(h)!.canonical);
+      // one caption over both level columns (评价内容 over 产出目标 | 数量目标): the rows print a level-1
+      // name before the level-2 one, so the table has a level-1 column its header does not name
+      if (columns[0] === 'level2' && tokens.slice(start, i).some((t) => isLevel1(t) && !isLevel2(t))) {
+        header.unshift(LEVEL1_UNDER_CAPTION);
+        columns.unshift('level1');
+      }
       const read = rubricRows(tokens.slice(start, i), columns) ?? indicatorRows(tokens.slice(start, i), columns);
       builder.rows.push(header, ...read.rows);
       indicators += read.rows.length;

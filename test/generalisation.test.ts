@@ -6,8 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { normaliseScript } from '../forms/chineseScript.js';
 import { expandFundsRow } from '../layout/flattened/numbers.js';
 import {
-  joinLetterSpaced, splitLeadingLabels, splitRepeatedValue, splitRowNumbers, splitRunTogether, splitTrailingValue,
+  joinLetterSpaced, splitComparedRows, splitLeadingLabels, splitRepeatedValue, splitRowNumbers, splitRunTogether, splitTrailingValue,
 } from '../layout/flattened/tokens.js';
+import { matchIndicatorColumn, matchLevel1, matchLevel2 } from '../forms/vocabulary.js';
 import { processDocument } from '../pipeline/process.js';
 import { listHeaderOf, splitProjects } from '../forms/projectList.js';
 import { parseTitle, titleText } from '../forms/titles.js';
@@ -527,6 +528,39 @@ describe('prose inside a cell', () => {
     const sentence = '单位是否设置年度绩效目标,绩效目标设定是否符合单位实际,是否合理。';
     expect(splitRunTogether(sentence)).toEqual([sentence]);
     expect(splitRunTogether('项目名称道路养护年度绩效目标完成全县道路养护')).toEqual(['项目名称', '道路养护', '年度绩效目标', '完成全县道路养护']);
+  });
+});
+
+describe('evaluation reports that print 目标 for 指标 (Fujian)', () => {
+  it('reads 产出目标 / 数量目标 as the levels and 绩效目标值 as the target column, never 绩效目标 (the goal)', () => {
+    expect(matchLevel1('产出目标')?.canonical).toBe('产出指标');
+    expect(matchLevel2('数量目标')?.canonical).toBe('数量指标');
+    expect(matchLevel2('社会效益目标')?.canonical).toBe('社会效益指标');
+    expect(matchLevel1('绩效目标')).toBeNull();
+    expect(matchIndicatorColumn('绩效目标值')?.canonical).toBe('target');
+    expect(matchIndicatorColumn('绩效目标')).toBeNull();
+  });
+
+  it('cuts rows run together as name, comparison and values in one unit; a date is never cut into values', () => {
+    expect(splitComparedRows('培训农民人数>=300人320人107%举办培训班期数>=6期6期100%')).toEqual(
+      ['培训农民人数', '>=300人', '320人', '107%', '举办培训班期数', '>=6期', '6期', '100%']);
+    expect(splitComparedRows('完成时间≥2023年12月前验收合格率≥95%')).toEqual(['完成时间≥2023年12月前验收合格率≥95%']);
+  });
+
+  it('reads the 定量目标 table run into a report, its level-1 names under the 评价内容 caption', async () => {
+    const report = '培训工作绩效目标值为100%,,如下表:项目年度绩效目标(定量目标)评价内容绩效内容绩效目标值实际完成值累计完成率'
+      + '产出目标数量目标培训农民人数>=300人320人107%举办培训班期数>=6期6期100%质量目标培训合格率>=90%95%106%'
+      + '(二)项目实施情况本项目于年内完成全部培训,,其中:项目立项6分,绩效目标5分,总得分90,,';
+    const doc = await processDocument('report.txt', text(report), { ocr: false });
+    expect(doc.records).toHaveLength(1);
+    const rows = doc.records[0]!.indicators;
+    expect(rows.map((r) => [r.level1, r.level2, r.name, r.target?.raw, r.actual?.raw])).toEqual([
+      ['产出指标', '数量指标', '培训农民人数', '>=300人', '320人'],
+      ['产出指标', '数量指标', '举办培训班期数', '>=6期', '6期'],
+      ['产出指标', '质量指标', '培训合格率', '>=90%', '95%'],
+    ]);
+    expect(rows[0]!.target).toMatchObject({ op: '>=', value: 300, unit: '人' });
+    expect(doc.records[0]!.needs_review).toBe(true);
   });
 });
 

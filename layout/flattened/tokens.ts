@@ -1,7 +1,7 @@
 /** A flattened file as tokens: cells cut apart where a dump ran them together, joined where spaces broke them. */
 import { parseTitle } from '../../forms/titles.js';
 import { isValueLike } from '../../forms/values.js';
-import { FIELD_LABELS, INDICATOR_COLUMNS, SECTION_CAPTIONS, matchLevel1, matchLevel2 } from '../../forms/vocabulary.js';
+import { EXACT_COLUMN_LABELS, FIELD_LABELS, INDICATOR_COLUMNS, SECTION_CAPTIONS, matchLevel1, matchLevel2 } from '../../forms/vocabulary.js';
 import { columnLabel, fieldLabel, isLevel1, isLevel2, isWordOfForm } from './words.js';
 import { LEVEL1, LEVEL2 } from '../../schemas/record.js';
 // ---------------------------------------------------------------- tokens
@@ -62,17 +62,20 @@ function spacedRow(line: string): boolean {
   return (known >= 2 && known >= words.length * 0.3) || opensWithLevel;
 }
 
+/** Level names as Fujian's evaluation reports print them: 产出目标, 数量目标 for 产出指标, 数量指标. */
+const LEVEL_GOAL_WORDS: readonly string[] = [...LEVEL1, ...LEVEL2].filter((l) => l.endsWith('指标')).map((l) => l.replace(/指标$/, '目标'));
+
 /** Level and column names long enough to be cut off the front of a run-together cell. */
 const LEADING_LABELS: readonly string[] = [
   '绩效指标', '年度绩效指标', '本年度绩效指标', '长期绩效指标', '年度绩效目标', '项目年度绩效目标', '年度总体目标', '总体目标',
-  ...LEVEL1, ...LEVEL2, ...Object.values(INDICATOR_COLUMNS).flat(),
+  ...LEVEL1, ...LEVEL2, ...LEVEL_GOAL_WORDS, ...Object.values(INDICATOR_COLUMNS).flat(), ...Object.keys(EXACT_COLUMN_LABELS),
   ...Object.values(FIELD_LABELS).flat().filter((label) => label.length >= 4),
 ].filter((label) => label.length >= 3).sort((a, b) => b.length - a.length);
 
 /** Names distinctive enough to cut a run-together dump at, wherever they stand. */
 const INNER_LABELS: readonly string[] = [
   '绩效指标', '年度绩效指标', '长期绩效指标', '年度总体目标', '总体目标',
-  ...LEVEL1, ...LEVEL2, ...Object.values(INDICATOR_COLUMNS).flat().filter((label) => label.length >= 4),
+  ...LEVEL1, ...LEVEL2, ...LEVEL_GOAL_WORDS, ...Object.values(INDICATOR_COLUMNS).flat().filter((label) => label.length >= 4), ...Object.keys(EXACT_COLUMN_LABELS),
   // (其中… opens the label after it and is kept with it where the run is cut; 其他资金 is a row of the funds block)
   ...Object.values(FIELD_LABELS).flat().filter((label) => label.length >= 4 && (!/^(其他|其中)/.test(label) || label === '其他资金')),
   // a block's caption run onto the value before it: "…农业农村局资金投入情况(万元)全年预算数…"
@@ -80,7 +83,25 @@ const INNER_LABELS: readonly string[] = [
 ].sort((a, b) => b.length - a.length);
 
 /** Column labels that are also everyday words of a report's prose. */
-const PROSE_WORDS: ReadonlySet<string> = new Set(['评价指标', '评价内容', '指标说明', '地方资金', '资金额度', '总体目标', '其他资金', '资金支出计划', '绩效目标', '年度绩效目标']);
+const PROSE_WORDS: ReadonlySet<string> = new Set([
+  '评价指标', '评价内容', '指标说明', '地方资金', '资金额度', '总体目标', '其他资金', '资金支出计划', '绩效目标', '年度绩效目标', ...LEVEL_GOAL_WORDS,
+]);
+
+/** The longest clause of prose: a longer stretch between two stops is cells run together, not a sentence. */
+const PROSE_CLAUSE = 60;
+
+/** Does the text around `at` read as a sentence: a clause between stops (，。；) no longer than prose's? */
+function inSentence(token: string, at: number): boolean {
+  const stops = /[，,。；;]/g;
+  let start = 0;
+  let end = token.length;
+  for (const m of token.matchAll(stops)) {
+    if (m.index < at) start = m.index + 1;
+    else { end = m.index; break; }
+  }
+  const clauseHasStop = start > 0 || end < token.length;
+  return clauseHasStop && end - start <= PROSE_CLAUSE;
+}
 
 /** Every printed column label, longest first, short ones (分值, 得分, 备注) included. */
 const COLUMN_WORDS: readonly string[] = [...new Set(Object.values(INDICATOR_COLUMNS).flat())].sort((a, b) => b.length - a.length);
@@ -169,11 +190,10 @@ function titleInRun(token: string): { start: number; end: number } | null {
 /** Where the names of the form stand in a run, left to right, not overlapping. */
 function labelHits(token: string): Array<{ at: number; end: number }> {
   const hits: Array<{ at: number; end: number }> = [];
-  // words prose uses too (设定评价指标体系) cut only a run with no sentence in it
-  const sentence = /[，,。；;]/.test(token);
+  // words prose uses too (设定评价指标体系) are cut only outside a sentence
   let at = 0;
   while (at < token.length) {
-    const label = INNER_LABELS.find((l) => token.startsWith(l, at) && !(sentence && PROSE_WORDS.has(l)));
+    const label = INNER_LABELS.find((l) => token.startsWith(l, at) && !(PROSE_WORDS.has(l) && inSentence(token, at)));
     if (label) {
       // a caption keeps the money unit printed after it: "资金投入情况(万元)"
       const unit = /^\s*[(（]\s*万?元\s*[)）]/.exec(token.slice(at + label.length));
@@ -227,6 +247,58 @@ export function splitTrailingValue(token: string): string[] {
   // "已完成100%", "达到95%": a value with its verb, not a name
   if (!m || (m[1]!.match(/[\u4e00-\u9fff]/g) ?? []).length < 4 || /(完成|达到|实现|约|为|达|率为)$/.test(m[1]!)) return [token];
   return [m[1]!, m[2]!, ...(m[3] ? [m[3]] : [])];
+}
+
+/** A comparison printed before a target: ≥, ≤, >=, <=, >, < (= is too common inside names to cut at). */
+const COMPARISON = String.raw`(?:>=|<=|≥|≤|≧|≦|＞|＜|>|<)`;
+/** A value's unit: a percentage or a short word; 年, 月 and 日 are a date's, which is never cut into values. */
+const isValueUnit = (unit: string): boolean => unit === '%' || (/^[\u4e00-\u9fff]{1,3}$/.test(unit) && !/[年月日]/.test(unit));
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The values after a comparison in a run, "≥28次40次143%": the target, values after it in the same
+ * unit (the actual) and a percentage (the completion rate). Given the run and where the comparison
+ * stands, return where the values end, or null when no repeated unit or percentage marks them off.
+ */
+function valuesEnd(token: string, at: number): number | null {
+  const rest = token.slice(at);
+  const target = new RegExp(String.raw`^${COMPARISON}\d+(?:\.\d+)?`).exec(rest);
+  if (!target) return null;
+  const afterNumber = target[0].length;
+  for (let n = 1; n <= 3; n++) {
+    const unit = rest.slice(afterNumber, afterNumber + n);
+    if (!isValueUnit(unit)) continue;
+    const more = new RegExp(String.raw`^(?:\d+(?:\.\d+)?${escapeRegExp(unit)})*(?:\d+(?:\.\d+)?%)?`).exec(rest.slice(afterNumber + n))!;
+    if (more[0].length > 0) return at + afterNumber + n + more[0].length;
+  }
+  return null;
+}
+
+/**
+ * Rows of a table that lost every separator, each a name, a comparison and its values in one unit
+ * ("…驿站数量>=2个0个0%当年人才驿站组织活动数量>=28次40次143%…"): cut before each comparison that
+ * follows a name and between the values where their unit repeats (a single value after a name is
+ * splitTrailingValue's).
+ */
+export function splitComparedRows(token: string): string[] {
+  const starts = [...token.matchAll(new RegExp(String.raw`(?<=[一-鿿)）])${COMPARISON}\d`, 'g'))].map((m) => m.index);
+  const rows = starts.map((at) => ({ at, end: valuesEnd(token, at) })).filter((r): r is { at: number; end: number } => r.end !== null);
+  if (rows.length === 0) return [token];
+  const pieces: string[] = [];
+  let from = 0;
+  for (const { at, end } of rows) {
+    if (at < from) continue;
+    pieces.push(token.slice(from, at), ...splitValues(token.slice(at, end)));
+    from = end;
+  }
+  pieces.push(token.slice(from));
+  return pieces.map((p) => p.trim()).filter(Boolean);
+}
+
+/** "≥28次40次143%" → ≥28次 | 40次 | 143%: each number with its unit. */
+function splitValues(values: string): string[] {
+  return [...values.matchAll(new RegExp(String.raw`${COMPARISON}?\d+(?:\.\d+)?(?:%|\D{0,3}?)(?=\d|$)`, 'g'))].map((m) => m[0]);
 }
 
 /**
@@ -300,7 +372,7 @@ export function tokensOf(lines: readonly string[]): string[] {
     raw = lines.flatMap((l) => (split(l) ? l.trim().split(/\s+/) : [l.trim()])).filter(Boolean);
   }
   else raw = lines.flatMap((l) => joinLetterSpaced(l.trim().split(/\s+/))).filter(Boolean);
-  raw = raw.flatMap(splitRunTogether).flatMap(splitLeadingLabels).flatMap(splitRowNumbers).flatMap(splitTrailingValue).flatMap(splitRepeatedValue);
+  raw = raw.flatMap(splitRunTogether).flatMap(splitComparedRows).flatMap(splitLeadingLabels).flatMap(splitRowNumbers).flatMap(splitTrailingValue).flatMap(splitRepeatedValue);
   // spaces separate cells wherever a line was split on them
   const separator = fileSeparator === 'line' && lines.some(spacedRow) ? 'space' : fileSeparator;
   const out: string[] = [];

@@ -48,7 +48,8 @@ export function endsIndicatorBlock(token: string): boolean {
  */
 export function opensReportSection(tokens: readonly string[], i: number): boolean {
   if (!/^[(（][一二三四五六七八九十]{1,3}[)）]\S{4,}/.test(tokens[i]!.replace(/\s/g, ''))) return false;
-  // (the prose may have been cut at a word of the form inside it: read the next few cells together)
-  const next = tokens.slice(i + 1, i + 7).join('');
+  // (the prose may follow in the heading's own cell, or have been cut at a word of the form inside
+  // it: read the heading and the next few cells together)
+  const next = tokens.slice(i, i + 7).join('');
   return /。/.test(next) || (next.length >= 25 && /[，,]/.test(next));
 }
