@@ -4,8 +4,8 @@
  * pages as a PDF's do.
  */
 import { InputError, type Extractor } from './types.js';
-import { ocrNote, pageBlocks, type PageItem, pagesToBlocks } from './pdfText.js';
-import { readScannedPage } from './scan/page.js';
+import { pageBlocks, type PageItem, pagesToBlocks } from '../layout/page/assemble.js';
+import { ocrNote, readScannedPage } from './scan/page.js';
 import { decodeImage, decodeTiff, type ImagePage } from './scan/raster.js';
 
 const SUPPORTED = new Set(['image/png', 'image/jpeg', 'image/tiff']);

@@ -9,7 +9,7 @@ import { type Canvas, createCanvas } from '@napi-rs/canvas';
 import UTIF from 'utif2';
 import { openPdf } from '../extractors/pdfText.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { latticeTables } from '../extractors/pdf/lattice.js';
+import { latticeTables } from '../layout/page/lattice.js';
 import { stopOcr } from '../extractors/scan/ocr.js';
 import { uprightTurns } from '../extractors/scan/orientation.js';
 import { correctOcrCell } from '../extractors/scan/page.js';

@@ -6,9 +6,9 @@
  */
 import type { Canvas } from '@napi-rs/canvas';
 import type { Repair } from '../../schemas/document.js';
-import type { PlacedText } from '../pdf/geometry.js';
-import { type GridTable, latticeTables } from '../pdf/lattice.js';
-import type { PageContent } from '../pdf/pageContent.js';
+import type { PageContent } from '../../layout/page/assemble.js';
+import type { PlacedText } from '../../layout/page/geometry.js';
+import { type GridTable, latticeTables } from '../../layout/page/lattice.js';
 import { turnGray, uprightTurns } from './orientation.js';
 import { binarise, type Gray, rotate, skewAngle, toGray, turnCanvas } from './raster.js';
 import { rulingLines } from './grid.js';
@@ -219,6 +219,13 @@ export async function uprightPage(scan: Canvas, dpi: number): Promise<{ canvas: 
   const canvas = rotate(source, skew);
   const gray = toGray(canvas, dpi);
   return { canvas, gray, ink: binarise(gray), turns, skew };
+}
+
+/** What the OCR path did on a page, for the document's warnings. */
+export function ocrNote(what: string, scanned: ScannedPage): string {
+  const mean = scanned.confidences.length ? scanned.confidences.reduce((a, b) => a + b, 0) / scanned.confidences.length : 0;
+  const turned = scanned.turns === 0 ? '' : `turned ${scanned.turns * 90}° clockwise, `;
+  return `${what}; read by OCR (${turned}deskewed ${scanned.skew}°, ${scanned.confidences.length} regions, mean confidence ${mean.toFixed(2)})`;
 }
 
 export async function readScannedPage(scan: Canvas, pageNumber: number, dpi: number, engineName?: OcrEngineName): Promise<ScannedPage> {
