@@ -8,10 +8,11 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { type PageItem, pageBlocks, pagesToBlocks } from '../layout/page/assemble.js';
+import { type PageContent, type PageItem, pageBlocks, pagesToBlocks } from '../layout/page/assemble.js';
+import type { PageFrame } from '../schemas/document.js';
 import { loadPdfjs, restoreNativeJson } from './pdf/pdfjs.js';
 import { readPage } from './pdf/pageContent.js';
-import { ocrNote, readScannedPage } from './scan/page.js';
+import { ocrFrame, ocrNote, readScannedPage } from './scan/page.js';
 import type { OcrEngineName } from '../schemas/options.js';
 import { renderPdfPage } from './scan/raster.js';
 import { type Extraction, type Extractor, InputError } from './types.js';
@@ -59,11 +60,17 @@ export async function openPdf(bytes: Uint8Array, path: string, options: PdfOptio
   }
 }
 
+/** The frame of a page read from its text layer: rendered at the rotation its boxes were placed in, nothing else. */
+function textLayerFrame({ page, width, height, rotation }: PageContent): PageFrame {
+  return { page, width, height, rotation, turns: 0, skew: 0, dpi: null, read: 'text_layer' };
+}
+
 export async function extractPdf(bytes: Uint8Array, path: string, options: PdfOptions = {}): Promise<Extraction> {
   const pdf = await openPdf(bytes, path, options);
   const warnings: string[] = [];
   const errors: string[] = [];
   const pages: PageItem[][] = [];
+  const frames: PageFrame[] = [];
   const unusable: string[] = [];
   let blank = 0;
   const pageCount = pdf.numPages;
@@ -73,11 +80,14 @@ export async function extractPdf(bytes: Uint8Array, path: string, options: PdfOp
     for (let n = 1; n <= pageCount; n++) {
       const page = await pdf.getPage(n);
       let content = await readPage(page);
+      let frame = textLayerFrame(content);
       if (content.unusable && options.ocr !== false) {
         const reason = content.unusable;
         const dpi = options.dpi ?? DEFAULTS.dpi;
-        const scanned = await readScannedPage(await renderPdfPage(page, dpi), n, dpi, options.ocrEngine);
+        // rendered at the page's own /Rotate; OCR finds the upright turn and the skew
+        const scanned = await readScannedPage(await renderPdfPage(page, dpi, page.rotate), n, dpi, options.ocrEngine);
         content = scanned.content;
+        frame = ocrFrame(scanned, dpi, page.rotate);
         warnings.push(ocrNote(`page ${n}: ${reason}`, scanned));
       }
       page.cleanup();
@@ -93,6 +103,7 @@ export async function extractPdf(bytes: Uint8Array, path: string, options: PdfOp
       const items = pageBlocks(content, line);
       line += items.length;
       pages.push(items);
+      frames.push(frame);
     }
   } finally {
     await pdf.destroy();
@@ -103,7 +114,7 @@ export async function extractPdf(bytes: Uint8Array, path: string, options: PdfOp
     const more = rest > 0 ? ` (and ${rest} more page${rest > 1 ? 's' : ''})` : '';
     throw new InputError(path, `no page has a usable text layer — ${unusable[0]}${more}; OCR is switched off (--no-ocr)`);
   }
-  return { encoding: null, blocks: pagesToBlocks(pages), warnings, errors };
+  return { encoding: null, blocks: pagesToBlocks(pages), pages: frames, warnings, errors };
 }
 
 export const pdfTextExtractor: Extractor = {
