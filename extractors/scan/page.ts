@@ -208,18 +208,16 @@ async function readBands(scan: Scan, tables: readonly GridTable[]): Promise<void
  * page's frame; its turns and skew are recorded (`ocrFrame`) so the review report's crops are cut
  * from the same page without detecting them again.
  */
-export async function uprightPage(scan: Canvas, dpi: number): Promise<{ canvas: Canvas; gray: Gray; ink: Uint8Array; turns: number; skew: number }> {
+async function uprightPage(scan: Canvas, dpi: number): Promise<{ gray: Gray; ink: Uint8Array; turns: number; skew: number }> {
   const scanned = toGray(scan, dpi);
   const turns = await uprightTurns(scanned);
-  const source = turnCanvas(scan, turns);
   const first = turnGray(scanned, turns);
   const firstInk = binarise(first);
   const skew = skewAngle(first, firstInk);
-  // a straight page keeps its binarised image; a turned one is binarised again after rotating
-  if (skew === 0) return { canvas: source, gray: first, ink: firstInk, turns, skew };
-  const canvas = rotate(source, skew);
-  const gray = toGray(canvas, dpi);
-  return { canvas, gray, ink: binarise(gray), turns, skew };
+  // a straight page keeps its binarised image; a skewed one is turned, rotated and binarised again
+  if (skew === 0) return { gray: first, ink: firstInk, turns, skew };
+  const gray = toGray(rotate(turnCanvas(scan, turns), skew), dpi);
+  return { gray, ink: binarise(gray), turns, skew };
 }
 
 /** What the OCR path did on a page, for the document's warnings. */
