@@ -4,8 +4,9 @@
  * pages as a PDF's do.
  */
 import { InputError, type Extractor } from './types.js';
-import { ocrNote, pageBlocks, type PageItem, pagesToBlocks } from './pdfText.js';
-import { readScannedPage } from './scan/page.js';
+import { pageBlocks, type PageItem, pagesToBlocks } from '../layout/page/assemble.js';
+import type { PageFrame } from '../schemas/document.js';
+import { ocrFrame, ocrNote, readScannedPage } from './scan/page.js';
 import { decodeImage, decodeTiff, type ImagePage } from './scan/raster.js';
 
 const SUPPORTED = new Set(['image/png', 'image/jpeg', 'image/tiff']);
@@ -54,6 +55,7 @@ export const scanImageExtractor: Extractor = {
     }
     if (images.length === 0) throw new InputError(path, 'the TIFF holds no image');
     const pages: PageItem[][] = [];
+    const frames: PageFrame[] = [];
     const warnings: string[] = [];
     let line = 1;
     for (const [i, image] of images.entries()) {
@@ -64,8 +66,9 @@ export const scanImageExtractor: Extractor = {
       const items = pageBlocks(scanned.content, line);
       line += items.length;
       pages.push(items);
+      frames.push(ocrFrame(scanned, dpi));
     }
     if (pages.length === 0) throw new InputError(path, `the image holds no text or table${named}`);
-    return { encoding: null, blocks: pagesToBlocks(pages), warnings };
+    return { encoding: null, blocks: pagesToBlocks(pages), pages: frames, warnings };
   },
 };

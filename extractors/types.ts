@@ -1,10 +1,12 @@
-import type { Block, SourceInfo } from '../schemas/document.js';
+import type { Block, PageFrame, SourceInfo } from '../schemas/document.js';
 import type { OcrEngineName } from '../schemas/options.js';
 
 /** What an extractor gives the pipeline: the blocks of one file in reading order. */
 export interface Extraction {
   encoding: string | null;
   blocks: Block[];
+  /** how each page read into the blocks was read (PDFs and scans): the frame its boxes are in */
+  pages?: PageFrame[];
   warnings: string[];
   /** parts of the file that could not be read (a page without a usable text layer) */
   errors?: string[];

@@ -23,7 +23,7 @@ function emptyDocument(path: string, bytes: Uint8Array): ZipingDocument {
   return {
     version: DOCUMENT_MODEL_VERSION,
     source: { file: basename(path), path, sha256: sha256Of(bytes), bytes: bytes.byteLength, kind: 'ocr_text', encoding: null },
-    blocks: [], segments: [], otherTables: [], records: [], provenance: [], scores: [], issues: [], status: 'pending',
+    blocks: [], pages: [], segments: [], otherTables: [], records: [], provenance: [], scores: [], issues: [], status: 'pending',
   };
 }
 
@@ -34,6 +34,7 @@ async function extract(doc: ZipingDocument, bytes: Uint8Array, options: ProcessO
   const extraction = await extractor.extract(bytes, doc.source.path, options);
   doc.source.encoding = extraction.encoding;
   doc.blocks = extraction.blocks;
+  doc.pages = extraction.pages ?? [];
   for (const warning of extraction.warnings) doc.issues.push({ stage: 'extract', message: warning, severity: 'warn' });
   for (const error of extraction.errors ?? []) doc.issues.push({ stage: 'extract', message: error, severity: 'error' });
 }

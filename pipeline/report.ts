@@ -7,6 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { columnLetters, parseCellAddress } from '../extractors/office/sheetBlocks.js';
+import { PageFrame } from '../schemas/document.js';
 import { FormRecord } from '../schemas/record.js';
 import { cellWindow, type CellWindow } from './cellWindow.js';
 import { fieldText } from './corrections.js';
@@ -98,6 +99,24 @@ function findingLine(i: IssueRow): string {
 /** A stored table's cells by document and table index, each read once (a field's neighbourhood comes from them). */
 export type TableCells = (sha256: string, tableIndex: number) => string[][] | null;
 
+/** The recorded frame of a document's page (how it was read), or null when none was stored. */
+export type PageFrames = (sha256: string, page: number) => PageFrame | null;
+
+/** Stored `pages` rows as frames by page number (a row's document column dropped). */
+export function framesByPage(rows: readonly unknown[]): Map<number, PageFrame> {
+  return new Map(rows.map((row) => PageFrame.parse(row)).map((frame) => [frame.page, frame]));
+}
+
+function frameReader(db: Db): PageFrames {
+  const select = db.prepare(REPORT_QUERIES.pages);
+  const cache = new Map<string, Map<number, PageFrame>>();
+  return (sha256, page) => {
+    let frames = cache.get(sha256);
+    if (!frames) cache.set(sha256, (frames = framesByPage(select.all(sha256))));
+    return frames.get(page) ?? null;
+  };
+}
+
 function tableReader(db: Db): TableCells {
   const select = db.prepare(REPORT_QUERIES.table).pluck();
   const cache = new Map<string, string[][] | null>();
@@ -163,18 +182,30 @@ function neighbourhood(p: ProvenanceRow, doc: DocumentRow, tables: TableCells, l
 }
 
 /** How a field's printed text is shown beside its value: a page crop, else the cells around its table cell. */
-interface Printed { cropper: PageCropper | null; tables: TableCells; labels: ReadonlyMap<string, GridLabels> }
+interface Printed { cropper: PageCropper | null; tables: TableCells; frames: PageFrames; labels: ReadonlyMap<string, GridLabels> }
 
-async function fieldRow(p: ProvenanceRow, record: FormRecord, doc: DocumentRow, issues: readonly IssueRow[], printed: Printed): Promise<string> {
-  const { cropper } = printed;
-  let value: string | null = null;
-  try { value = fieldText(record, p.field); } catch { value = null; }
+/** Said in place of a crop when the page's frame is unknown: the page cannot be drawn as its boxes see it. */
+const NO_FRAME = 'No page crop: this database holds no frame for the page (it was ingested before ziping recorded how each page was read); ingest the file again to see it.';
+
+/** The crop of a field's printed cell, null when there is none to draw, or why it cannot be drawn. */
+async function pageCrop(p: ProvenanceRow, doc: DocumentRow, printed: Printed): Promise<{ image: string } | { why: string } | null> {
   const bbox = p.bbox_json ? (JSON.parse(p.bbox_json) as number[]) : null;
   const pictured = doc.kind === 'pdf' || doc.kind === 'image';
-  const scanned = doc.kind === 'image' || (JSON.parse(p.repairs_json) as Array<{ rule: string }>).some((r) => r.rule === 'ocr');
-  const image = cropper && pictured && p.page !== null && bbox && existsSync(doc.path) ? await cropper.crop(doc.path, p.page, bbox, doc.kind === 'image' ? 'image' : 'pdf', scanned) : null;
+  if (!printed.cropper || !pictured || p.page === null || !bbox || !existsSync(doc.path)) return null;
+  const frame = printed.frames(doc.sha256, p.page);
+  if (!frame) return { why: NO_FRAME };
+  const image = await printed.cropper.crop(doc.path, frame, bbox, doc.kind === 'image' ? 'image' : 'pdf');
+  return image === null ? null : { image };
+}
+
+async function fieldRow(p: ProvenanceRow, record: FormRecord, doc: DocumentRow, issues: readonly IssueRow[], printed: Printed): Promise<string> {
+  let value: string | null = null;
+  try { value = fieldText(record, p.field); } catch { value = null; }
+  const crop = await pageCrop(p, doc, printed);
+  const image = crop && 'image' in crop ? crop.image : null;
+  const unframed = crop && 'why' in crop ? `<div class="muted no-crop">${esc(crop.why)}</div>` : '';
   // no page to show (a workbook, Word or web-page cell, OCR text, a PDF that moved): the cells around it
-  const around = image ? '' : neighbourhood(p, doc, printed.tables, printed.labels);
+  const around = image ? '' : unframed + neighbourhood(p, doc, printed.tables, printed.labels);
   const fieldIssues = issues.filter((i) => i.field === p.field);
   return `<tr class="field${fieldIssues.length ? ' inconsistent' : ''}" data-form="${esc(record.id)}" data-field="${esc(p.field)}" data-old="${esc(value ?? '')}" data-null="${value === null ? '1' : '0'}">
 <td><code>${esc(p.field)}</code>${p.corrected ? ' <span class="tag">corrected</span>' : ''}${fieldIssues.map((i) => `<div class="issue ${esc(i.severity)}">${esc(i.detail)}</div>`).join('')}</td>
@@ -237,6 +268,9 @@ const SCRIPT = `
   }
 })();`;
 
+/** The columns of a stored page frame (`pages`), as PageFrame names them. */
+export const PAGE_FRAME_COLUMNS = 'page, width, height, rotation, turns, skew, dpi, read';
+
 /** The queries the report reads a database with (SQL both stores understand). */
 export const REPORT_QUERIES = {
   docs: 'SELECT sha256, file, path, kind, status, forms FROM documents ORDER BY file',
@@ -244,10 +278,11 @@ export const REPORT_QUERIES = {
   provenance: 'SELECT * FROM field_provenance ORDER BY rowid',
   issues: 'SELECT form_id, rule, field, kind, severity, expected, found, detail, stage FROM findings ORDER BY rowid',
   table: 'SELECT cells_json FROM tables WHERE document_sha256 = ? AND table_index = ?',
+  pages: `SELECT ${PAGE_FRAME_COLUMNS} FROM pages WHERE document_sha256 = ?`,
 } as const;
 
 /** Everything the report shows, read from one database. */
-export interface ReportInputs { docs: DocumentRow[]; forms: FormRow[]; provenance: ProvenanceRow[]; issues: IssueRow[]; tables: TableCells }
+export interface ReportInputs { docs: DocumentRow[]; forms: FormRow[]; provenance: ProvenanceRow[]; issues: IssueRow[]; tables: TableCells; frames: PageFrames }
 
 /** A form is shown when it needs review or a reviewer corrected it (it stays, so a reviewer sees what was saved). */
 export function shownForms(forms: readonly FormRow[], provenance: readonly ProvenanceRow[]): FormRow[] {
@@ -263,6 +298,7 @@ export function loadReportInputs(db: Db): ReportInputs {
     provenance: db.prepare(REPORT_QUERIES.provenance).all() as ProvenanceRow[],
     issues: db.prepare(REPORT_QUERIES.issues).all() as IssueRow[],
     tables: tableReader(db),
+    frames: frameReader(db),
   };
 }
 
@@ -288,6 +324,7 @@ export async function renderReport(inputs: ReportInputs, options: ReportOptions 
   const printed: Printed = {
     cropper: options.images === false ? null : new PageCropper(),
     tables: inputs.tables,
+    frames: inputs.frames,
     labels: sheetLabels(provenance, new Map(forms.map((f) => [f.id, f.document_sha256]))),
   };
 

@@ -11,7 +11,9 @@ import type { ZipingDocument } from '../schemas/document.js';
 import { FormRecord } from '../schemas/record.js';
 import { checkAcrossForms, checkForm } from './checks/index.js';
 import { planCorrection, reapplied } from './corrections.js';
-import { type ProvenanceRow, REPORT_QUERIES, type ReportInputs, shownForms, type DocumentRow, type FormRow, type IssueRow } from './report.js';
+import {
+  framesByPage, PAGE_FRAME_COLUMNS, type ProvenanceRow, REPORT_QUERIES, type ReportInputs, shownForms, type DocumentRow, type FormRow, type IssueRow,
+} from './report.js';
 import type { CorrectionOutcome } from './store.js';
 import { CORRECTION_QUERIES, type FormRow as StoredFormRow, type StoredCorrection } from './sinks/corrections.js';
 import { inTransaction, openPostgres, type Queryable, redactUrl, rowsOf, runOn } from './sinks/postgres.js';
@@ -96,7 +98,7 @@ export class PostgresStore {
     return rowsOf<StoredCorrection>(this.pool, CORRECTION_QUERIES.list(Boolean(formId)), formId ? [formId] : []);
   }
 
-  /** What the review report shows; the tables of the shown forms' documents are read at once. */
+  /** What the review report shows; the tables and page frames of the shown forms' documents are read at once. */
   async reportInputs(): Promise<ReportInputs> {
     const [docs, forms, provenance, issues] = await Promise.all([
       rowsOf<DocumentRow>(this.pool, REPORT_QUERIES.docs),
@@ -108,7 +110,13 @@ export class PostgresStore {
     const cells = await rowsOf<{ document_sha256: string; table_index: number; cells_json: string }>(this.pool,
       'SELECT document_sha256, table_index, cells_json FROM tables WHERE document_sha256 = ANY(?)', [shas]);
     const byKey = new Map(cells.map((t) => [`${t.document_sha256}#${t.table_index}`, JSON.parse(t.cells_json) as string[][]]));
-    return { docs, forms, provenance, issues, tables: (sha256, tableIndex) => byKey.get(`${sha256}#${tableIndex}`) ?? null };
+    const pages = await rowsOf<{ document_sha256: string }>(this.pool, `SELECT document_sha256, ${PAGE_FRAME_COLUMNS} FROM pages WHERE document_sha256 = ANY(?)`, [shas]);
+    const frames = new Map(shas.map((sha) => [sha, framesByPage(pages.filter((p) => p.document_sha256 === sha))]));
+    return {
+      docs, forms, provenance, issues,
+      tables: (sha256, tableIndex) => byKey.get(`${sha256}#${tableIndex}`) ?? null,
+      frames: (sha256, page) => frames.get(sha256)?.get(page) ?? null,
+    };
   }
 
   /** Apply one correction if the field still holds the value the reviewer saw (as `saveCorrection` in store.ts). */

@@ -1,8 +1,10 @@
 /**
  * The internal document model: one object per input file that every stage enriches.
- * extract fills `blocks`; segment fills `segments`; build fills `records` (with what it observed
- * while reading) and `provenance`; check fills each record's findings, confidence and review flag,
- * and `scores`; `status` is settled last. Sinks only read a finished document.
+ * extract fills `blocks` and, for PDFs and scans, `pages` (each page's frame: how it was read, so
+ * the review report can draw it again exactly as its boxes see it); segment fills `segments`;
+ * build fills `records` (with what it observed while reading) and `provenance`; check fills each
+ * record's findings, confidence and review flag, and `scores`; `status` is settled last. Sinks
+ * only read a finished document.
  */
 import { z } from 'zod';
 import { FormRecord } from './record.js';
@@ -59,6 +61,28 @@ export const Block = z.discriminatedUnion('kind', [
 ]);
 export type Block = z.infer<typeof Block>;
 
+/**
+ * How one page of a PDF or scan was read: the frame its boxes (BBox) are in. To see the page as
+ * its boxes do, render it at `rotation` (a PDF page; an image is not rotated), turn it `turns`
+ * quarter turns clockwise, then deskew it by `skew` degrees — the order the OCR path applies them.
+ * A text-layer page has no turns, skew or dpi.
+ */
+export const PageFrame = z.object({
+  page: z.number().int(),
+  /** the upright page's size in PDF points, as its boxes measure it */
+  width: z.number(),
+  height: z.number(),
+  /** degrees the page was rendered at: /Rotate plus the upright turn of a sideways text layer (PageContent.rotation); 0 for an image */
+  rotation: z.number().int(),
+  /** clockwise quarter turns applied after rendering to make a scan upright (OCR) */
+  turns: z.number().int(),
+  /** degrees the scan was deskewed by after turning (OCR; `rotate` in extractors/scan/raster.ts) */
+  skew: z.number(),
+  /** resolution the page was read at (OCR); null for a text layer */
+  dpi: z.number().nullable(),
+  read: z.enum(['text_layer', 'ocr']),
+});
+export type PageFrame = z.infer<typeof PageFrame>;
 
 export const FieldProvenance = z.object({
   form_index: z.number().int(),
@@ -125,6 +149,8 @@ export const ZipingDocument = z.object({
   version: z.literal(DOCUMENT_MODEL_VERSION),
   source: SourceInfo,
   blocks: z.array(Block),
+  /** each PDF or scanned page read, in page order; empty for OCR text, office files and web pages (and documents from before frames were kept) */
+  pages: z.array(PageFrame).default([]),
   segments: z.array(FormSegment),
   /** tables that belong to no form (procurement lists, asset tables, a table of contents) */
   otherTables: z.array(Table),

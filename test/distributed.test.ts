@@ -25,7 +25,7 @@ import { type Servers, serversMissing, startServers } from './servers.js';
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'ziping.js');
 const SAMPLES = join(ROOT, 'samples');
-const TABLES = ['documents', 'forms', 'indicators', 'findings', 'tables', 'field_provenance', 'form_scores', 'indicator_scores'];
+const TABLES = ['documents', 'forms', 'indicators', 'findings', 'tables', 'pages', 'field_provenance', 'form_scores', 'indicator_scores'];
 
 const FAST_SAMPLES = [
   ...readdirSync(SAMPLES).filter((f) => f.endsWith('.txt')).map((f) => join(SAMPLES, f)),

@@ -17,6 +17,7 @@ describe('layering', () => {
   it.each([
     ['extractors/example.ts', "import { processDocument } from '../pipeline/process.js';"],
     ['layout/example.ts', "import { extractorFor } from '../extractors/index.js';"],
+    ['layout/page/example.ts', "import { readPage } from '../../extractors/pdf/pageContent.js';"],
     ['forms/example.ts', "import { rebuildFlattened } from '../layout/flattened.js';"],
     ['schemas/example.ts', "import { labelKey } from '../forms/text.js';"],
     ['pipeline/sinks/example.ts', "import { buildRecords } from '../buildForm.js';"],
@@ -27,6 +28,7 @@ describe('layering', () => {
 
   it.each([
     ['extractors/example.ts', "import { rebuildFlattened } from '../layout/flattened.js';"],
+    ['extractors/scan/example.ts', "import { pageBlocks } from '../../layout/page/assemble.js';"],
     ['layout/example.ts', "import { labelKey } from '../forms/text.js';"],
     ['pipeline/example.ts', "import { extractorFor } from '../extractors/index.js';"],
     ['pipeline/sinks/example.ts', "import type { FormRecord } from '../../schemas/record.js';"],

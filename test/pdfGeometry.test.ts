@@ -1,10 +1,10 @@
 /** The PDF table readers on small hand-made pages: rulings to grids, spans, wrapped cells, rotation. */
 import { describe, expect, it } from 'vitest';
-import { cellText, type PlacedText, type Rule, uprightTurn } from '../extractors/pdf/geometry.js';
-import { latticeTables, mergeRules, splitAtSeparators } from '../extractors/pdf/lattice.js';
+import { cellText, type PlacedText, type Rule, uprightTurn } from '../layout/page/geometry.js';
+import { latticeTables, mergeRules, splitAtSeparators } from '../layout/page/lattice.js';
 import { unusableReason } from '../extractors/pdf/pageContent.js';
 import { restoreRadicals } from '../extractors/pdf/radicals.js';
-import { streamTable } from '../extractors/pdf/stream.js';
+import { streamTable } from '../layout/page/stream.js';
 
 const h = (at: number, from: number, to: number): Rule => ({ horizontal: true, at, from, to });
 const v = (at: number, from: number, to: number): Rule => ({ horizontal: false, at, from, to });

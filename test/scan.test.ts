@@ -9,7 +9,7 @@ import { type Canvas, createCanvas } from '@napi-rs/canvas';
 import UTIF from 'utif2';
 import { openPdf } from '../extractors/pdfText.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { latticeTables } from '../extractors/pdf/lattice.js';
+import { latticeTables } from '../layout/page/lattice.js';
 import { stopOcr } from '../extractors/scan/ocr.js';
 import { uprightTurns } from '../extractors/scan/orientation.js';
 import { correctOcrCell } from '../extractors/scan/page.js';
@@ -97,6 +97,9 @@ describe.each(readdirSync(DIR).filter((f) => /\.(pdf|png|jpg)$/.test(f)).sort())
     expect(score.precision).toBeGreaterThanOrEqual(0.95);
     expect(score.recall).toBeGreaterThanOrEqual(0.95);
     expect(doc.issues.some((i) => /read by OCR/.test(i.message))).toBe(true);
+    // each page's frame is recorded: read by OCR at the scan's resolution, upright
+    expect(doc.pages.length).toBeGreaterThan(0);
+    for (const frame of doc.pages) expect(frame).toMatchObject({ read: 'ocr', rotation: 0, turns: 0, dpi: expect.any(Number), skew: expect.any(Number) });
     // every field read from a cell carries the OCR read (and its confidence) as evidence
     const firstName = doc.provenance.find((p) => p.field === 'indicators[0].name')!;
     expect(firstName.repairs[0]).toMatchObject({ rule: 'ocr', confidence: expect.any(Number) });
@@ -149,6 +152,10 @@ it.each([1, 2])('reads a page scanned %i quarter turn(s) off upright as the upri
   const turned = await turnCanvas(await decodeImage(readFileSync(join(DIR, name))), turns).encode('png');
   const doc = await processDocument('turned.png', turned);
   expect(doc.issues.map((i) => i.message)).toContainEqual(expect.stringContaining(`turned ${(4 - turns) * 90}° clockwise`));
+  // the frame the review report crops from: the turns back to upright, the skew (the upright scan's
+  // is -0.5°), the resolution read from a page of its size (200 dpi), the upright page's size
+  expect(doc.pages).toEqual([{ page: 1, width: expect.closeTo(842, 0), height: expect.closeTo(595, 0), rotation: 0, turns: 4 - turns, skew: expect.any(Number), dpi: 200, read: 'ocr' }]);
+  expect(Math.abs(doc.pages[0]!.skew + 0.5)).toBeLessThanOrEqual(0.2);
   // the same records as the upright scan's, but for the file they came from
   const expected = expectedOf(name).map((r, i) => ({ ...r, id: doc.records[i]?.id ?? r.id, source: doc.records[i]?.source ?? r.source }));
   const score = compareRecords(expected, doc.records, { fuzzyText: true });
@@ -169,4 +176,6 @@ it('with OCR, reads the scanned page too and says so', async () => {
   expect(doc.records.map((r) => r.form_type)).toEqual(['performance_target', 'performance_target']);
   expect(doc.records[1]!.source.page).toBe(2);
   expect(doc.issues.map((i) => i.message)).toContainEqual(expect.stringMatching(/^page 2: the page has no text layer.*read by OCR/));
+  // page 1 from its text layer, page 2 by OCR at the default 300 dpi
+  expect(doc.pages.map((p) => [p.page, p.read, p.dpi])).toEqual([[1, 'text_layer', null], [2, 'ocr', 300]]);
 }, 60000);

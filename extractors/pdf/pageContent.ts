@@ -1,26 +1,14 @@
 /**
- * One PDF page as the table readers need it: its text runs and its ruling lines, both placed on
- * the upright page (rotation applied, whether it comes from /Rotate or from sideways content).
+ * One PDF page read by pdf.js as the layout layer needs it (`PageContent`, layout/page/assemble.ts):
+ * its text runs and its ruling lines, both placed on the upright page (rotation applied, whether it
+ * comes from /Rotate or from sideways content).
  */
 import iconv from 'iconv-lite';
 import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { apply, type Matrix, multiply, type PlacedText, type Rule, turnMatrix, uprightTurn } from './geometry.js';
+import type { PageContent } from '../../layout/page/assemble.js';
+import { apply, type Matrix, multiply, type PlacedText, type Rule, turnMatrix, uprightTurn } from '../../layout/page/geometry.js';
 import { loadPdfjs } from './pdfjs.js';
 import { restoreRadicals } from './radicals.js';
-
-export interface PageContent {
-  page: number;
-  width: number;
-  height: number;
-  texts: PlacedText[];
-  rules: Rule[];
-  /** why the text layer cannot be trusted, or null when it can */
-  unusable: string | null;
-  /** nothing on the page: no text, no image (blank pages need no OCR) */
-  blank: boolean;
-  /** the rotation (degrees) that renders the page as the boxes see it: /Rotate plus the upright turn */
-  rotation: number;
-}
 
 interface RawItem { str: string; transform: number[]; width: number; height: number }
 

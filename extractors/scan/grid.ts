@@ -3,7 +3,7 @@
  * with short breaks bridged (noise, JPEG), merged over the line's thickness and returned as
  * rules in PDF points, so the lattice reader of the PDF path builds the grid and its merged cells.
  */
-import type { Rule } from '../pdf/geometry.js';
+import type { Rule } from '../../layout/page/geometry.js';
 import type { Gray } from './raster.js';
 
 /** A ruling is at least this long (inches): longer than any stroke of a character. */

@@ -5,10 +5,10 @@
  * are handled by the same code.
  */
 import type { Canvas } from '@napi-rs/canvas';
-import type { Repair } from '../../schemas/document.js';
-import type { PlacedText } from '../pdf/geometry.js';
-import { type GridTable, latticeTables } from '../pdf/lattice.js';
-import type { PageContent } from '../pdf/pageContent.js';
+import type { PageFrame, Repair } from '../../schemas/document.js';
+import type { PageContent } from '../../layout/page/assemble.js';
+import type { PlacedText } from '../../layout/page/geometry.js';
+import { type GridTable, latticeTables } from '../../layout/page/lattice.js';
 import { turnGray, uprightTurns } from './orientation.js';
 import { binarise, type Gray, rotate, skewAngle, toGray, turnCanvas } from './raster.js';
 import { rulingLines } from './grid.js';
@@ -205,20 +205,35 @@ async function readBands(scan: Scan, tables: readonly GridTable[]): Promise<void
 
 /**
  * A scanned page as it is read: turned upright, then deskewed. Boxes of OCR'd fields are in this
- * page's frame, so the review report's crops are cut from it too.
+ * page's frame; its turns and skew are recorded (`ocrFrame`) so the review report's crops are cut
+ * from the same page without detecting them again.
  */
-export async function uprightPage(scan: Canvas, dpi: number): Promise<{ canvas: Canvas; gray: Gray; ink: Uint8Array; turns: number; skew: number }> {
+async function uprightPage(scan: Canvas, dpi: number): Promise<{ gray: Gray; ink: Uint8Array; turns: number; skew: number }> {
   const scanned = toGray(scan, dpi);
   const turns = await uprightTurns(scanned);
-  const source = turnCanvas(scan, turns);
   const first = turnGray(scanned, turns);
   const firstInk = binarise(first);
   const skew = skewAngle(first, firstInk);
-  // a straight page keeps its binarised image; a turned one is binarised again after rotating
-  if (skew === 0) return { canvas: source, gray: first, ink: firstInk, turns, skew };
-  const canvas = rotate(source, skew);
-  const gray = toGray(canvas, dpi);
-  return { canvas, gray, ink: binarise(gray), turns, skew };
+  // a straight page keeps its binarised image; a skewed one is turned, rotated and binarised again
+  if (skew === 0) return { gray: first, ink: firstInk, turns, skew };
+  const gray = toGray(rotate(turnCanvas(scan, turns), skew), dpi);
+  return { gray, ink: binarise(gray), turns, skew };
+}
+
+/** What the OCR path did on a page, for the document's warnings. */
+export function ocrNote(what: string, scanned: ScannedPage): string {
+  const mean = scanned.confidences.length ? scanned.confidences.reduce((a, b) => a + b, 0) / scanned.confidences.length : 0;
+  const turned = scanned.turns === 0 ? '' : `turned ${scanned.turns * 90}° clockwise, `;
+  return `${what}; read by OCR (${turned}deskewed ${scanned.skew}°, ${scanned.confidences.length} regions, mean confidence ${mean.toFixed(2)})`;
+}
+
+/**
+ * The frame of a page read by OCR: rendered at `rotation` (a PDF page's /Rotate; 0 for an image),
+ * then turned and deskewed as `uprightPage` did, so a crop can be cut from the page OCR read.
+ */
+export function ocrFrame(scanned: ScannedPage, dpi: number, rotation = 0): PageFrame {
+  const { page, width, height } = scanned.content;
+  return { page, width, height, rotation, turns: scanned.turns, skew: scanned.skew, dpi, read: 'ocr' };
 }
 
 export async function readScannedPage(scan: Canvas, pageNumber: number, dpi: number, engineName?: OcrEngineName): Promise<ScannedPage> {

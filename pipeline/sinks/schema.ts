@@ -46,6 +46,11 @@ CREATE TABLE IF NOT EXISTS tables (
   format TEXT NOT NULL, first_line INTEGER, last_line INTEGER, form_index INTEGER, cells_json TEXT NOT NULL,
   PRIMARY KEY (document_sha256, table_index)
 );
+CREATE TABLE IF NOT EXISTS pages (
+  document_sha256 TEXT NOT NULL REFERENCES documents(sha256) ON DELETE CASCADE, page INTEGER NOT NULL,
+  width REAL NOT NULL, height REAL NOT NULL, rotation INTEGER NOT NULL, turns INTEGER NOT NULL, skew REAL NOT NULL, dpi REAL,
+  read TEXT NOT NULL, PRIMARY KEY (document_sha256, page)
+);
 CREATE TABLE IF NOT EXISTS field_provenance (
   form_id TEXT NOT NULL REFERENCES forms(id) ON DELETE CASCADE, field TEXT NOT NULL, raw TEXT,
   file TEXT NOT NULL, page INTEGER, table_index INTEGER, row_index INTEGER, col_index INTEGER, line INTEGER, bbox_json TEXT,

@@ -35,6 +35,7 @@ const INSERT_INDICATOR = `INSERT INTO indicators VALUES (${new Array(20).fill('?
 const INSERT_FINDING = 'INSERT INTO findings (form_id, rule, field, kind, severity, expected, found, detail, stage) VALUES (?,?,?,?,?,?,?,?,?)';
 const INSERT_PROVENANCE = `INSERT INTO field_provenance (form_id, field, raw, file, page, table_index, row_index, col_index, line, bbox_json,
     repairs_json, confidence, corrected, sheet, address) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0,?,?)`;
+const INSERT_PAGE = 'INSERT INTO pages (document_sha256, page, width, height, rotation, turns, skew, dpi, read) VALUES (?,?,?,?,?,?,?,?,?)';
 export const INSERT_CORRECTION = 'INSERT INTO corrections (form_id, field, old_value, new_value, reviewer, comment, created_at) VALUES (?,?,?,?,?,?,?)';
 
 function formRow(sha: string, r: FormRecord): unknown[] {
@@ -119,7 +120,15 @@ function tableStatements(doc: ZipingDocument): Statement[] {
     tableForm.get(t.index) ?? null, JSON.stringify(t.rows.map((r) => r.map((c) => c.text)))));
 }
 
-/** One finished document's rows, replacing any earlier rows of the same file (run in one transaction). */
+/** Each page's frame (PDFs and scans), so the review report draws the page as its boxes see it. */
+function pageStatements(doc: ZipingDocument): Statement[] {
+  return doc.pages.map((p) => statement(INSERT_PAGE, doc.source.sha256, p.page, p.width, p.height, p.rotation, p.turns, p.skew, p.dpi, p.read));
+}
+
+/**
+ * One finished document's rows, replacing any earlier rows of the same file (run in one transaction):
+ * deleting its `documents` row deletes its forms, tables and pages with it (ON DELETE CASCADE).
+ */
 export function documentStatements(doc: ZipingDocument, ingestedAt: string): Statement[] {
   const sha = doc.source.sha256;
   return [
@@ -130,6 +139,7 @@ export function documentStatements(doc: ZipingDocument, ingestedAt: string): Sta
     ...provenanceStatements(doc),
     ...scoreStatements(doc.scores),
     ...tableStatements(doc),
+    ...pageStatements(doc),
   ];
 }
 

@@ -1,5 +1,5 @@
 /**
- * Page geometry shared by the PDF table readers. Every coordinate is in PDF points on the page as
+ * Page geometry shared by the table readers of PDF text layers and scanned pages. Every coordinate is in PDF points on the page as
  * a reader sees it upright: origin top-left, y growing downwards.
  */
 import type { Repair } from '../../schemas/document.js';
