@@ -55,6 +55,19 @@ export function sameForm(a: string, b: string): boolean {
   return core(a).endsWith(core(b)) || core(b).endsWith(core(a));
 }
 
+/**
+ * A line of a notice's attachment list (附件:1.…安排表 / 2.…绩效目标表): it names a form attached
+ * further down, it does not head one. Given the line and the lines before it (nearest last).
+ */
+export function inAttachmentList(line: string, before: readonly string[]): boolean {
+  if (!/^\s*\d{1,2}\s*[.、．]/.test(line)) return false;
+  for (const previous of [...before].reverse()) {
+    if (/^\s*附件\s*[:：]/.test(previous)) return true;
+    if (!/^\s*\d{1,2}\s*[.、．]/.test(previous)) return false;
+  }
+  return false;
+}
+
 /** Recognise a form title line: any title of the family, with its kind. */
 export function parseTitle(text: string): FormTitle | null {
   const line = bareLine(text).replace(YEAR_SUFFIX, '');

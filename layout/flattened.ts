@@ -8,7 +8,7 @@
  */
 import type { Block, Cell, Repair, Table } from '../schemas/document.js';
 import { isBlank } from '../forms/text.js';
-import { parseTitle } from '../forms/titles.js';
+import { inAttachmentList, parseTitle } from '../forms/titles.js';
 import { listHeaderOf, projectPrefix } from '../forms/projectList.js';
 import { HEADER_BLOCK_FIELDS, SITE_CHROME, levelNamesIn, matchIndicatorColumn } from '../forms/vocabulary.js';
 import { FUNDS_COLUMNS, expandFundsRow } from './flattened/numbers.js';
@@ -186,6 +186,25 @@ function projectListForms(tokens: readonly string[]): string[][] | null {
 /** The header cell given to a level-1 column printed under the level-2 column's caption. */
 const LEVEL1_UNDER_CAPTION = '一级指标';
 
+/** The most columns a header prints beyond the vocabulary's (one per township of a 区域 form). */
+const MAX_UNKNOWN_COLUMNS = 12;
+
+/**
+ * Header cells after the labels the vocabulary knows and before the first row's level name: columns
+ * of the form's own (西坪镇尧山村 | 桃舟乡吾培村 … one per place). Kept in the header, so the build
+ * stage reports each as a column it does not know; none when no level name follows them.
+ */
+function unknownColumns(tokens: readonly string[], at: number): string[] {
+  const cells: string[] = [];
+  for (let i = at; i < tokens.length && cells.length <= MAX_UNKNOWN_COLUMNS; i++) {
+    const token = tokens[i]!;
+    if (isLevel1(token) || isLevel2(token)) return cells;
+    if (!isText(token) || token.length > 12 || fieldLabel(token) !== null || columnLabel(token) !== null) return [];
+    cells.push(token);
+  }
+  return [];
+}
+
 /** One form's tokens → header lines and table rows. */
 function rebuildForm(tokens: readonly string[]): Rebuilt {
   const texts: string[] = [];
@@ -212,6 +231,9 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
         i++;
       }
       header.push(...upperColumnsBelow(upper, header));
+      const unknown = unknownColumns(tokens, i);
+      header.push(...unknown);
+      i += unknown.length;
       let start = i;
       // a header of one or two labels, the rest printed among the cells after it
       const scattered = header.length < 3 ? scatteredHeader(tokens, i, header[0]!) : null;
@@ -222,7 +244,7 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
       }
       i = start;
       while (i < tokens.length && !endsIndicatorBlock(tokens[i]!) && !opensReportSection(tokens, i)) i++;
-      const columns = header.map((h) => columnLabel(h)!.canonical);
+      const columns = header.map((h) => columnLabel(h)?.canonical ?? 'note');
       // one caption over both level columns (评价内容 over 产出目标 | 数量目标): the rows print a level-1
       // name before the level-2 one, so the table has a level-1 column its header does not name
       if (columns[0] === 'level2' && tokens.slice(start, i).some((t) => isLevel1(t) && !isLevel2(t))) {
@@ -304,7 +326,7 @@ const isFormTitle = (token: string): boolean => parseTitle(token) !== null && !/
  */
 export function rebuildFlattened(lines: readonly string[]): { blocks: Block[]; errors: string[] } {
   const tokens = tokensOf(lines);
-  const titles = tokens.map((t, i) => (isFormTitle(t) ? i : -1)).filter((i) => i >= 0);
+  const titles = tokens.map((t, i) => (isFormTitle(t) && !inAttachmentList(t, tokens.slice(Math.max(0, i - 5), i)) ? i : -1)).filter((i) => i >= 0);
   // a page heading that repeats the title ("XX局2023年…申报表" above "2023年…申报表"): the form
   // starts at the last title before its first label
   // (the segment stage keeps both lines, the shorter as the title)

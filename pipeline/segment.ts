@@ -6,7 +6,7 @@ import type { Block, FormSegment, Table } from '../schemas/document.js';
 import { listHeaderOf, splitProjects } from '../forms/projectList.js';
 import { labelKey } from '../forms/text.js';
 import { matchIndicatorColumn } from '../forms/vocabulary.js';
-import { YEAR_SUFFIX, bareLine, opensFormCell, parseTitle, sameForm, titleText } from '../forms/titles.js';
+import { YEAR_SUFFIX, bareLine, inAttachmentList, opensFormCell, parseTitle, sameForm, titleText } from '../forms/titles.js';
 
 /** A short line ending in 表 that is not a form title: the caption of some other table. */
 function isOtherTableCaption(text: string): boolean {
@@ -78,9 +78,13 @@ export function segmentForms(blocks: readonly Block[]): { segments: FormSegment[
   let pendingHeader: FormSegment['headerLines'] = [];
   let closedByProse = false;
 
+  const recentLines: string[] = [];
   for (const block of blocks) {
     if (block.kind === 'text') {
-      const title = parseTitle(block.text);
+      const listed = inAttachmentList(block.text, recentLines);
+      recentLines.push(block.text);
+      if (recentLines.length > 5) recentLines.shift();
+      const title = listed ? null : parseTitle(block.text);
       // a heading that repeats the title before the form begins ("XX局2023年雾炮车…申报表" over
       // "2024年项目支出绩效目标申报表"): one form, named by the shorter (the form's own name)
       if (title && current && current.tables.length === 0 && !current.headerLines.some((h) => isHeaderLine(h.text)) && sameForm(current.title ?? '', title.title)) {

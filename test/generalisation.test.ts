@@ -564,6 +564,26 @@ describe('evaluation reports that print 目标 for 指标 (Fujian)', () => {
   });
 });
 
+describe('notices with attachments', () => {
+  it('an attachment list naming the forms heads none; a column per place is reported, its rows read', async () => {
+    const lines = [
+      '各乡镇人民政府:', '现下达2023年县级道路养护专项资金,具体见附件。',
+      '附件:1.2023年县级道路养护专项资金安排表', '2.2023年县级道路养护专项资金绩效目标表', '县交通运输局',
+      '附件1', '2023年县级道路养护专项资金安排表', '序号 |', '乡镇名称 |', '项 目 名 称 |', '金额 |', '1 |', '东岭镇 |', '东岭路面修补 |', '20 |',
+      '附件2', '2023年县级道路养护专项资金绩效目标表', '项目名称 |', '县级道路养护专项资金 |', '主管部门(单位)名称 |', '县交通运输局 |',
+      '一级指标 |', '二级指标 |', '三级指标 |', '指标解释 |', '东岭镇东岭村 |', '西岭镇西岭村 |',
+      '产出指标 |', '数量指标 |', '养护道路条数(条) |', '反映道路养护完成情况 |', '2 |', '3 |',
+    ];
+    const doc = await processDocument('notice.txt', text(lines.join('\n')), { ocr: false });
+    expect(doc.records).toHaveLength(1);
+    const record = doc.records[0]!;
+    expect(record.project_name).toBe('县级道路养护专项资金');
+    expect(record.indicators.map((r) => [r.level2, r.name, r.description])).toEqual([['数量指标', '养护道路条数(条)', '反映道路养护完成情况']]);
+    expect(record.needs_review).toBe(true);
+    expect(record.issues.filter((i) => i.kind === 'unmapped_column').map((i) => i.detail).join(' ')).toMatch(/东岭镇东岭村.*西岭镇西岭村/);
+  });
+});
+
 describe('label/value rows of target forms', () => {
   it('a funds block caption before the row\'s own label, and an amount glued to its label, give the year\'s budget', async () => {
     const captioned = [
