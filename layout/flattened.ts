@@ -10,7 +10,7 @@ import type { Block, Cell, Repair, Table } from '../schemas/document.js';
 import { isBlank } from '../forms/text.js';
 import { inAttachmentList, parseTitle } from '../forms/titles.js';
 import { listHeaderOf, projectPrefix } from '../forms/projectList.js';
-import { HEADER_BLOCK_FIELDS, SITE_CHROME, levelNamesIn, matchIndicatorColumn } from '../forms/vocabulary.js';
+import { HEADER_BLOCK_FIELDS, INDICATOR_COLUMNS, type IndicatorColumn, SITE_CHROME, levelNamesIn, matchIndicatorColumn } from '../forms/vocabulary.js';
 import { FUNDS_COLUMNS, expandFundsRow } from './flattened/numbers.js';
 import { indicatorRows, rubricRows, scatteredHeader } from './flattened/rows.js';
 import { PAGE_FURNITURE, tokensOf } from './flattened/tokens.js';
@@ -298,22 +298,85 @@ const isRowToken = (token: string): boolean => token.length <= 30 && !/[。:：]
  * Given the tokens and where the first titled form starts, return where the fragment starts and its
  * tokens: from its own indicator header when it kept one, else its rows (from the first level label,
  * with the row cells just before it) under the next form's header — one document, one template —
- * which `borrowed` says, for the form's issues. Null when fewer than three level labels or no header.
+ * which `borrowed` says, for the form's issues; with no header anywhere, under the columns of the
+ * template its rows fit best (`assumed`). Null when fewer than three level labels.
  */
-function leadingFragment(tokens: readonly string[], firstStart: number): { start: number; formTokens: string[]; borrowed: boolean } | null {
+function leadingFragment(tokens: readonly string[], firstStart: number): { start: number; formTokens: string[]; borrowed: boolean; assumed?: string } | null {
   const lead = tokens.slice(0, firstStart);
   if (lead.filter((t) => isLevel1(t) || isLevel2(t)).length < 3) return null;
   const ownHeader = lead.findIndex((_, i) => opensIndicatorHeader(lead, i));
   if (ownHeader >= 0) return { start: ownHeader, formTokens: lead.slice(ownHeader), borrowed: false };
   const nextHeader = tokens.findIndex((_, i) => i >= firstStart && opensIndicatorHeader(tokens, i));
-  if (nextHeader < 0) return null;
+  if (nextHeader < 0) return templateFragment(lead);
   const header: string[] = [];
   for (let i = nextHeader; i < tokens.length && columnLabel(tokens[i]!); i++) header.push(tokens[i]!);
-  const firstLevel = lead.findIndex((t) => isLevel1(t) || isLevel2(t));
-  // the row cut at its start keeps its cells before the first level label (at most one row's worth)
-  let start = firstLevel;
-  while (start > 0 && firstLevel - start < header.length && isRowToken(lead[start - 1]!)) start--;
+  const start = fragmentStart(lead, header.length);
   return { start, formTokens: [...header, ...lead.slice(start)], borrowed: true };
+}
+
+/** Where a cut fragment's rows start: the row cut at its start keeps its cells before the first level label (at most one row's worth). */
+function fragmentStart(lead: readonly string[], width: number): number {
+  const firstLevel = lead.findIndex((t) => isLevel1(t) || isLevel2(t));
+  let start = firstLevel;
+  while (start > 0 && firstLevel - start < width && isRowToken(lead[start - 1]!)) start--;
+  return start;
+}
+
+/** A cell that holds only a comparison (the sign column of a target printed in three cells). */
+const SIGN_CELL = /^(≥|≤|≧|≦|=|＝|>|<|>=|<=)$/;
+
+/**
+ * A target printed in three cells (指标性质 | 指标值 | 度量单位: ≥ | 95 | %) joined into one, as a header
+ * naming those columns would have them read; 定性/定量 in the sign column names no comparison and is
+ * left out. Returns the cells and, for each, the index of its first printed cell.
+ */
+function joinSplitTargets(printed: readonly string[]): { cells: string[]; from: number[] } {
+  const cells: string[] = [];
+  const from: number[] = [];
+  for (let i = 0; i < printed.length; i++) {
+    const cell = printed[i]!;
+    if (/^定[性量]$/.test(cell)) continue;
+    if (SIGN_CELL.test(cell) && /^\d+(\.\d+)?$/.test(printed[i + 1] ?? '')) {
+      // the unit cell is followed by the actual value's number
+      const unit = printed[i + 2] ?? '';
+      const hasUnit = /^(%|[\u4e00-\u9fff]{1,3})$/.test(unit) && !isLevel1(unit) && !isLevel2(unit) && /^\d/.test(printed[i + 3] ?? '');
+      cells.push(`${cell}${printed[i + 1]}${hasUnit ? unit : ''}`);
+      from.push(i);
+      i += hasUnit ? 2 : 1;
+      continue;
+    }
+    cells.push(cell);
+    from.push(i);
+  }
+  return { cells, from };
+}
+
+/**
+ * The indicator columns of the usual templates, widest first: the national self-evaluation, one
+ * without weights, a target table (a target printed in three cells is joined before they are tried).
+ */
+const TEMPLATE_COLUMNS: ReadonlyArray<readonly IndicatorColumn[]> = [
+  ['level1', 'level2', 'name', 'target', 'actual', 'weight', 'score'],
+  ['level1', 'level2', 'name', 'target', 'actual', 'score'],
+  ['level1', 'level2', 'name', 'target'],
+];
+
+/**
+ * A fragment that kept no header and has none to borrow: read under the template whose columns its
+ * rows fit best (at least two rows), the header printed with each column's first label. Null when
+ * no template reads two rows.
+ */
+function templateFragment(printed: readonly string[]): { start: number; formTokens: string[]; borrowed: boolean; assumed: string } | null {
+  const { cells: lead, from } = joinSplitTargets(printed);
+  let best: { start: number; columns: readonly IndicatorColumn[]; fit: number } | null = null;
+  for (const columns of TEMPLATE_COLUMNS) {
+    const start = fragmentStart(lead, columns.length - 2);
+    const read = indicatorRows(lead.slice(start), columns);
+    if (read.rows.length >= 2 && (!best || read.fit > best.fit)) best = { start, columns, fit: read.fit };
+  }
+  if (!best) return null;
+  const header = best.columns.map((c) => INDICATOR_COLUMNS[c][0]!);
+  return { start: from[best.start]!, formTokens: [...header, ...lead.slice(best.start)], borrowed: true, assumed: header.join(' | ') };
 }
 
 /** A form title on its own: "标题: 项目支出绩效自评表" is a document property, not a form. */
@@ -374,7 +437,9 @@ export function rebuildFlattened(lines: readonly string[]): { blocks: Block[]; e
   // indicator rows before the first form: the tail of a form the excerpt cut at its start
   const fragment = starts.length > 0 ? leadingFragment(tokens, starts[0]!) : null;
   for (const t of tokens.slice(0, fragment?.start ?? starts[0] ?? tokens.length)) blocks.push({ kind: 'text', text: t, line: firstLine(t), page: null, bbox: null });
-  if (fragment?.borrowed) {
+  if (fragment?.assumed) {
+    errors.push(`line ${firstLine(tokens[fragment.start]!)}: indicator rows before the first form's title were read as the tail of a form cut at its start; no header was printed, so their columns were assumed from the template they fit best (${fragment.assumed})`);
+  } else if (fragment?.borrowed) {
     errors.push(`line ${firstLine(tokens[fragment.start]!)}: indicator rows before the first form's title were read as the tail of a form cut at its start, in the columns of the next form's header`);
   } else if (!fragment && tokens.slice(0, starts[0] ?? 0).filter((t) => isLevel1(t) || isLevel2(t)).length >= 3) {
     const lead = tokens.slice(0, starts[0] ?? 0);

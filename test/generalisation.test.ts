@@ -715,6 +715,33 @@ describe('indicator names', () => {
   });
 });
 
+describe('a form cut at its start with no header anywhere', () => {
+  it('reads its rows in the template columns they fit best, a target printed in three cells joined, and says so', async () => {
+    const lines = [
+      '路灯亮灯率 | = | 98 | % | 99 | 10 | 10 |',
+      '| |||',
+      '可持续影响指标 | 路灯管护机制健全性 | 定性 | 健全 |',
+      '| 健全 | 10 | 10 |',
+      '满意度指标 | 服务对象满意度指标 | 居民满意度 | ≥ | 90 | % | 93 | 10 | 10 |',
+      '合计 | 100 | 100 |',
+      '部门预算项目支出绩效自评表(2023年度) | ||||',
+      '项目名称 | 县城路灯维护经费 | ||||',
+      '主管部门 | 县城市管理局 | 实施单位 | 县路灯管理所 | ||||',
+    ];
+    const doc = await processDocument('cut.txt', text(lines.join('\n')), { ocr: false });
+    expect(doc.records).toHaveLength(2);
+    const first = doc.records[0]!;
+    expect(first.indicators.map((r) => [r.level2, r.name, r.target?.raw, r.actual?.raw, r.weight, r.score])).toEqual([
+      [null, '路灯亮灯率', '=98%', '99', 10, 10],
+      ['可持续影响指标', '路灯管护机制健全性', '健全', '健全', 10, 10],
+      ['服务对象满意度指标', '居民满意度', '≥90%', '93', 10, 10],
+    ]);
+    expect(first.needs_review).toBe(true);
+    expect(doc.status).toBe('partial');
+    expect(doc.issues.map((i) => i.message).join('\n')).toMatch(/columns were assumed from the template/);
+  });
+});
+
 describe('never silent', () => {
   it('a column the vocabulary does not know puts the form up for review with the column named', async () => {
     const form = [

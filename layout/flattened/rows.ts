@@ -9,7 +9,7 @@ import { columnLabel, endsIndicatorBlock, isLevel1, isLevel2, isText } from './w
  * and up to `width` cells; a row missing cells costs, a row whose last cell should be a score but
  * is not a number costs, a level name inside a row is not allowed. Returns the rows as cells.
  */
-export function indicatorRows(tokens: readonly string[], header: readonly IndicatorColumn[]): { rows: string[][]; cut: string[] | null } {
+export function indicatorRows(tokens: readonly string[], header: readonly IndicatorColumn[]): { rows: string[][]; cut: string[] | null; fit: number } {
   const hasLevel1 = header.includes('level1');
   const hasLevel2 = header.includes('level2');
   const columns = header.filter((c) => c !== 'level1' && c !== 'level2');
@@ -66,7 +66,7 @@ export function indicatorRows(tokens: readonly string[], header: readonly Indica
       if (s > best[j]!) { best[j] = s; from[j] = i; }
     }
   }
-  if (best[n] === -Infinity) return { rows: [], cut: tokens.slice() };
+  if (best[n] === -Infinity) return { rows: [], cut: tokens.slice(), fit: -Infinity };
   const rows: string[][] = [];
   let cut: string[] | null = null;
   for (let j = n; j > 0; j = from[j]!) {
@@ -79,7 +79,7 @@ export function indicatorRows(tokens: readonly string[], header: readonly Indica
     if (rest.length > width) rest = [`${rest[0]}${rest[1]}`, ...rest.slice(2)];
     rows.unshift([...(hasLevel1 ? [level1] : []), ...(hasLevel2 ? [level2] : []), ...rest]);
   }
-  return { rows, cut };
+  return { rows, cut, fit: best[n]! };
 }
 
 /**
