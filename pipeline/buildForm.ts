@@ -41,11 +41,14 @@ export function buildRecords(segment: FormSegment, ctx: BuildContext): Built[] {
         }
         continue;
       }
-      if (state !== 'indicators') {
+      // (inside the indicator rows, a header row is the header repeated after a page break, or the
+      // next part's own columns: read the rows after it under it)
+      {
         const header = indicatorHeaderOf(cells);
         if (header) {
+          const unknownBefore = new Set(draft.indicatorHeader.map((h) => h.unknown));
           draft.indicatorHeader = header;
-          for (const h of header.filter((x) => x.unknown !== undefined)) draft.issue('indicators', 'unmapped_column', `the indicator table's column "${h.unknown}" maps to no known column; its cells were not stored`);
+          for (const h of header.filter((x) => x.unknown !== undefined && !unknownBefore.has(x.unknown))) draft.issue('indicators', 'unmapped_column', `the indicator table's column "${h.unknown}" maps to no known column; its cells were not stored`);
           state = 'indicators';
           continue;
         }

@@ -715,6 +715,21 @@ describe('indicator names', () => {
   });
 });
 
+describe('what follows the indicator rows', () => {
+  it('an attachment heading or another table\'s 序号 header ends the indicator table; a repeated indicator header does not', async () => {
+    const form = [
+      '项目支出绩效自评表', '| 项目名称 | 护工培训 |', '| --- | --- |',
+      '| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 |',
+      '| 产出指标 | 数量指标 | 培训人数 | 300人 | 320人 |',
+      '| 序号 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 |',
+      '| 1 | 效益指标 | 社会效益指标 | 就业率 | 60% | 65% |',
+      '| 附件: |', '| 序号 | 学校性质 | 培训机构 | 培训人数 | 补助资金 |', '| 1 | 民办 | 某职业培训学校 | 842 | 218.92 |',
+    ].join('\n');
+    const rows = (await processDocument('after.md', text(form), { ocr: false })).records[0]!.indicators;
+    expect(rows.map((r) => r.name)).toEqual(['培训人数', '就业率']);
+  });
+});
+
 describe('a form cut at its start with no header anywhere', () => {
   it('reads its rows in the template columns they fit best, a target printed in three cells joined, and says so', async () => {
     const lines = [

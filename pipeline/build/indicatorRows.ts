@@ -64,6 +64,10 @@ export function indicatorHeaderOf(cells: readonly RowCell[]): HeaderColumn[] | n
 
 export function isClosingRow(cells: readonly RowCell[]): boolean {
   if (SIGNATURE_BLOCK.test(cells[0]?.text.replace(/\s/g, '') ?? '')) return true;
+  // after the indicator rows: an attachment's heading (附件:, 附件2), or the header of another table
+  // (序号 | 学校性质 | 培训机构 …, an allocation list) that is no repeat of the indicator header
+  const first = labelKey(cells[0]?.text ?? '');
+  if (/^附件\d*[:：]?$/.test(first) || (first === '序号' && indicatorHeaderOf(cells) === null)) return true;
   return cells.slice(0, 3).some((c) => {
     const key = labelKey(c.text).replace(/^[一二三四五六七八九十]+、?/, '');
     return key === '总分' || key === '合计' || key.startsWith('存在问题') || key === '合计得分';
