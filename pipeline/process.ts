@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { chooseExtractor, InputError } from '../extractors/index.js';
 import { DOCUMENT_MODEL_VERSION, type ZipingDocument } from '../schemas/document.js';
 import { buildRecords } from './buildForm.js';
+import { type BuiltForm, withoutReprints } from './build/reprints.js';
 import { firstLineOf, inheritFromDocument } from './inherit.js';
 import { segmentForms } from './segment.js';
 import { checkRecords } from './checks/index.js';
@@ -48,19 +49,21 @@ function segment(doc: ZipingDocument): void {
 
 /** Stage 3 — build: map headers, repair cells, parse values; issues are only what reading observed. */
 function build(doc: ZipingDocument): void {
-  let formIndex = 0;
+  const forms: BuiltForm[] = [];
   const documentHeadEnd = Math.min(...doc.segments.map(firstLineOf));
   for (const seg of doc.segments) {
     try {
-      const built = buildRecords(seg, { file: doc.source.file, sha256: doc.source.sha256, formIndex });
+      const built = buildRecords(seg, { file: doc.source.file, sha256: doc.source.sha256, formIndex: forms.length });
       for (const { record, provenance } of built) {
-        doc.records.push(record);
-        doc.provenance.push(...provenance, ...inheritFromDocument(doc.blocks, seg, record, documentHeadEnd));
-        formIndex++;
+        forms.push({ record, provenance: [...provenance, ...inheritFromDocument(doc.blocks, seg, record, documentHeadEnd)] });
       }
     } catch (error) {
       doc.issues.push({ stage: 'build', message: `form "${seg.title ?? '(untitled)'}" at line ${seg.titleLine ?? seg.tables[0]?.firstLine ?? '?'}: ${(error as Error).message}`, severity: 'error' });
     }
+  }
+  for (const { record, provenance } of withoutReprints(forms, doc.source.sha256)) {
+    doc.records.push(record);
+    doc.provenance.push(...provenance);
   }
 }
 

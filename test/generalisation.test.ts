@@ -730,6 +730,24 @@ describe('what follows the indicator rows', () => {
   });
 });
 
+describe('a form printed twice', () => {
+  it('is one record: the reading with more fields, which says the form was printed twice', async () => {
+    const form = (rows: string[]) => ['道路养护项目绩效目标表', '| 项目名称 | 县道养护 |', '| --- | --- |', ...rows].join('\n');
+    const page = [
+      form(['| 主管部门 | 县交通局 |']),
+      '',
+      form(['| 主管部门 | 县交通局 |', '| 一级指标 | 二级指标 | 三级指标 | 指标值 |', '| 产出指标 | 数量指标 | 养护里程 | ≥20公里 |']),
+    ].join('\n');
+    const doc = await processDocument('twice.md', text(page), { ocr: false });
+    expect(doc.records).toHaveLength(1);
+    const record = doc.records[0]!;
+    expect(record.indicators).toHaveLength(1);
+    expect(record.source.form_index).toBe(0);
+    expect(record.issues.map((i) => i.kind)).toContain('form_printed_twice');
+    expect(doc.provenance.every((p) => p.form_index === 0)).toBe(true);
+  });
+});
+
 describe('a form cut at its start with no header anywhere', () => {
   it('reads its rows in the template columns they fit best, a target printed in three cells joined, and says so', async () => {
     const lines = [

@@ -1,0 +1,44 @@
+/**
+ * One form printed twice in a document — a page that shows the form's text as a summary in its
+ * metadata, then the form's own table; a report that repeats its form — is one record. The copy
+ * read with fewer fields is dropped and the one kept says so, so a reviewer can look at both.
+ */
+import { titleText } from '../../forms/titles.js';
+import type { FieldProvenance } from '../../schemas/document.js';
+import type { FormRecord } from '../../schemas/record.js';
+
+export interface BuiltForm { record: FormRecord; provenance: FieldProvenance[] }
+
+/** Two records of one form: the same kind, title and project (a project list's forms differ by project). */
+function sameForm(a: FormRecord, b: FormRecord): boolean {
+  return a.project_name !== null && a.form_type === b.form_type && a.project_name === b.project_name
+    && a.title !== null && b.title !== null && titleText(a.title) === titleText(b.title);
+}
+
+/** How much of a form a reading holds: the fields it gave a value, with their evidence. */
+const fieldsRead = (form: BuiltForm): number => form.provenance.filter((p) => p.raw !== null).length;
+
+/** Given the forms in document order, return them with every reprint dropped and the rest renumbered. */
+export function withoutReprints(forms: readonly BuiltForm[], sha256: string): BuiltForm[] {
+  const dropped = new Set<number>();
+  forms.forEach((form, i) => {
+    if (dropped.has(i)) return;
+    forms.forEach((other, j) => {
+      if (j <= i || dropped.has(j) || !sameForm(form.record, other.record)) return;
+      const [kept, gone] = fieldsRead(other) > fieldsRead(form) ? [j, i] : [i, j];
+      dropped.add(gone);
+      forms[kept]!.record.issues.push({
+        field: 'title', kind: 'form_printed_twice', severity: 'warn',
+        detail: `the form is printed twice in this document (forms ${i + 1} and ${j + 1}); the reading with more fields was kept, the other (${fieldsRead(forms[gone]!)} fields) was not stored`,
+      });
+    });
+  });
+  if (dropped.size === 0) return [...forms];
+  return forms.filter((_, i) => !dropped.has(i)).map((form, k) => renumbered(form, k, sha256));
+}
+
+/** The form as the k-th of its document: its id, source and provenance say so. */
+function renumbered(form: BuiltForm, k: number, sha256: string): BuiltForm {
+  const record = { ...form.record, id: `${sha256}:${k}`, source: { ...form.record.source, form_index: k } };
+  return { record, provenance: form.provenance.map((p) => ({ ...p, form_index: k })) };
+}
