@@ -62,6 +62,8 @@ export const FIELD_LABELS = {
     '主管部门', '主管单位', '项目主管部门', '主管部门及代码', '主管部门及编码', '地方主管部门',
     // 区域 and transfer templates: the department named with its budget code, or by its level of government
     '主管部门(单位)名称', '主管部门(单位)名称及部门预算编码', '省级主管部门', '市级主管部门', '县级主管部门', '区级主管部门',
+    // 部门整体 and 专项 templates name the department the form is about (部门编码 | 316 | 部门名称 | …)
+    '部门名称',
   ],
   // the area a 区域 form's money goes to: recognised, no field of the contract
   subsidy_area: ['补助项目/区域', '补助区域'],

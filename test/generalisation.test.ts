@@ -603,6 +603,14 @@ describe('label/value rows of target forms', () => {
     expect((await processDocument('b.md', text(glued), { ocr: false })).records[0]!.funds.adjusted_budget).toBe(120000);
   });
 
+  it('部门名称 names the department a 部门整体 form is about', async () => {
+    const form = [
+      '部门整体支出绩效目标表', '| 部门编码: | 316 | 部门名称: | 某县林业局 | 联系人: | 王某 |', '| --- | --- | --- | --- | --- | --- |',
+      '| 一级指标 | 二级指标 | 三级指标 | 计算符号 | 目标值 | 度量单位 |', '| 产出指标 | 数量指标 | 造林面积 | ≥ | 500 | 亩 |',
+    ].join('\n');
+    expect((await processDocument('dept.md', text(form), { ocr: false })).records[0]!.department).toBe('某县林业局');
+  });
+
   it('the evaluation template\'s money row: 计划投资额 | (万元) | n, 实际到位资金, 实际使用情况(万元)', async () => {
     const form = [
       '项目绩效自评表', '| 项目实施单位 | 某县商务局 |', '| --- | --- |',
