@@ -37,7 +37,7 @@ export const INDICATOR_COLUMNS = {
   target_op: ['指标性质', '计算符号', '指标方向'],
   target_unit: ['度量单位', '计量单位'],
   // columns every reader recognises and the contract keeps no field for
-  note: ['备注', '得分计算方法', '指标赋分规则', '佐证资料', '上年完成值', '上年实际值', '完成率', '累计完成率', '指标方向性', '评分标准'],
+  note: ['备注', '得分计算方法', '指标赋分规则', '佐证资料', '上年完成值', '上年实际值', '完成率', '累计完成率', '指标说明及评分标准', '指标方向性', '评分标准'],
   // rubric templates (一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 得分): a 分值 column right after a
   // level's column is that level's weight; indicatorHeaderOf assigns these by position, never by label
   level1_weight: [],
@@ -125,6 +125,8 @@ const LEVEL1_ALIASES: Record<string, (typeof LEVEL1)[number]> = {
   // the 部门整体 scoring rubric's groups (contract: 决策, 过程/管理; 产出 and 效益 as usual)
   决策: '决策指标', 项目决策: '决策指标', 部门决策: '决策指标', 过程: '过程指标', 项目过程: '过程指标', 项目管理: '过程指标', 部门管理: '过程指标',
   产出: '产出指标', 项目产出: '产出指标', 部门产出: '产出指标', 效益: '效益指标', 项目效益: '效益指标', 部门效益: '效益指标',
+  // rubrics that name the stages by what is done in them: 规划 (planning, the decision), 执行, 效果
+  规划: '决策指标', 执行: '过程指标', 效果: '效益指标',
 };
 const LEVEL2_ALIASES: Record<string, (typeof LEVEL2)[number]> = {
   环境效益指标: '生态效益指标', 环境效益: '生态效益指标', 生态效益: '生态效益指标',

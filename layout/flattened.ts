@@ -12,7 +12,7 @@ import { inAttachmentList, parseTitle } from '../forms/titles.js';
 import { listHeaderOf, projectPrefix } from '../forms/projectList.js';
 import { HEADER_BLOCK_FIELDS, INDICATOR_COLUMNS, type IndicatorColumn, SITE_CHROME, levelNamesIn, matchIndicatorColumn } from '../forms/vocabulary.js';
 import { FUNDS_COLUMNS, expandFundsRow } from './flattened/numbers.js';
-import { indicatorRows, rubricRows, scatteredHeader } from './flattened/rows.js';
+import { indicatorRows, numberedRubricRows, rubricRows, scatteredHeader } from './flattened/rows.js';
 import { PAGE_FURNITURE, tokensOf } from './flattened/tokens.js';
 import {
   COLUMN_REMARK, HEADER_LINE, SECTION, columnLabel, endsIndicatorBlock, fieldLabel, isLevel1, isLevel2, isText, isWordOfForm, opensIndicatorHeader,
@@ -251,7 +251,8 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
         header.unshift(LEVEL1_UNDER_CAPTION);
         columns.unshift('level1');
       }
-      const read = rubricRows(tokens.slice(start, i), columns) ?? indicatorRows(tokens.slice(start, i), columns);
+      const rowTokens = tokens.slice(start, i);
+      const read = rubricRows(rowTokens, columns) ?? numberedRubricRows(rowTokens, columns) ?? indicatorRows(rowTokens, columns);
       builder.rows.push(header, ...read.rows);
       indicators += read.rows.length;
       cut = read.cut;

@@ -738,6 +738,26 @@ describe('what follows the indicator rows', () => {
   });
 });
 
+describe('部门整体 rubrics that number their rows', () => {
+  it('reads each numbered row: its levels from the labels with points, name, 分值, explanation, 得分; the scoring rule kept apart', async () => {
+    const lines = [
+      '2024年度部门整体支出绩效评价自评表',
+      '序号 | 一级 指标 |', '二级 指标 |', '三级 指标 |', '指标分值 | 指标解释 | 指标说明', '及评分标准 | 自评得分 |',
+      '1 | 规划 (20分) |', '预算编制 (4分) | 预算编制 完整性 | 4 | 预算是否编制完整。 | 编制完整得4分(4分) |', '4 |',
+      '2 | 年度计划 (6分) | 工作计划 合理性 | 6 | 工作计划是否合理。 | 合理得6分(6分) | 5 |',
+      '3 | 执行 (30分) |', '资金管理 (10分) | 资金使用 合规性 | 10 | 资金使用是否合规。 | 合规得10分 | 10 |',
+    ];
+    const doc = await processDocument('rubric.txt', text(lines.join('\n')), { ocr: false });
+    const rows = doc.records[0]!.indicators;
+    expect(rows.map((r) => [r.level1, r.level1_weight, r.name, r.weight, r.description, r.score])).toEqual([
+      ['决策指标', 20, '预算编制完整性', 4, '预算是否编制完整。', 4],
+      ['决策指标', 20, '工作计划合理性', 6, '工作计划是否合理。', 5],
+      ['过程指标', 30, '资金使用合规性', 10, '资金使用是否合规。', 10],
+    ]);
+    expect(rows.every((r) => r.basis === null)).toBe(true);
+  });
+});
+
 describe('a form printed twice', () => {
   it('is one record: the reading with more fields, which says the form was printed twice', async () => {
     const form = (rows: string[]) => ['道路养护项目绩效目标表', '| 项目名称 | 县道养护 |', '| --- | --- |', ...rows].join('\n');

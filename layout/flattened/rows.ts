@@ -138,6 +138,55 @@ export function rubricRows(tokens: readonly string[], header: readonly Indicator
   return { rows, cut: pairs.length > 0 ? pairs.flat() : null };
 }
 
+/** A rubric's level label with its points: "规划 (15分)", "基础信息(3分)". */
+const WEIGHTED_LABEL = /^[\u4e00-\u9fff]{2,12}\s*[(（]\s*\d+(\.\d+)?\s*分\s*[)）]$/;
+
+/**
+ * A 部门整体 rubric that numbers its rows (序号 | 一级指标 | 二级指标 | 三级指标 | 指标分值 | 指标解释 |
+ * 评分标准 | 自评得分), its level labels in its own words with their points ("规划 (15分)"): each row
+ * starts at its number — the next number of the sequence, after the last row's score and before a
+ * text — then the labels with points open its levels (two: both; one: the second, the first carried
+ * down), then the name, its 分值, its texts in the header's order and its 得分 last. Null when the
+ * header lacks those columns or the rows are not numbered 1, 2, 3 ….
+ */
+export function numberedRubricRows(tokens: readonly string[], header: readonly IndicatorColumn[]): { rows: string[][]; cut: string[] | null } | null {
+  const column = (c: IndicatorColumn): number => header.indexOf(c);
+  if (['level1', 'level2', 'name', 'weight', 'score'].some((c) => column(c as IndicatorColumn) < 0)) return null;
+  const starts = rowNumbers(tokens);
+  if (starts.length < 2) return null;
+  const texts = header.map((c, k) => (['description', 'basis', 'note', 'deviation_note'].includes(c) ? k : -1)).filter((k) => k >= 0);
+  const rows = starts.map((start, r) => {
+    const cells = tokens.slice(start + 1, starts[r + 1] ?? tokens.length);
+    const row = new Array<string>(header.length).fill('');
+    // the labels open the row; a scoring rule further on may end in its points too ("…可行(3分)")
+    const leading = cells.findIndex((t) => !WEIGHTED_LABEL.test(t));
+    const labels = cells.slice(0, leading < 0 ? cells.length : leading);
+    if (labels.length >= 2) { row[column('level1')] = labels[0]!; row[column('level2')] = labels[1]!; }
+    else if (labels.length === 1) row[column('level2')] = labels[0]!;
+    const rest = cells.slice(labels.length);
+    const numbers = rest.map((t, k) => (parseScore(t) !== null ? k : -1)).filter((k) => k >= 0);
+    row[column('name')] = rest[0] ?? '';
+    if (numbers.length > 0 && numbers[0]! > 0) row[column('weight')] = rest[numbers[0]!]!;
+    if (numbers.length > 1) row[column('score')] = rest[numbers[numbers.length - 1]!]!;
+    const between = rest.slice((numbers[0] ?? 0) + 1, numbers.length > 1 ? numbers[numbers.length - 1] : rest.length).filter((t) => parseScore(t) === null);
+    between.forEach((text, k) => { const at = texts[Math.min(k, texts.length - 1)]; if (at !== undefined) row[at] = row[at] ? `${row[at]}${text}` : text; });
+    return row;
+  });
+  return { rows, cut: null };
+}
+
+/** Where each numbered row starts: the number after the last row's score (or first), a text after it. */
+function rowNumbers(tokens: readonly string[]): number[] {
+  const starts: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i] !== String(starts.length + 1)) continue;
+    const afterScore = starts.length === 0 ? i === 0 : parseScore(tokens[i - 1]!) !== null;
+    const beforeText = tokens[i + 1] !== undefined && parseScore(tokens[i + 1]!) === null;
+    if (afterScore && beforeText) starts.push(i);
+  }
+  return starts;
+}
+
 /** The order of a template's indicator columns, for a header whose labels were printed out of order. */
 const TEMPLATE_COLUMN_ORDER: readonly IndicatorColumn[] = [
   'level1', 'level2', 'name', 'description', 'target_op', 'target', 'target_unit', 'actual', 'weight', 'score', 'deviation_note', 'basis', 'note',
