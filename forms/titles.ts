@@ -68,6 +68,21 @@ export function inAttachmentList(line: string, before: readonly string[]): boole
   return false;
 }
 
+/** Labels of the lines printed above a form's table: who filed it, when, in what unit. */
+const HEADER_LINE_LABELS = '序号|年度|填报单位|预算部门|金额单位|单位|填报人|联系电话|联系人';
+
+/**
+ * A line printed above a form's table with its value after a colon (单位:万元, 填报人:…), or the
+ * year in brackets under the title. The flattened reader cuts every other label into cells itself.
+ */
+export const HEADER_LINE = new RegExp(String.raw`^(${HEADER_LINE_LABELS})\s*[:：]|^[(（]?\s*\d{4}\s*年度?\s*[)）]?$`);
+
+/**
+ * In a text document the form's own header fields are lines too (项目名称:…, 主管部门:…), and so is a
+ * budget code before a unit's name (123001 某局); the year stands in brackets.
+ */
+export const TEXT_HEADER_LINE = new RegExp(String.raw`^(${HEADER_LINE_LABELS}|项目名称|项目编码|主管部门|实施单位)\s*[:：]|^[(（]\s*\d{4}\s*年度?\s*[)）]$|^\d{6}\s+\S`);
+
 /** Recognise a form title line: any title of the family, with its kind. */
 export function parseTitle(text: string): FormTitle | null {
   const line = bareLine(text).replace(YEAR_SUFFIX, '');

@@ -8,14 +8,14 @@
  */
 import type { Block, Cell, Repair, Table } from '../schemas/document.js';
 import { isBlank } from '../forms/text.js';
-import { inAttachmentList, parseTitle } from '../forms/titles.js';
+import { HEADER_LINE, inAttachmentList, parseTitle } from '../forms/titles.js';
 import { listHeaderOf, projectPrefix } from '../forms/projectList.js';
 import { HEADER_BLOCK_FIELDS, INDICATOR_COLUMNS, type IndicatorColumn, SITE_CHROME, levelNamesIn, matchIndicatorColumn } from '../forms/vocabulary.js';
 import { FUNDS_COLUMNS, expandFundsRow } from './flattened/numbers.js';
 import { indicatorRows, numberedRubricRows, rubricRows, scatteredHeader } from './flattened/rows.js';
 import { PAGE_FURNITURE, tokensOf } from './flattened/tokens.js';
 import {
-  COLUMN_REMARK, HEADER_LINE, SECTION, columnLabel, endsIndicatorBlock, fieldLabel, isLevel1, isLevel2, isText, isWordOfForm, opensIndicatorHeader,
+  COLUMN_REMARK, SECTION, columnLabel, endsIndicatorBlock, fieldLabel, isLevel1, isLevel2, isText, isWordOfForm, opensIndicatorHeader,
   opensReportSection,
 } from './flattened/words.js';
 

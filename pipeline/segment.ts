@@ -6,7 +6,7 @@ import type { Block, FormSegment, Table } from '../schemas/document.js';
 import { listHeaderOf, splitProjects } from '../forms/projectList.js';
 import { labelKey } from '../forms/text.js';
 import { matchIndicatorColumn } from '../forms/vocabulary.js';
-import { YEAR_SUFFIX, bareLine, inAttachmentList, opensFormCell, parseTitle, sameForm, titleText } from '../forms/titles.js';
+import { TEXT_HEADER_LINE, YEAR_SUFFIX, bareLine, inAttachmentList, opensFormCell, parseTitle, sameForm, titleText } from '../forms/titles.js';
 
 /** A short line ending in 表 that is not a form title: the caption of some other table. */
 function isOtherTableCaption(text: string): boolean {
@@ -14,10 +14,9 @@ function isOtherTableCaption(text: string): boolean {
   return line.length <= 40 && /表$/.test(line) && parseTitle(text) === null;
 }
 
-const HEADER_LINE = /^(序号|年度|填报单位|预算部门|金额单位|单位|项目名称|项目编码|主管部门|实施单位|填报人|联系电话|联系人)\s*[:：]|^[(（]\s*\d{4}\s*年度?\s*[)）]$|^\d{6}\s+\S/;
 
 function isHeaderLine(text: string): boolean {
-  return HEADER_LINE.test(bareLine(text).replace(/\s*([:：])\s*/, '$1'));
+  return TEXT_HEADER_LINE.test(bareLine(text).replace(/\s*([:：])\s*/, '$1'));
 }
 
 /** Prose that ends a form: a long sentence, not a caption or label line. */

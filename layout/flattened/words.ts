@@ -4,7 +4,6 @@ import { isValueLike, parseScore } from '../../forms/values.js';
 import { FIELD_LABELS, SIGNATURE_BLOCK, SITE_CHROME, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from '../../forms/vocabulary.js';
 // ---------------------------------------------------------------- token kinds
 
-export const HEADER_LINE = /^(序号|年度|填报单位|预算部门|金额单位|单位|填报人|联系电话|联系人)\s*[:：]|^[(（]?\s*\d{4}\s*年度?\s*[)）]?$/;
 export const SECTION = /^[一二三四五六七八九十]+、/;
 const CLOSING: ReadonlySet<string> = new Set(['total_score', 'grade', 'problems', 'filler', 'phone', 'contact']);
 
