@@ -57,10 +57,12 @@ export function sameForm(a: string, b: string): boolean {
 
 /**
  * A line of a notice's attachment list (附件:1.…安排表 / 2.…绩效目标表): it names a form attached
- * further down, it does not head one. Given the line and the lines before it (nearest last).
+ * further down, it does not head one. Given the line, the lines before it (nearest last) and what
+ * follows it: a numbered title followed by its form (a table, a label of its header) heads that form.
  */
-export function inAttachmentList(line: string, before: readonly string[]): boolean {
+export function inAttachmentList(line: string, before: readonly string[], next: string | null): boolean {
   if (!/^\s*\d{1,2}\s*[.、．]/.test(line)) return false;
+  if (next === null || opensFormCell(next) || /^[一二三四五六七八九十]+、?(项目)?基本(情况|信息)/.test(next)) return false;
   for (const previous of [...before].reverse()) {
     if (/^\s*附件\s*[:：]/.test(previous)) return true;
     if (!/^\s*\d{1,2}\s*[.、．]/.test(previous)) return false;

@@ -72,11 +72,12 @@ export const FIELD_LABELS = {
   filing_unit: ['填报单位', '预算部门', '预算部门(盖章)', '编制部门', '预算单位', '填报单位(盖章)', '部门(单位)名称', '单位名称', '项目单位'],
   // when the project runs (项目起止时间 2022.1—2022.12): recognised, no field of the contract
   project_period: ['项目起止时间', '项目实施期', '项目支出实施期', '项目实施期限', '实施期限', '项目期限'],
-  project_amount: ['项目金额', '项目资金总额', '中期资金总额', '资金总额(合计)', '资金额度'],
+  // (计划投资额 may plan several years: like 项目金额 it is the year's budget only where no funds row gives one)
+  project_amount: ['项目金额', '项目资金总额', '中期资金总额', '资金总额(合计)', '资金额度', '计划投资额'],
   // funds columns
   initial_budget: ['年初预算数'],
-  // the evaluation templates' money row: 计划投资额 | 实际到位资金 | 实际使用情况
-  adjusted_budget: ['全年预算数', '预算数', '预算安排情况(调整后)', '调整后预算数', '年度预算资金总额', '年度预算金额', '计划投资额'],
+  // the evaluation templates' money row: 计划投资额 (project_amount) | 实际到位资金 | 实际使用情况
+  adjusted_budget: ['全年预算数', '预算数', '预算安排情况(调整后)', '调整后预算数', '年度预算资金总额', '年度预算金额'],
   received: ['到位数', '资金到位情况', '实际到位资金'],
   executed: ['全年执行数', '执行数', '资金执行情况', '实际使用情况'],
   execution_rate: ['执行率', '预算执行进度', '预算执行率'],

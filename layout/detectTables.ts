@@ -7,6 +7,7 @@
 import { Parser } from 'htmlparser2';
 import type { Block, Cell, Table } from '../schemas/document.js';
 import { labelKey } from '../forms/text.js';
+import { parseTitle } from '../forms/titles.js';
 
 type RawRow = { cells: string[]; line: number };
 
@@ -125,7 +126,8 @@ function rowKey(cells: readonly Cell[]): string {
 
 /** Page furniture between two parts of one table: short lines such as "单位：万元" or a page number. */
 function isFurniture(block: Block): boolean {
-  return block.kind === 'text' && block.text.length <= 40 && !/表\s*$/.test(block.text);
+  // a form's title, "…自评表(2023年度)" too, starts a form: the table after it continues nothing
+  return block.kind === 'text' && block.text.length <= 40 && !/表\s*$/.test(block.text) && parseTitle(block.text) === null;
 }
 
 /**

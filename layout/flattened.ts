@@ -390,7 +390,7 @@ const isFormTitle = (token: string): boolean => parseTitle(token) !== null && !/
  */
 export function rebuildFlattened(lines: readonly string[]): { blocks: Block[]; errors: string[] } {
   const tokens = tokensOf(lines);
-  const titles = tokens.map((t, i) => (isFormTitle(t) && !inAttachmentList(t, tokens.slice(Math.max(0, i - 5), i)) ? i : -1)).filter((i) => i >= 0);
+  const titles = tokens.map((t, i) => (isFormTitle(t) && !inAttachmentList(t, tokens.slice(Math.max(0, i - 5), i), tokens[i + 1] ?? null) ? i : -1)).filter((i) => i >= 0);
   // a page heading that repeats the title ("XX局2023年…申报表" above "2023年…申报表"): the form
   // starts at the last title before its first label
   // (the segment stage keeps both lines, the shorter as the title)

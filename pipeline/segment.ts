@@ -78,9 +78,12 @@ export function segmentForms(blocks: readonly Block[]): { segments: FormSegment[
   let closedByProse = false;
 
   const recentLines: string[] = [];
-  for (const block of blocks) {
+  for (const [b, block] of blocks.entries()) {
     if (block.kind === 'text') {
-      const listed = inAttachmentList(block.text, recentLines);
+      // what follows the line: the next text, or a table's first cell (a title over its form)
+      const after = blocks[b + 1];
+      const next = after === undefined ? null : after.kind === 'text' ? after.text : after.table.rows[0]?.find((c) => c.text.trim() !== '')?.text ?? '';
+      const listed = inAttachmentList(block.text, recentLines, next);
       recentLines.push(block.text);
       if (recentLines.length > 5) recentLines.shift();
       const title = listed ? null : parseTitle(block.text);

@@ -803,6 +803,57 @@ describe('a form cut at its start with no header anywhere', () => {
   });
 });
 
+describe('where the new rules must not fire (a review of them)', () => {
+  const target = (rows: string[]) => ['项目支出绩效目标表', '| 项目名称 | 路灯维护 |', '| --- | --- |', ...rows,
+    '| 一级指标 | 二级指标 | 三级指标 | 指标值 |', '| 产出指标 | 数量指标 | 维护路灯 | ≥300盏 |'].join('\n');
+  const read = async (form: string) => (await processDocument('probe.md', text(form), { ocr: false })).records;
+
+  it('a total row with its amount in the next cell is no caption; a multi-year plan is not the year\'s budget', async () => {
+    const [a] = await read(target(['| 项目资金(万元) | 年度资金总额: | 200 | 其中：财政拨款 | 200 | 其他资金 | 0 |']));
+    expect(a!.funds.adjusted_budget).toBe(2000000);
+    // (no unit printed: amounts as printed)
+    const [b] = await read(target(['| 计划投资额 | 5000 |', '| 年度资金总额: | 200 | 其中：财政拨款 | 200 |']));
+    expect(b!.funds.adjusted_budget).toBe(200);
+  });
+
+  it('a label word inside a value, a name or a goal is no label', async () => {
+    const [a] = await read(['项目支出绩效目标表', '| 项目名称 | 2023年 预算单位 财务人员培训经费 |', '| --- | --- |',
+      '| 年度目标 | 督促 实施单位 按期完成维修养护 |',
+      '| 一级指标 | 二级指标 | 三级指标 | 指标值 |', '| 效益指标 | 社会效益指标 | 服务热线 联系电话 畅通率 | ≥95% |'].join('\n'));
+    expect(a!.project_name).toBe('2023年预算单位财务人员培训经费');
+    expect(a!.filing_unit).toBeNull();
+    expect(a!.goal_expected).toBe('督促实施单位按期完成维修养护');
+    expect(a!.indicators[0]!.name).toBe('服务热线联系电话畅通率');
+  });
+
+  it('two schools\' forms of one project, or two years\' forms, are two records', async () => {
+    const form = (unit: string, year: number, amount: number) => [`项目支出绩效自评表(${year}年度)`, '| 项目名称 | 义务教育公用经费 |', '| --- | --- |',
+      `| 实施单位 | ${unit} |`, '| 项目资金(万元) | 年初预算数 | 全年预算数 | 全年执行数 |', `| 年度资金总额 | ${amount} | ${amount} | ${amount} |`,
+      '| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 |', '| 产出指标 | 数量指标 | 受益学生 | 500人 | 520人 |'].join('\n');
+    expect(await read([form('某县第一中学', 2023, 100), '', form('某县第二中学', 2023, 60)].join('\n'))).toHaveLength(2);
+    expect(await read([form('某县第一中学', 2022, 100), '', form('某县第一中学', 2023, 120)].join('\n'))).toHaveLength(2);
+  });
+
+  it('a numbered title followed by its form heads it, though an attachment heading precedes it', async () => {
+    const records = await read(['附件：', '1.2023年度项目支出绩效自评表（农村饮水）', '| 项目名称 | 农村饮水 |', '| --- | --- |',
+      '| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 |', '| 产出指标 | 数量指标 | 供水人口 | 5000人 | 5200人 |', '',
+      '2.2023年度项目支出绩效自评表（水利管护）', '| 项目名称 | 水利管护 |', '| --- | --- |',
+      '| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 |', '| 产出指标 | 数量指标 | 管护河道 | 20公里 | 21公里 |'].join('\n'));
+    expect(records.map((r) => r.title)).toEqual(['项目支出绩效自评表（农村饮水）', '项目支出绩效自评表（水利管护）']);
+  });
+
+  it('a numbered rubric row with a blank score does not swallow the rows after it', async () => {
+    const lines = [
+      '2024年度部门整体支出绩效评价自评表', '序号 | 一级 指标 | 二级 指标 | 三级 指标 | 指标分值 | 指标解释 | 自评得分 |',
+      '1 | 规划 (20分) | 预算编制 (10分) | 预算编制完整性 | 5 | 预算是否编制完整。 | 5 |',
+      '2 | 预算编制准确性 | 5 | 预算是否准确。 | |',
+      '3 | 年度计划 (10分) | 工作计划合理性 | 10 | 工作计划是否合理。 | 9 |',
+    ];
+    const [record] = await read(lines.join('\n'));
+    expect(record!.indicators.map((r) => [r.name, r.weight, r.score])).toEqual([['预算编制完整性', 5, 5], ['预算编制准确性', 5, null], ['工作计划合理性', 10, 9]]);
+  });
+});
+
 describe('never silent', () => {
   it('a column the vocabulary does not know puts the form up for review with the column named', async () => {
     const form = [

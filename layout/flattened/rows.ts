@@ -175,14 +175,18 @@ export function numberedRubricRows(tokens: readonly string[], header: readonly I
   return { rows, cut: null };
 }
 
-/** Where each numbered row starts: the number after the last row's score (or first), a text after it. */
+/**
+ * Where each numbered row starts: the next number of the sequence with a text after it, after the
+ * last row's score — or, where that row left its score blank, before a level label with its points.
+ */
 function rowNumbers(tokens: readonly string[]): number[] {
   const starts: number[] = [];
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i] !== String(starts.length + 1)) continue;
+    const next = tokens[i + 1];
+    if (next === undefined || parseScore(next) !== null) continue;
     const afterScore = starts.length === 0 ? i === 0 : parseScore(tokens[i - 1]!) !== null;
-    const beforeText = tokens[i + 1] !== undefined && parseScore(tokens[i + 1]!) === null;
-    if (afterScore && beforeText) starts.push(i);
+    if (afterScore || (starts.length > 0 && WEIGHTED_LABEL.test(next))) starts.push(i);
   }
   return starts;
 }

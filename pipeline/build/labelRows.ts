@@ -137,7 +137,7 @@ export function readLabelRow(draft: FormDraft, cells: readonly RowCell[]): void 
 
   for (const pair of pairs) applyPair(draft, pair);
 
-  const rowLabel = ownRowLabel(rowLabels);
+  const rowLabel = ownRowLabel(rowLabels, loose);
   if (rowLabel) {
     const fiscal = rowLabel.key === 'fiscal_row';
     if (rowLabel.key === 'funds_total_row' || fiscal) {
@@ -183,12 +183,14 @@ export function readLabelRow(draft: FormDraft, cells: readonly RowCell[]): void 
 
 /**
  * The label a funds row is read under. A block caption may open the row before the row's own label
- * (项目资金 | 申请(万元) | 资金总额: | 438.768): a total-row label with no value of its own followed by
- * another row label is that caption.
+ * (项目资金 | 申请(万元) | 资金总额: | 438.768): a total-row label with no amount of its own — none glued
+ * to it, none between it and the next row label — followed by another row label is that caption.
  */
-function ownRowLabel<L extends { key: FieldLabel; inline: string | null }>(rowLabels: readonly L[]): L | undefined {
+function ownRowLabel<L extends { key: FieldLabel; inline: string | null; cell: RowCell }>(rowLabels: readonly L[], values: readonly RowCell[]): L | undefined {
   const [first, second] = rowLabels;
-  return first?.key === 'funds_total_row' && first.inline === null && second ? second : first;
+  if (!first || !second || first.key !== 'funds_total_row' || first.inline !== null) return first;
+  const ownAmount = values.some((v) => v.col > first.cell.col && v.col < second.cell.col && parseMoney(v.text, null) !== null);
+  return ownAmount ? first : second;
 }
 
 function dedupe<K>(items: ReadonlyArray<Declared<K>>): Array<Declared<K>> {

@@ -9,10 +9,26 @@ import type { FormRecord } from '../../schemas/record.js';
 
 export interface BuiltForm { record: FormRecord; provenance: FieldProvenance[] }
 
-/** Two records of one form: the same kind, title and project (a project list's forms differ by project). */
+/** Fields two readings of one form cannot disagree on: another unit, year or amount is another form. */
+const IDENTITY: ReadonlyArray<(r: FormRecord) => unknown> = [
+  (r) => r.year, (r) => r.department, (r) => r.implementing_unit, (r) => r.filing_unit, (r) => r.project_code,
+  (r) => r.funds.initial_budget, (r) => r.funds.adjusted_budget, (r) => r.funds.executed, (r) => r.total_score,
+];
+
+/**
+ * Two records of one form: the same kind, title and project, and no field both read that differs
+ * (two schools' forms of one project, or two years' forms, differ in their unit, year or money).
+ */
 function sameForm(a: FormRecord, b: FormRecord): boolean {
-  return a.project_name !== null && a.form_type === b.form_type && a.project_name === b.project_name
-    && a.title !== null && b.title !== null && titleText(a.title) === titleText(b.title);
+  if (a.project_name === null || a.form_type !== b.form_type || a.project_name !== b.project_name) return false;
+  if (a.title === null || b.title === null || titleText(a.title) !== titleText(b.title)) return false;
+  return IDENTITY.every((field) => agree(field(a), field(b)));
+}
+
+/** Two readings agree on a field: one left it empty, they are equal, or one is cut short of the other (市农 | 市农业农村局). */
+function agree(a: unknown, b: unknown): boolean {
+  if (a === null || b === null || a === b) return true;
+  return typeof a === 'string' && typeof b === 'string' && (a.startsWith(b) || b.startsWith(a));
 }
 
 /** How much of a form a reading holds: the fields it gave a value, with their evidence. */
