@@ -1,7 +1,8 @@
 /**
- * One form printed twice in a document — a page that shows the form's text as a summary in its
- * metadata, then the form's own table; a report that repeats its form — is one record. The copy
- * read with fewer fields is dropped and the one kept says so, so a reviewer can look at both.
+ * One form printed twice in a document — a page that shows the form's header as a summary in its
+ * metadata, then the form's own table — is one record: the copy without indicator rows is dropped
+ * (of two such, the one with fewer fields) and the one kept says so, so a reviewer can look at both.
+ * Two full readings (a typed page and a scan of it) are both kept: each is a reading of its own page.
  */
 import { titleText } from '../../forms/titles.js';
 import type { FieldProvenance } from '../../schemas/document.js';
@@ -41,11 +42,15 @@ export function withoutReprints(forms: readonly BuiltForm[], sha256: string): Bu
     if (dropped.has(i)) return;
     forms.forEach((other, j) => {
       if (j <= i || dropped.has(j) || !sameForm(form.record, other.record)) return;
-      const [kept, gone] = fieldsRead(other) > fieldsRead(form) ? [j, i] : [i, j];
+      const summaries = [i, j].filter((k) => forms[k]!.record.indicators.length === 0);
+      if (summaries.length === 0) return;
+      // the copy without indicator rows goes; of two such copies, the one with fewer fields read
+      const gone = summaries.length === 1 ? summaries[0]! : fieldsRead(other) > fieldsRead(form) ? i : j;
+      const kept = gone === i ? j : i;
       dropped.add(gone);
       forms[kept]!.record.issues.push({
         field: 'title', kind: 'form_printed_twice', severity: 'warn',
-        detail: `the form is printed twice in this document (forms ${i + 1} and ${j + 1}); the reading with more fields was kept, the other (${fieldsRead(forms[gone]!)} fields) was not stored`,
+        detail: `the form is printed twice in this document (forms ${i + 1} and ${j + 1}); the copy with fewer rows and fields (${fieldsRead(forms[gone]!)} fields read, no indicator rows) was not stored`,
       });
     });
   });
