@@ -201,20 +201,43 @@ export const NOT_A_NAME = /^(金额|名称|情况|综述|内容|单位|合计|�
 /** Captions over a block of the form: one slip from 绩效标准, never a column or field label. */
 const CAPTIONS: ReadonlySet<string> = new Set(['绩效指标', '年度绩效指标', '本年度绩效指标', '长期绩效指标', '项目绩效指标']);
 
+/** A vocabulary term as matching needs it: its key and how far a printed label may be from it. */
+interface TermKey<C extends string> { canonical: C; key: string; allowed: number }
+
+/** Every term of a vocabulary in its order, keyed once: matching a new label walks them all. */
+const termKeysCache = new WeakMap<object, ReadonlyArray<TermKey<string>>>();
+
+function termKeysOf<C extends string>(vocabulary: Record<C, readonly string[]>): ReadonlyArray<TermKey<C>> {
+  let terms = termKeysCache.get(vocabulary) as ReadonlyArray<TermKey<C>> | undefined;
+  if (!terms) {
+    terms = (Object.keys(vocabulary) as C[]).flatMap((canonical) => vocabulary[canonical].map((term) => {
+      const key = labelKey(term);
+      return { canonical, key, allowed: allowedDistance(key) };
+    }));
+    termKeysCache.set(vocabulary, terms);
+  }
+  return terms;
+}
+
+/** How far a label's key is from a term's, or null when further than the term allows. */
+function distanceWithin(key: string, term: TermKey<string>): number | null {
+  // a truncation of ≥ 60% of the term counts as one slip at most (its edit distance is the letters cut)
+  const truncated = term.key.startsWith(key) && key.length >= Math.max(3, Math.ceil(term.key.length * 0.6));
+  // an edit distance is at least the difference in length: most terms are ruled out without computing it
+  if (!truncated && Math.abs(key.length - term.key.length) > term.allowed) return null;
+  const distance = truncated ? Math.min(term.key.length - key.length, 1) : levenshtein.get(key, term.key);
+  return distance <= term.allowed ? distance : null;
+}
+
 function computeLabelMatch<C extends string>(raw: string, vocabulary: Record<C, readonly string[]>): LabelMatch<C> | null {
   const key = labelKey(raw);
   if (key === '' || CAPTIONS.has(key)) return null;
   let best: LabelMatch<C> | null = null;
-  for (const canonical of Object.keys(vocabulary) as C[]) {
-    for (const term of vocabulary[canonical]) {
-      const termKey = labelKey(term);
-      let distance = levenshtein.get(key, termKey);
-      const truncated = termKey.startsWith(key) && key.length >= Math.max(3, Math.ceil(termKey.length * 0.6));
-      if (truncated) distance = Math.min(distance, 1);
-      if (distance <= allowedDistance(termKey) && (!best || distance < best.distance)) {
-        best = { raw, canonical, distance };
-      }
-    }
+  for (const term of termKeysOf(vocabulary)) {
+    const distance = distanceWithin(key, term);
+    // the first of equally near terms wins; none is nearer than an exact one
+    if (distance !== null && (!best || distance < best.distance)) best = { raw, canonical: term.canonical, distance };
+    if (best?.distance === 0) break;
   }
   return best;
 }
@@ -271,6 +294,8 @@ function matchLevel<L extends string>(raw: string, names: readonly L[], aliases:
   }
   let best: LevelLabel<L> | null = null;
   for (const name of names) {
+    // (a name further in length than the one slip allowed cannot be within it)
+    if (Math.abs(key.length - name.length) > 1) continue;
     const d = levenshtein.get(key, name);
     if (d <= (name.length >= 4 ? 1 : 0) && (!best || d < best.distance)) best = { canonical: name, printed: raw, weight, distance: d };
   }
