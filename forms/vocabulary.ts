@@ -204,19 +204,31 @@ const CAPTIONS: ReadonlySet<string> = new Set(['绩效指标', '年度绩效指�
 /** A vocabulary term as matching needs it: its key and how far a printed label may be from it. */
 interface TermKey<C extends string> { canonical: C; key: string; allowed: number }
 
-/** Every term of a vocabulary in its order, keyed once: matching a new label walks them all. */
-const termKeysCache = new WeakMap<object, ReadonlyArray<TermKey<string>>>();
+/**
+ * A vocabulary's terms keyed once, grouped by the length of the label keys that can reach them —
+ * within the term's allowance in length, or a truncation of it — each group in the vocabulary's
+ * order. A label is compared with its group alone; a key longer than every group reaches none.
+ */
+const termsByKeyLength = new WeakMap<object, ReadonlyArray<ReadonlyArray<TermKey<string>>>>();
 
-function termKeysOf<C extends string>(vocabulary: Record<C, readonly string[]>): ReadonlyArray<TermKey<C>> {
-  let terms = termKeysCache.get(vocabulary) as ReadonlyArray<TermKey<C>> | undefined;
-  if (!terms) {
-    terms = (Object.keys(vocabulary) as C[]).flatMap((canonical) => vocabulary[canonical].map((term) => {
+function termsReachableFrom<C extends string>(vocabulary: Record<C, readonly string[]>, keyLength: number): ReadonlyArray<TermKey<C>> {
+  let groups = termsByKeyLength.get(vocabulary) as ReadonlyArray<ReadonlyArray<TermKey<C>>> | undefined;
+  if (!groups) {
+    const terms = (Object.keys(vocabulary) as C[]).flatMap((canonical) => vocabulary[canonical].map((term) => {
       const key = labelKey(term);
       return { canonical, key, allowed: allowedDistance(key) };
     }));
-    termKeysCache.set(vocabulary, terms);
+    const longest = Math.max(0, ...terms.map((t) => t.key.length + t.allowed));
+    groups = Array.from({ length: longest + 1 }, (_, length) => terms.filter((t) => reachable(length, t)));
+    termsByKeyLength.set(vocabulary, groups);
   }
-  return terms;
+  return groups[keyLength] ?? [];
+}
+
+/** Can a label key of this length be within a term's allowance: near its length, or a truncation of it (as distanceWithin reads one)? */
+function reachable(keyLength: number, term: TermKey<string>): boolean {
+  const truncation = keyLength <= term.key.length && keyLength >= Math.max(3, Math.ceil(term.key.length * 0.6));
+  return truncation || Math.abs(keyLength - term.key.length) <= term.allowed;
 }
 
 /** How far a label's key is from a term's, or null when further than the term allows. */
@@ -233,7 +245,7 @@ function computeLabelMatch<C extends string>(raw: string, vocabulary: Record<C, 
   const key = labelKey(raw);
   if (key === '' || CAPTIONS.has(key)) return null;
   let best: LabelMatch<C> | null = null;
-  for (const term of termKeysOf(vocabulary)) {
+  for (const term of termsReachableFrom(vocabulary, key.length)) {
     const distance = distanceWithin(key, term);
     // the first of equally near terms wins; none is nearer than an exact one
     if (distance !== null && (!best || distance < best.distance)) best = { raw, canonical: term.canonical, distance };
@@ -248,9 +260,14 @@ function computeLabelMatch<C extends string>(raw: string, vocabulary: Record<C, 
  * recognised and not stored (note).
  */
 export function matchIndicatorColumn(raw: string): LabelMatch<IndicatorColumn> | null {
-  const exact = EXACT_COLUMN_LABELS[labelKey(raw)];
-  return exact ? { raw, canonical: exact, distance: 0 } : columnMatch(raw);
+  // (every cell of a header or list row is asked: one lookup instead of the keys and regexes below)
+  const match = cached(columnCache, raw, () => {
+    const exact = EXACT_COLUMN_LABELS[labelKey(raw)];
+    return exact ? { raw, canonical: exact, distance: 0 } : columnMatch(raw);
+  });
+  return match ? { ...match } : null;
 }
+const columnCache = new Map<string, LabelMatch<IndicatorColumn> | null>();
 
 function columnMatch(raw: string): LabelMatch<IndicatorColumn> | null {
   const period = /[(（]\s*(长期|中期|年度|当年)\s*[)）]\s*$/.exec(raw);
