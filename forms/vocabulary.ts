@@ -335,11 +335,16 @@ export function matchLevel2(raw: string): LevelLabel<(typeof LEVEL2)[number]> | 
  * row that prints its name after it; the row aligner decides that by the cells around it.
  */
 export function matchShortLevel2(text: string): LevelLabel<Level2> | null {
-  const t = text.replace(/\s/g, '');
-  if (t.endsWith('指标') || matchLevel2(t)) return null;
-  const full = matchLevel2(`${t}指标`);
-  return full && full.distance === 0 ? { ...full, printed: text, distance: 1 } : null;
+  // (asked of every cell against every level-2 column of a row: one lookup)
+  const match = cached(shortLevel2Cache, text, () => {
+    const t = text.replace(/\s/g, '');
+    if (t.endsWith('指标') || matchLevel2(t)) return null;
+    const full = matchLevel2(`${t}指标`);
+    return full && full.distance === 0 ? { ...full, printed: text, distance: 1 } : null;
+  });
+  return match ? { ...match } : null;
 }
+const shortLevel2Cache = new Map<string, LevelLabel<Level2> | null>();
 
 /** Every level name (canonical or an older wording of four characters or more) printed inside a text, each once. */
 const LEVEL_NAMES: readonly string[] = [...new Set([...LEVEL1, ...LEVEL2, ...Object.keys(LEVEL1_ALIASES), ...Object.keys(LEVEL2_ALIASES)])]
