@@ -56,8 +56,11 @@ export const ocrTextExtractor: Extractor = {
     const scriptWarnings = script.note ? [`the text is not in simplified characters: ${script.note}`] : [];
     const lines = script.text.split(/\r\n|\r|\n/);
     const blocks = detectBlocks(lines);
-    if (isFlattened(blocks, tokensOf(lines))) {
-      const rebuilt = rebuildFlattened(lines);
+    // the file's tokens, made once and only if asked for
+    let tokens: string[] | undefined;
+    const fileTokens = (): string[] => (tokens ??= tokensOf(lines));
+    if (isFlattened(blocks, fileTokens)) {
+      const rebuilt = rebuildFlattened(lines, fileTokens());
       return { encoding, blocks: numberTables(rebuilt.blocks), warnings: [...scriptWarnings, 'the table structure was lost (flattened text): rows were rebuilt from the order of the cells'], errors: rebuilt.errors };
     }
     return { encoding, blocks, warnings: scriptWarnings };

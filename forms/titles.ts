@@ -87,6 +87,8 @@ export const TEXT_HEADER_LINE = new RegExp(String.raw`^(${HEADER_LINE_LABELS}|�
 
 /** Recognise a form title line: any title of the family, with its kind. */
 export function parseTitle(text: string): FormTitle | null {
+  // every title ends in 表, and the steps below only take characters away: most cells have none
+  if (!text.includes('表')) return null;
   const line = bareLine(text).replace(YEAR_SUFFIX, '');
   if (line.length > 80) return null;
   // a bracket after 表 names the fund or the project: 绩效目标表(本级资金)

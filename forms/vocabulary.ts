@@ -206,20 +206,55 @@ export const NOT_A_NAME = /^(金额|名称|情况|综述|内容|单位|合计|�
 /** Captions over a block of the form: one slip from 绩效标准, never a column or field label. */
 const CAPTIONS: ReadonlySet<string> = new Set(['绩效指标', '年度绩效指标', '本年度绩效指标', '长期绩效指标', '项目绩效指标']);
 
+/** A vocabulary term as matching needs it: its key and how far a printed label may be from it. */
+interface TermKey<C extends string> { canonical: C; key: string; allowed: number }
+
+/**
+ * A vocabulary's terms keyed once, grouped by the length of the label keys that can reach them —
+ * within the term's allowance in length, or a truncation of it — each group in the vocabulary's
+ * order. A label is compared with its group alone; a key longer than every group reaches none.
+ */
+const termsByKeyLength = new WeakMap<object, ReadonlyArray<ReadonlyArray<TermKey<string>>>>();
+
+function termsReachableFrom<C extends string>(vocabulary: Record<C, readonly string[]>, keyLength: number): ReadonlyArray<TermKey<C>> {
+  let groups = termsByKeyLength.get(vocabulary) as ReadonlyArray<ReadonlyArray<TermKey<C>>> | undefined;
+  if (!groups) {
+    const terms = (Object.keys(vocabulary) as C[]).flatMap((canonical) => vocabulary[canonical].map((term) => {
+      const key = labelKey(term);
+      return { canonical, key, allowed: allowedDistance(key) };
+    }));
+    const longest = Math.max(0, ...terms.map((t) => t.key.length + t.allowed));
+    groups = Array.from({ length: longest + 1 }, (_, length) => terms.filter((t) => reachable(length, t)));
+    termsByKeyLength.set(vocabulary, groups);
+  }
+  return groups[keyLength] ?? [];
+}
+
+/** Can a label key of this length be within a term's allowance: near its length, or a truncation of it (as distanceWithin reads one)? */
+function reachable(keyLength: number, term: TermKey<string>): boolean {
+  const truncation = keyLength <= term.key.length && keyLength >= Math.max(3, Math.ceil(term.key.length * 0.6));
+  return truncation || Math.abs(keyLength - term.key.length) <= term.allowed;
+}
+
+/** How far a label's key is from a term's, or null when further than the term allows. */
+function distanceWithin(key: string, term: TermKey<string>): number | null {
+  // a truncation of ≥ 60% of the term counts as one slip at most (its edit distance is the letters cut)
+  const truncated = term.key.startsWith(key) && key.length >= Math.max(3, Math.ceil(term.key.length * 0.6));
+  // an edit distance is at least the difference in length: most terms are ruled out without computing it
+  if (!truncated && Math.abs(key.length - term.key.length) > term.allowed) return null;
+  const distance = truncated ? Math.min(term.key.length - key.length, 1) : levenshtein.get(key, term.key);
+  return distance <= term.allowed ? distance : null;
+}
+
 function computeLabelMatch<C extends string>(raw: string, vocabulary: Record<C, readonly string[]>): LabelMatch<C> | null {
   const key = labelKey(raw);
   if (key === '' || CAPTIONS.has(key)) return null;
   let best: LabelMatch<C> | null = null;
-  for (const canonical of Object.keys(vocabulary) as C[]) {
-    for (const term of vocabulary[canonical]) {
-      const termKey = labelKey(term);
-      let distance = levenshtein.get(key, termKey);
-      const truncated = termKey.startsWith(key) && key.length >= Math.max(3, Math.ceil(termKey.length * 0.6));
-      if (truncated) distance = Math.min(distance, 1);
-      if (distance <= allowedDistance(termKey) && (!best || distance < best.distance)) {
-        best = { raw, canonical, distance };
-      }
-    }
+  for (const term of termsReachableFrom(vocabulary, key.length)) {
+    const distance = distanceWithin(key, term);
+    // the first of equally near terms wins; none is nearer than an exact one
+    if (distance !== null && (!best || distance < best.distance)) best = { raw, canonical: term.canonical, distance };
+    if (best?.distance === 0) break;
   }
   return best;
 }
@@ -230,9 +265,14 @@ function computeLabelMatch<C extends string>(raw: string, vocabulary: Record<C, 
  * recognised and not stored (note).
  */
 export function matchIndicatorColumn(raw: string): LabelMatch<IndicatorColumn> | null {
-  const exact = EXACT_COLUMN_LABELS[labelKey(raw)];
-  return exact ? { raw, canonical: exact, distance: 0 } : columnMatch(raw);
+  // (every cell of a header or list row is asked: one lookup instead of the keys and regexes below)
+  const match = cached(columnCache, raw, () => {
+    const exact = EXACT_COLUMN_LABELS[labelKey(raw)];
+    return exact ? { raw, canonical: exact, distance: 0 } : columnMatch(raw);
+  });
+  return match ? { ...match } : null;
 }
+const columnCache = new Map<string, LabelMatch<IndicatorColumn> | null>();
 
 function columnMatch(raw: string): LabelMatch<IndicatorColumn> | null {
   const period = /[(（]\s*(长期|中期|年度|当年)\s*[)）]\s*$/.exec(raw);
@@ -276,6 +316,8 @@ function matchLevel<L extends string>(raw: string, names: readonly L[], aliases:
   }
   let best: LevelLabel<L> | null = null;
   for (const name of names) {
+    // (a name further in length than the one slip allowed cannot be within it)
+    if (Math.abs(key.length - name.length) > 1) continue;
     const d = levenshtein.get(key, name);
     if (d <= (name.length >= 4 ? 1 : 0) && (!best || d < best.distance)) best = { canonical: name, printed: raw, weight, distance: d };
   }
@@ -298,11 +340,16 @@ export function matchLevel2(raw: string): LevelLabel<(typeof LEVEL2)[number]> | 
  * row that prints its name after it; the row aligner decides that by the cells around it.
  */
 export function matchShortLevel2(text: string): LevelLabel<Level2> | null {
-  const t = text.replace(/\s/g, '');
-  if (t.endsWith('指标') || matchLevel2(t)) return null;
-  const full = matchLevel2(`${t}指标`);
-  return full && full.distance === 0 ? { ...full, printed: text, distance: 1 } : null;
+  // (asked of every cell against every level-2 column of a row: one lookup)
+  const match = cached(shortLevel2Cache, text, () => {
+    const t = text.replace(/\s/g, '');
+    if (t.endsWith('指标') || matchLevel2(t)) return null;
+    const full = matchLevel2(`${t}指标`);
+    return full && full.distance === 0 ? { ...full, printed: text, distance: 1 } : null;
+  });
+  return match ? { ...match } : null;
 }
+const shortLevel2Cache = new Map<string, LevelLabel<Level2> | null>();
 
 /** Every level name (canonical or an older wording of four characters or more) printed inside a text, each once. */
 const LEVEL_NAMES: readonly string[] = [...new Set([...LEVEL1, ...LEVEL2, ...Object.keys(LEVEL1_ALIASES), ...Object.keys(LEVEL2_ALIASES)])]

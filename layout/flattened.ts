@@ -33,9 +33,10 @@ function indicatorLabels(cells: readonly string[]): number {
 
 /**
  * A file is flattened when it announces an indicator table (three or more of its column labels)
- * but no table holds those labels as a header row of their own.
+ * but no table holds those labels as a header row of their own. The file's tokens are asked for
+ * only when no table does: tokenising is most of the cost of reading a file that has its tables.
  */
-export function isFlattened(blocks: readonly Block[], tokens: readonly string[]): boolean {
+export function isFlattened(blocks: readonly Block[], tokensOfFile: () => readonly string[]): boolean {
   for (const block of blocks) {
     if (block.kind !== 'table') continue;
     for (const row of block.table.rows) {
@@ -44,6 +45,7 @@ export function isFlattened(blocks: readonly Block[], tokens: readonly string[])
       if (labels >= 3 && labels / cells.length >= 0.7) return false;
     }
   }
+  const tokens = tokensOfFile();
   if (indicatorLabels(tokens) >= 3) return true;
   // a form cut before its indicator table: a title of the family, then its header and funds labels
   const title = tokens.findIndex((t) => parseTitle(t) !== null);
@@ -388,8 +390,7 @@ const isFormTitle = (token: string): boolean => parseTitle(token) !== null && !/
  * then one table. Text before the first title (document properties, a summary) stays prose. A
  * file that ends inside an indicator row reports the row; a form with no complete row is not read.
  */
-export function rebuildFlattened(lines: readonly string[]): { blocks: Block[]; errors: string[] } {
-  const tokens = tokensOf(lines);
+export function rebuildFlattened(lines: readonly string[], tokens: readonly string[] = tokensOf(lines)): { blocks: Block[]; errors: string[] } {
   const titles = tokens.map((t, i) => (isFormTitle(t) && !inAttachmentList(t, tokens.slice(Math.max(0, i - 5), i), tokens[i + 1] ?? null) ? i : -1)).filter((i) => i >= 0);
   // a page heading that repeats the title ("XX局2023年…申报表" above "2023年…申报表"): the form
   // starts at the last title before its first label

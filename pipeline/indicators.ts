@@ -53,9 +53,8 @@ export function isUnitCell(text: string): boolean {
   return /^(%|％|‰|[a-zA-Z]{1,3}|[\u4e00-\u9fff]{1,4}(\/[\u4e00-\u9fff]{1,3})?)$/.test(t) && !levelLabelOf(t);
 }
 
-/** How well a cell fits a column, from its content; NEG means it cannot go there. */
-function fit(column: IndicatorColumn, text: string): number {
-  const isLabel = levelLabelOf(text);
+/** How well a cell fits a column, from its content (`isLabel`: it is a level label); NEG means it cannot go there. */
+function fit(column: IndicatorColumn, text: string, isLabel: boolean): number {
   switch (column) {
     // a label in both vocabularies (满意度指标, 成本指标) is read as first-level first; demoteCostLabel corrects 成本指标
     case 'level1': return matchLevel1(text) ? 3.1 : NEG;
@@ -98,13 +97,16 @@ export function alignRow(cells: readonly RowCell[], header: readonly HeaderColum
   const best: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(NEG));
   const move: string[][] = Array.from({ length: n + 1 }, () => new Array<string>(m + 1).fill(''));
   best[0]![0] = 0;
+  // what each cell is, read once: the table below pairs every cell with every column
+  const isLabel = cells.map((cell) => levelLabelOf(cell.text));
+  const drop = cells.map((cell, i) => dropCost(cell, i));
   for (let i = 0; i <= n; i++) {
     for (let j = 0; j <= m; j++) {
       if (i === 0 && j === 0) continue;
       let value = NEG;
       let how = '';
       if (i > 0 && j > 0) {
-        const f = fit(header[j - 1]!.column, cells[i - 1]!.text);
+        const f = fit(header[j - 1]!.column, cells[i - 1]!.text, isLabel[i - 1]!);
         if (f > NEG / 2) {
           const bonus = cells[i - 1]!.col === header[j - 1]!.col ? 0.3 : 0;
           const v = best[i - 1]![j - 1]! + f + bonus;
@@ -116,7 +118,7 @@ export function alignRow(cells: readonly RowCell[], header: readonly HeaderColum
         if (v > value) { value = v; how = 'skip'; }
       }
       if (i > 0 && best[i - 1]![j]! > NEG / 2) {
-        const v = best[i - 1]![j]! + dropCost(cells[i - 1]!, i - 1);
+        const v = best[i - 1]![j]! + drop[i - 1]!;
         if (v > value) { value = v; how = 'drop'; }
       }
       best[i]![j] = value;

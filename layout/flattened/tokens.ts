@@ -1,9 +1,11 @@
 /** A flattened file as tokens: cells cut apart where a dump ran them together, joined where spaces broke them. */
+import { memoizeString } from '../../forms/memo.js';
 import { parseTitle } from '../../forms/titles.js';
 import { isValueLike } from '../../forms/values.js';
 import { EXACT_COLUMN_LABELS, FIELD_LABELS, INDICATOR_COLUMNS, SECTION_CAPTIONS, matchLevel1, matchLevel2 } from '../../forms/vocabulary.js';
 import { columnLabel, fieldLabel, isLevel1, isLevel2, isWordOfForm } from './words.js';
 import { LEVEL1, LEVEL2 } from '../../schemas/record.js';
+import { indexByFirstChar, labelsFrom } from './labelIndex.js';
 // ---------------------------------------------------------------- tokens
 
 /** Page numbers and running footers that a dump leaves between cells. */
@@ -71,6 +73,7 @@ const LEADING_LABELS: readonly string[] = [
   ...LEVEL1, ...LEVEL2, ...LEVEL_GOAL_WORDS, ...Object.values(INDICATOR_COLUMNS).flat(), ...Object.keys(EXACT_COLUMN_LABELS),
   ...Object.values(FIELD_LABELS).flat().filter((label) => label.length >= 4),
 ].filter((label) => label.length >= 3).sort((a, b) => b.length - a.length);
+const LEADING_INDEX = indexByFirstChar(LEADING_LABELS);
 
 /** Names distinctive enough to cut a run-together dump at, wherever they stand. */
 const INNER_LABELS: readonly string[] = [
@@ -81,6 +84,7 @@ const INNER_LABELS: readonly string[] = [
   // a block's caption run onto the value before it: "…农业农村局资金投入情况(万元)全年预算数…"
   ...SECTION_CAPTIONS.filter((caption) => caption.length >= 5),
 ].sort((a, b) => b.length - a.length);
+const INNER_INDEX = indexByFirstChar(INNER_LABELS);
 
 /** Column labels that are also everyday words of a report's prose. */
 const PROSE_WORDS: ReadonlySet<string> = new Set([
@@ -105,6 +109,7 @@ function inSentence(token: string, at: number): boolean {
 
 /** Every printed column label, longest first, short ones (分值, 得分, 备注) included. */
 const COLUMN_WORDS: readonly string[] = [...new Set(Object.values(INDICATOR_COLUMNS).flat())].sort((a, b) => b.length - a.length);
+const COLUMN_INDEX = indexByFirstChar(COLUMN_WORDS);
 
 /**
  * A header run that lost its separators and holds nothing but column labels ("分值备注",
@@ -114,7 +119,7 @@ function columnRun(token: string): string[] | null {
   const pieces: string[] = [];
   let rest = token;
   while (rest !== '') {
-    const label = COLUMN_WORDS.find((l) => rest.startsWith(l));
+    const label = labelsFrom(COLUMN_INDEX, rest).find((l) => rest.startsWith(l));
     if (!label) return null;
     pieces.push(label);
     rest = rest.slice(label.length);
@@ -155,11 +160,11 @@ export function splitLeadingLabels(token: string): string[] {
   let rest = token;
   for (let guard = 0; guard < 6; guard++) {
     // a remainder of one character ("服务对象满意度指标等") is part of the name, not a cell
-    const label = LEADING_LABELS.find((l) => rest.startsWith(l) && rest.length > l.length + 1) ?? leadingLevelVariant(rest);
+    const label = labelsFrom(LEADING_INDEX, rest).find((l) => rest.startsWith(l) && rest.length > l.length + 1) ?? leadingLevelVariant(rest);
     if (!label) break;
     const after = rest.slice(label.length);
     // "指标值说明" is a label of its own, "年度指标值" is not "年度" + "指标值": cut only before a new word
-    if (/^[(（:：\s]/.test(after) || LEADING_LABELS.some((l) => (label + after).startsWith(l) && l.length > label.length)) break;
+    if (/^[(（:：\s]/.test(after) || labelsFrom(LEADING_INDEX, rest).some((l) => rest.startsWith(l) && l.length > label.length)) break;
     out.push(label);
     rest = after.trim();
   }
@@ -193,7 +198,7 @@ function labelHits(token: string): Array<{ at: number; end: number }> {
   // words prose uses too (设定评价指标体系) are cut only outside a sentence
   let at = 0;
   while (at < token.length) {
-    const label = INNER_LABELS.find((l) => token.startsWith(l, at) && !(PROSE_WORDS.has(l) && inSentence(token, at)));
+    const label = labelsFrom(INNER_INDEX, token, at).find((l) => token.startsWith(l, at) && !(PROSE_WORDS.has(l) && inSentence(token, at)));
     if (label) {
       // a caption keeps the money unit printed after it: "资金投入情况(万元)"
       const unit = /^\s*[(（]\s*万?元\s*[)）]/.exec(token.slice(at + label.length));
@@ -256,6 +261,13 @@ const isValueUnit = (unit: string): boolean => unit === '%' || (/^[\u4e00-\u9fff
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+// built once: these run on every cell of a file
+const TARGET_AFTER_COMPARISON = new RegExp(String.raw`^${COMPARISON}\d+(?:\.\d+)?`);
+const COMPARISON_AFTER_NAME = new RegExp(String.raw`(?<=[一-鿿)）])${COMPARISON}\d`, 'g');
+const VALUE_WITH_UNIT = new RegExp(String.raw`${COMPARISON}?\d+(?:\.\d+)?(?:%|\D{0,3}?)(?=\d|$)`, 'g');
+/** Numbers repeating one unit, then a percentage, by unit (memoised: forms use a handful of units). */
+const repeatedUnit = memoizeString((unit) => new RegExp(String.raw`^(?:\d+(?:\.\d+)?${escapeRegExp(unit)})*(?:\d+(?:\.\d+)?%)?`), 1000);
+
 /**
  * The values after a comparison in a run, "≥28次40次143%": the target, values after it in the same
  * unit (the actual) and a percentage (the completion rate). Given the run and where the comparison
@@ -263,13 +275,13 @@ const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/
  */
 function valuesEnd(token: string, at: number): number | null {
   const rest = token.slice(at);
-  const target = new RegExp(String.raw`^${COMPARISON}\d+(?:\.\d+)?`).exec(rest);
+  const target = TARGET_AFTER_COMPARISON.exec(rest);
   if (!target) return null;
   const afterNumber = target[0].length;
   for (let n = 1; n <= 3; n++) {
     const unit = rest.slice(afterNumber, afterNumber + n);
     if (!isValueUnit(unit)) continue;
-    const more = new RegExp(String.raw`^(?:\d+(?:\.\d+)?${escapeRegExp(unit)})*(?:\d+(?:\.\d+)?%)?`).exec(rest.slice(afterNumber + n))!;
+    const more = repeatedUnit(unit).exec(rest.slice(afterNumber + n))!;
     if (more[0].length > 0) return at + afterNumber + n + more[0].length;
   }
   return null;
@@ -282,7 +294,7 @@ function valuesEnd(token: string, at: number): number | null {
  * splitTrailingValue's).
  */
 export function splitComparedRows(token: string): string[] {
-  const starts = [...token.matchAll(new RegExp(String.raw`(?<=[一-鿿)）])${COMPARISON}\d`, 'g'))].map((m) => m.index);
+  const starts = [...token.matchAll(COMPARISON_AFTER_NAME)].map((m) => m.index);
   const rows = starts.map((at) => ({ at, end: valuesEnd(token, at) })).filter((r): r is { at: number; end: number } => r.end !== null);
   if (rows.length === 0) return [token];
   const pieces: string[] = [];
@@ -298,7 +310,7 @@ export function splitComparedRows(token: string): string[] {
 
 /** "≥28次40次143%" → ≥28次 | 40次 | 143%: each number with its unit. */
 function splitValues(values: string): string[] {
-  return [...values.matchAll(new RegExp(String.raw`${COMPARISON}?\d+(?:\.\d+)?(?:%|\D{0,3}?)(?=\d|$)`, 'g'))].map((m) => m[0]);
+  return [...values.matchAll(VALUE_WITH_UNIT)].map((m) => m[0]);
 }
 
 /**
@@ -359,22 +371,38 @@ export function joinLetterSpaced(words: readonly string[]): string[] {
 /** A cell that opens a bracket it does not close. */
 const openBracket = (text: string): boolean => (text.match(/[(（]/g) ?? []).length > (text.match(/[)）]/g) ?? []).length;
 
+/**
+ * Every token through each cutter in turn, the pieces in order: what `flatMap` chained does, in a
+ * plain loop — V8's flatMap took several times longer per token, and every token of a file passes here.
+ */
+function cutEach(tokens: readonly string[], cutters: ReadonlyArray<(token: string) => string[]>): string[] {
+  let pieces = [...tokens];
+  for (const cut of cutters) {
+    const next: string[] = [];
+    for (const token of pieces) for (const piece of cut(token)) next.push(piece);
+    pieces = next;
+  }
+  return pieces;
+}
+
 /** The file's cells in order. Spaces inside a cell ("其中: 财政资金", a sentence after commas) are kept together. */
 export function tokensOf(lines: readonly string[]): string[] {
   const fileSeparator = separatorOf(lines);
+  // which lines are rows apart by spaces: asked three times below, read once
+  const spacedRows = fileSeparator === 'line' ? lines.map(spacedRow) : [];
   let raw: string[];
   if (fileSeparator === 'pipe') raw = lines.flatMap((l) => l.split('|')).map((t) => t.trim()).filter((t) => t !== '' && !/^:?-{2,}:?$/.test(t));
   else if (fileSeparator === 'line') {
     // where spaces separate cells on many lines, they do on a short line that ends with a value too
     // ("社会满意度 100%"), though it holds only one word the form knows
-    const spacedFile = lines.filter(spacedRow).length >= 3;
-    const split = (l: string): boolean => spacedRow(l) || (spacedFile && endsWithValue(l));
-    raw = lines.flatMap((l) => (split(l) ? l.trim().split(/\s+/) : [l.trim()])).filter(Boolean);
+    const spacedFile = spacedRows.filter(Boolean).length >= 3;
+    const split = (l: string, i: number): boolean => spacedRows[i]! || (spacedFile && endsWithValue(l));
+    raw = lines.flatMap((l, i) => (split(l, i) ? l.trim().split(/\s+/) : [l.trim()])).filter(Boolean);
   }
   else raw = lines.flatMap((l) => joinLetterSpaced(l.trim().split(/\s+/))).filter(Boolean);
-  raw = raw.flatMap(splitRunTogether).flatMap(splitComparedRows).flatMap(splitLeadingLabels).flatMap(splitRowNumbers).flatMap(splitTrailingValue).flatMap(splitRepeatedValue);
+  raw = cutEach(raw, [splitRunTogether, splitComparedRows, splitLeadingLabels, splitRowNumbers, splitTrailingValue, splitRepeatedValue]);
   // spaces separate cells wherever a line was split on them
-  const separator = fileSeparator === 'line' && lines.some(spacedRow) ? 'space' : fileSeparator;
+  const separator = fileSeparator === 'line' && spacedRows.includes(true) ? 'space' : fileSeparator;
   const out: string[] = [];
   for (const token of raw.filter((t) => !PAGE_FURNITURE.test(t))) {
     const prev = out[out.length - 1];

@@ -1,4 +1,5 @@
 /** The words of a form in a token stream: labels, column names, level names, and what ends a block. */
+import { memoizeString } from '../../forms/memo.js';
 import { labelKey } from '../../forms/text.js';
 import { isValueLike, parseScore } from '../../forms/values.js';
 import { FIELD_LABELS, SIGNATURE_BLOCK, SITE_CHROME, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from '../../forms/vocabulary.js';
@@ -28,7 +29,7 @@ export function opensIndicatorHeader(tokens: readonly string[], i: number): bool
   return i + 2 < tokens.length && columnLabel(tokens[i + 1]!) !== null && columnLabel(tokens[i + 2]!) !== null;
 }
 /** A label, a level name or a column header: never a unit. */
-export const isWordOfForm = (token: string): boolean => fieldLabel(token) !== null || columnLabel(token) !== null || isLevel1(token) || isLevel2(token);
+export const isWordOfForm = memoizeString((token: string): boolean => fieldLabel(token) !== null || columnLabel(token) !== null || isLevel1(token) || isLevel2(token));
 export const isText = (token: string): boolean => !isValueLike(token) && parseScore(token) === null && !isLevel1(token) && !isLevel2(token);
 
 /** Labels that end an indicator table: the closing rows, the signature block, a note. */
