@@ -621,6 +621,20 @@ describe('label/value rows of target forms', () => {
     expect([funds.adjusted_budget, funds.received, funds.executed]).toEqual([1200000, 1000000, 905000]);
   });
 
+  it('a rate printed without % on the 财政拨款 row is the block\'s when the row\'s weight and score prove it; a block beside it is not read', async () => {
+    const form = (rate: string) => [
+      '部门整体绩效自评表', '| 主管部门 | 某县科协 |', '| --- | --- |',
+      '| 年初预算数 | 全年(调整)预算数 | 全年执行数 | 执行率 | 执行率权重 | 执行率得分 |',
+      '| 年度总金额 | 100 | 120 | 110 |',
+      `| 其中:财政拨款 | 100 | 120 | 110 | ${rate} | 10.00 | 9.17 | 一般公共预算 | 100 | 120 | 110 |`,
+      '| 一级指标 | 二级指标 | 三级指标 | 指标值 | 全年完成值 |', '| 产出指标 | 数量指标 | 科普活动 | ≥10场 | 12场 |',
+    ].join('\n');
+    const proven = (await processDocument('rate.md', text(form('91.67')), { ocr: false })).records[0]!.funds;
+    expect([proven.execution_rate, proven.weight, proven.score]).toEqual([0.9167, 10, 9.17]);
+    const unproven = (await processDocument('rate2.md', text(form('5')), { ocr: false })).records[0]!.funds;
+    expect(unproven.execution_rate).toBeNull();
+  });
+
   it('年度财政资金总额 is the total row of a funds block', async () => {
     const form = [
       '项目支出绩效自评表', '| 项目名称 | 科普经费 |', '| --- | --- |',

@@ -68,7 +68,7 @@ function assignFundsRow(draft: FormDraft, values: readonly RowCell[], fiscal: bo
     // empty; taken only from a row whose every value stood under a printed column, and said so
     const funds = draft.record.funds;
     // (a rate so taken must print its %: a bare 5 under 执行率 on a 财政资金 row is an amount one column off)
-    const forBlock = (field: number | null): boolean => !fiscal || (placed && field === null && (key !== 'execution_rate' || isPercentLike(cell.text)));
+    const forBlock = (field: number | null): boolean => !fiscal || (placed && field === null && (key !== 'execution_rate' || isPercentLike(cell.text) || rateProven(values, keys)));
     const moved: Repair[] = fiscal ? [{ rule: 'block_value_from_fiscal_row', before: cell.text, after: cell.text, confidence: 0.85 }] : [];
     if (key === 'execution_rate') { if (forBlock(funds.execution_rate)) draft.setRate('funds.execution_rate', cell, cell.text, [...r, ...moved]); }
     else if (key === 'funds_weight') { if (forBlock(funds.weight)) draft.setNumber('funds.weight', cell, cell.text, [...r, ...moved]); }
@@ -83,14 +83,39 @@ function assignFundsRow(draft: FormDraft, values: readonly RowCell[], fiscal: bo
  * left of the amounts), in the column before, when that puts amounts under amounts and rates under
  * rates. Null when neither does.
  */
-function columnKeys(values: readonly RowCell[], declared: ReadonlyArray<Declared<FundsKey>>): { keys: FundsKey[]; shifted: boolean } | null {
+function columnKeys(values: readonly RowCell[], declared: ReadonlyArray<Declared<FundsKey>>): { keys: Array<FundsKey | null>; shifted: boolean } | null {
   const overRowLabels = Math.min(...declared.map((d) => d.col)) === 0;
+  const lastCol = Math.max(...declared.map((d) => d.col));
   for (const shift of overRowLabels ? [0, 1] : [0]) {
-    const keys = values.map((v) => declared.find((d) => d.col + shift === v.col)?.key);
+    // cells right of the block's last column that a label opens belong to another block printed
+    // beside it (一般公共预算 | …); an amount there is this block's, its header wrapped
+    const beyond = values.find((v) => v.col > lastCol + shift);
+    const besideBlock = beyond !== undefined && parseMoney(beyond.text, null) === null && !isPercentLike(beyond.text);
+    const within = values.map((v) => v.col <= lastCol + shift || !besideBlock);
+    const keys = values.map((v, i) => (within[i] ? declared.find((d) => d.col + shift === v.col)?.key : null));
+    if (!within.some(Boolean)) continue;
     // under a header that may stand one column off, the kinds decide; otherwise the columns do
-    if (keys.every((k, i) => k !== undefined && (!overRowLabels || fundsCellFits(k, values[i]!.text)))) return { keys: keys as FundsKey[], shifted: shift === 1 };
+    const proven = rateProven(values, keys);
+    const fits = (k: FundsKey | null | undefined, i: number): boolean => k === null || (k !== undefined && (!overRowLabels || fundsCellFits(k, values[i]!.text) || (k === 'execution_rate' && proven)));
+    if (keys.every(fits)) return { keys: keys as Array<FundsKey | null>, shifted: shift === 1 };
   }
   return null;
+}
+
+/**
+ * A rate printed without its % (执行率 96.85) under the 执行率 column, proven by the row's own
+ * arithmetic: the rate of the weight is the score (96.85% × 10 = 9.68, rounded for print).
+ */
+function rateProven(values: readonly RowCell[], keys: ReadonlyArray<FundsKey | null | undefined>): boolean {
+  const at = (key: FundsKey): number | null => {
+    const i = keys.indexOf(key);
+    return i < 0 ? null : parseScore(values[i]!.text);
+  };
+  const rate = at('execution_rate');
+  const weight = at('funds_weight');
+  const score = at('funds_score');
+  if (rate === null || weight === null || score === null || rate > 100 || weight <= 0) return false;
+  return Math.abs((rate / 100) * weight - score) <= Math.max(0.01, weight * 0.001) + 0.005;
 }
 
 /** What kind of funds cell a column expects. */
