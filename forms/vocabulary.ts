@@ -127,7 +127,7 @@ const LEVEL1_ALIASES: Record<string, (typeof LEVEL1)[number]> = {
   决策: '决策指标', 项目决策: '决策指标', 部门决策: '决策指标', 过程: '过程指标', 项目过程: '过程指标', 项目管理: '过程指标', 部门管理: '过程指标',
   产出: '产出指标', 项目产出: '产出指标', 部门产出: '产出指标', 效益: '效益指标', 项目效益: '效益指标', 部门效益: '效益指标',
   // rubrics that name the stages by what is done in them: 规划 (planning, the decision), 执行, 效果
-  规划: '决策指标', 执行: '过程指标', 效果: '效益指标',
+  规划: '决策指标', 执行: '过程指标', 效果: '效益指标', 综合管理: '过程指标',
 };
 const LEVEL2_ALIASES: Record<string, (typeof LEVEL2)[number]> = {
   环境效益指标: '生态效益指标', 环境效益: '生态效益指标', 生态效益: '生态效益指标',

@@ -772,6 +772,22 @@ describe('部门整体 rubrics that number their rows', () => {
   });
 });
 
+describe('部门整体 rubrics that print points in their labels', () => {
+  it('a name with its points gives the name and its 分值; 综合管理 is the process group, not the group above carried down', async () => {
+    const form = [
+      '2023年部门整体支出绩效评价得分表', '| 一级指标 | 二级指标 | 三级指标 | 得分 |', '| --- | --- | --- | --- |',
+      '| 部门决策(25分) | 目标任务(15分) | 相关性(5分) | 5 |', '| | | 明确性(5分) | 4 |',
+      '| 综合管理(30分) | 专项资金管理(10分) | 资金分配时限(2分) | 1 |',
+    ].join('\n');
+    const doc = await processDocument('points.md', text(form), { ocr: false });
+    const rows = doc.records[0]!.indicators;
+    expect(rows.map((r) => [r.level1, r.level1_weight, r.name, r.weight, r.score])).toEqual([
+      ['决策指标', 25, '相关性', 5, 5], ['决策指标', 25, '明确性', 5, 4], ['过程指标', 30, '资金分配时限', 2, 1],
+    ]);
+    expect(doc.provenance.find((p) => p.field === 'indicators[0].weight')?.repairs.map((r) => r.rule)).toContain('points_from_name');
+  });
+});
+
 describe('a form printed twice', () => {
   it('is one record: the reading with more fields, which says the form was printed twice', async () => {
     const form = (rows: string[]) => ['道路养护项目绩效目标表', '| 项目名称 | 县道养护 |', '| --- | --- |', ...rows].join('\n');

@@ -113,6 +113,15 @@ function withoutTemplateMarks(text: string): string {
   return text.replace(FILL_IN_HINT, '').replace(ROW_NUMBER, '').trim();
 }
 
+/** A rubric's name that carries its points: "相关性(5分)" — the name, and its 分值 where no column prints one. */
+const POINTS_IN_NAME = /^(.+?)\s*[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]$/;
+
+function pointsInName(row: AlignedRow): { name: string; points: number; repair: Repair } | null {
+  const text = row.fields.name?.text.replace(/\n/g, '').trim();
+  const m = text && !row.fields.weight ? POINTS_IN_NAME.exec(text) : null;
+  return m ? { name: m[1]!, points: Number(m[2]), repair: { rule: 'points_from_name', before: text!, after: `${m[1]} | ${m[2]}`, confidence: 0.9 } } : null;
+}
+
 function templateMarks(text: string | undefined): Repair[] {
   if (!text || withoutTemplateMarks(text) === text.trim()) return [];
   const rule = ROW_NUMBER.test(text.trim()) && text.search(FILL_IN_HINT) < 0 ? 'row_number_removed' : 'fill_in_hint_removed';
@@ -156,7 +165,9 @@ export function finishIndicators(draft: FormDraft): void {
       continue;
     }
     seen.set(fingerprint, i);
-    const name = indicatorField(draft, `${p}.name`, r.row.fields.name, [...shift, ...templateMarks(r.row.fields.name?.text)]);
+    const points = pointsInName(r.row);
+    const name = indicatorField(draft, `${p}.name`, r.row.fields.name, [...shift, ...templateMarks(r.row.fields.name?.text), ...(points ? [points.repair] : [])]);
+    if (points) draft.log.add(`${p}.weight`, r.row.fields.name!.text, r.row.fields.name!.origin, [...r.row.fields.name!.repairs, points.repair]);
     const levelConfidence = r.levelRepairs.reduce((c, x) => c * x.confidence, 0.97);
     // a level filled down or read from a rebuilt row is as doubtful as the row's own cells
     const rowRead = extractorRepairs(r.row);
@@ -188,9 +199,10 @@ export function finishIndicators(draft: FormDraft): void {
       return cell.text;
     };
     const indicator: Indicator = {
-      level1: r.level1, level1_weight: r.level1Weight, level2: r.level2, name: name.text ? withoutTemplateMarks(name.text.replace(/\n/g, '')) : null,
+      level1: r.level1, level1_weight: r.level1Weight, level2: r.level2,
+      name: points ? points.name : name.text ? withoutTemplateMarks(name.text.replace(/\n/g, '')) : null,
       description: text('description'), target: value('target'), actual: value('actual'),
-      weight: number('weight'), score: number('score'), deviation_note: text('deviation_note'), basis: text('basis'),
+      weight: points ? points.points : number('weight'), score: number('score'), deviation_note: text('deviation_note'), basis: text('basis'),
       confidence: 1,
     };
     if (!indicator.name) { draft.issue(`${p}.name`, 'missing', 'indicator row without a 三级指标 name'); confidences.push(0.5); }
