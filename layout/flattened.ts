@@ -12,7 +12,7 @@ import { HEADER_LINE, inAttachmentList, parseTitle } from '../forms/titles.js';
 import { listHeaderOf, projectPrefix } from '../forms/projectList.js';
 import { HEADER_BLOCK_FIELDS, INDICATOR_COLUMNS, type IndicatorColumn, SITE_CHROME, levelNamesIn, matchIndicatorColumn } from '../forms/vocabulary.js';
 import { FUNDS_COLUMNS, expandFundsRow } from './flattened/numbers.js';
-import { indicatorRows, numberedRubricRows, rubricRows, scatteredHeader } from './flattened/rows.js';
+import { indicatorRows, numberedRubricRows, pointsRubricRows, rubricRows, scatteredHeader } from './flattened/rows.js';
 import { PAGE_FURNITURE, tokensOf } from './flattened/tokens.js';
 import {
   COLUMN_REMARK, SECTION, columnLabel, endsIndicatorBlock, fieldLabel, isLevel1, isLevel2, isText, isWordOfForm, opensIndicatorHeader,
@@ -254,7 +254,7 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
         columns.unshift('level1');
       }
       const rowTokens = tokens.slice(start, i);
-      const read = rubricRows(rowTokens, columns) ?? numberedRubricRows(rowTokens, columns) ?? indicatorRows(rowTokens, columns);
+      const read = rubricRows(rowTokens, columns) ?? numberedRubricRows(rowTokens, columns) ?? pointsRubricRows(rowTokens, columns) ?? indicatorRows(rowTokens, columns);
       builder.rows.push(header, ...read.rows);
       indicators += read.rows.length;
       cut = read.cut;

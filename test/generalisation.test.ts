@@ -788,6 +788,23 @@ describe('部门整体 rubrics that print points in their labels', () => {
   });
 });
 
+describe('a scoring table whose PDF text ran its columns together', () => {
+  it('reads each label with its points and the score printed before the next label', async () => {
+    const lines = [
+      '附表 2022 年部门整体支出绩效评价得分表 一级指 标 二级指标 三级指标 得分 部门决 策(25 分) 目标任务(15 分) 相关性(5 分)',
+      '5 明确性(5 分)', '4 预算编制(10 分) 测算依据(5 分)', '3 综合管 理(30 分) 资金管理(10 分) 资金使用合规性(10 分)', '9 部门负责人签字',
+    ];
+    const doc = await processDocument('points.txt', text(lines.join('\n')), { ocr: false });
+    const record = doc.records[0]!;
+    expect(record.title).toBe('部门整体支出绩效评价得分表');
+    expect(record.year).toBe(2022);
+    expect(record.indicators.map((r) => [r.level1, r.level1_weight, r.name, r.weight, r.score])).toEqual([
+      ['决策指标', 25, '相关性', 5, 5], ['决策指标', 25, '明确性', 5, 4], ['决策指标', 25, '测算依据', 5, 3], ['过程指标', 30, '资金使用合规性', 10, 9],
+    ]);
+    expect(record.needs_review).toBe(true);
+  });
+});
+
 describe('a form printed twice', () => {
   it('is one record: the reading with more fields, which says the form was printed twice', async () => {
     const form = (rows: string[]) => ['道路养护项目绩效目标表', '| 项目名称 | 县道养护 |', '| --- | --- |', ...rows].join('\n');

@@ -191,6 +191,77 @@ function rowNumbers(tokens: readonly string[]): number[] {
   return starts;
 }
 
+/** A label with its points anywhere in a run: "相关性(5 分)", "综合管 理(30 分)". */
+const POINTS_LABEL = /[^\s()（）\d][^()（）]*?[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]/g;
+
+/**
+ * The cells of a scoring table whose every label carries its points and whose PDF text ran them
+ * together with the scores ("5 明确性(5 分)5 合理性(5 分)"): each label with its points (spaces inside
+ * removed) and each score apart; a label the spaces broke before its points (部门决 | 策(25分)) joined
+ * when the whole is a level name.
+ */
+function pointsCells(tokens: readonly string[]): string[] {
+  const cells: string[] = [];
+  for (const token of tokens) {
+    let rest = token;
+    let at = 0;
+    for (const m of token.matchAll(POINTS_LABEL)) {
+      cells.push(...token.slice(at, m.index).trim().split(/\s+/).filter(Boolean));
+      cells.push(m[0].replace(/\s/g, ''));
+      at = m.index + m[0].length;
+    }
+    rest = token.slice(at).trim();
+    // the last row's score before a cell of other text: "1 中央专款分配合规……"
+    const score = at === 0 ? /^(\d+(?:\.\d+)?)\s+(\S.*)$/.exec(rest) : null;
+    if (score) cells.push(score[1]!, score[2]!);
+    else if (rest) cells.push(...(at > 0 ? rest.split(/\s+/) : [rest]));
+  }
+  const joined: string[] = [];
+  for (const cell of cells) {
+    const previous = joined.at(-1);
+    if (previous !== undefined && !WEIGHTED_LABEL.test(previous) && parseScore(previous) === null && WEIGHTED_LABEL.test(`${previous}${cell}`) && isLevel1(`${previous}${cell}`)) joined[joined.length - 1] = `${previous}${cell}`;
+    else joined.push(cell);
+  }
+  return joined;
+}
+
+/**
+ * A scoring table (一级指标 | 二级指标 | 三级指标 | 得分) whose labels all carry their points and whose
+ * columns the PDF text ran together: a label followed by a score is a row's name (its points its
+ * 分值, read by the build stage), a label followed by another label opens a level — the first
+ * level where it is a level name (部门决策(25分)), else the second. Null unless the header has no
+ * value columns and most cells are labels with points or scores.
+ */
+export function pointsRubricRows(tokens: readonly string[], header: readonly IndicatorColumn[]): { rows: string[][]; cut: string[] | null } | null {
+  const column = (c: IndicatorColumn): number => header.indexOf(c);
+  if (column('name') < 0 || column('score') < 0 || header.some((c) => ['target', 'actual'].includes(c))) return null;
+  const cells = pointsCells(tokens);
+  const labels = cells.filter((c) => WEIGHTED_LABEL.test(c)).length;
+  const scores = cells.filter((c) => parseScore(c) !== null).length;
+  if (labels < 3 || labels + scores < cells.length * 0.8) return null;
+  const rows: string[][] = [];
+  let level1 = '';
+  let level2 = '';
+  let cut: string[] | null = null;
+  cells.forEach((cell, i) => {
+    if (!WEIGHTED_LABEL.test(cell)) return;
+    const next = cells[i + 1];
+    if (next !== undefined && parseScore(next) !== null) {
+      const row = new Array<string>(header.length).fill('');
+      if (column('level1') >= 0) row[column('level1')] = level1;
+      if (column('level2') >= 0) row[column('level2')] = level2;
+      row[column('name')] = cell;
+      row[column('score')] = next;
+      rows.push(row);
+      level1 = '';
+      level2 = '';
+    } else if (next === undefined) cut = [cell];
+    else if (isLevel1(cell)) { level1 = cell; level2 = ''; }
+    else level2 = cell;
+  });
+  return rows.length >= 2 ? { rows, cut } : null;
+}
+
 /** The order of a template's indicator columns, for a header whose labels were printed out of order. */
 const TEMPLATE_COLUMN_ORDER: readonly IndicatorColumn[] = [
   'level1', 'level2', 'name', 'description', 'target_op', 'target', 'target_unit', 'actual', 'weight', 'score', 'deviation_note', 'basis', 'note',

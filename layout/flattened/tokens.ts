@@ -427,6 +427,8 @@ export function tokensOf(lines: readonly string[]): string[] {
     else if (prev !== undefined && (/^(指标|目标)$/.test(token) ? isWordOfForm(`${prev}${token}`) : /^[\u4e00-\u9fff]$/.test(token) && exactWord(`${prev}${token}`) && !exactWord(prev))) {
       merged[merged.length - 1] = `${prev}${token}`;
     }
+    // a year the spaces cut from its 年: "2017 | 年部门整体支出绩效评价得分表"
+    else if (prev !== undefined && /^(19|20)\d{2}$/.test(prev) && /^年/.test(token)) merged[merged.length - 1] = `${prev}${token}`;
     // a column label wrapped at its 及 (指标说明 | 及评分标准, 偏差原因分析 | 及改进措施) is one label
     else if (prev !== undefined && token.startsWith('及') && exactWord(`${prev}${token}`)) merged[merged.length - 1] = `${prev}${token}`;
     else merged.push(token);
