@@ -39,7 +39,7 @@ const isMergedCellLabel = (part: string): boolean => {
 
 /**
  * A web page's merged cell that opens with a label, or a section caption and a label, with their
- * values separated by spaces ("项目基本情况 项目名称 幼儿园公用经费", "主管部门  项目起止时间 2022.1"):
+ * values separated by spaces ("基本情况 项目名称 路灯维护", "主管部门 项目起止时间 2024.3"):
  * split before each such label and after it, so labels and values are cells of their own. A label
  * word further inside a cell ("服务热线 联系电话 畅通率", "2023年 预算单位 培训经费") is part of its
  * text; a sentence is never split.

@@ -30,7 +30,7 @@ function asSection(cell: RowCell): Token | null {
   return null;
 }
 
-/** A year or span of years printed inside a label: 中期滚动目标(2019年--2021年), 年度目标（2023年度）. */
+/** A year or span of years printed inside a label: 中期目标(2024年--2026年), 年度目标（2023年度）. */
 const YEARS_IN_LABEL = /[(（]\s*\d{4}\s*年?度?\s*(?:[-—–~～至到]+\s*\d{4}\s*年?度?\s*)?[)）]/g;
 
 function asLabel(cell: RowCell, text: string, inline: string | null): Token | null {

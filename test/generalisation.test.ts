@@ -65,7 +65,7 @@ describe('cells run together', () => {
   it('cuts a dump at the names of the form', () => {
     expect(splitRunTogether('项目名称乡村道路养护主管部门某镇人民政府实施单位某镇农业服务中心'))
       .toEqual(['项目名称', '乡村道路养护', '主管部门', '某镇人民政府', '实施单位', '某镇农业服务中心']);
-    expect(splitRunTogether('说明:以下内容为附件图片识别,个别文字可能不准确一级指标')).toEqual(['说明:以下内容为附件图片识别,个别文字可能不准确', '一级指标']);
+    expect(splitRunTogether('说明:以下为扫描件识别文字,或有错漏之处一级指标')).toEqual(['说明:以下为扫描件识别文字,或有错漏之处', '一级指标']);
   });
 
   it('cuts a title off the front of a run, never a title inside a sentence', () => {
@@ -133,7 +133,7 @@ describe('rows run together with no separators', () => {
   });
 
   it('cuts where a met target is printed twice, with the weight before and the score after', () => {
-    expect(splitRepeatedValue('采购控制不超过预算不超过预算10')).toEqual(['采购控制', '不超过预算', '不超过预算', '10']);
+    expect(splitRepeatedValue('工期控制按时完成按时完成10')).toEqual(['工期控制', '按时完成', '按时完成', '10']);
     expect(splitRepeatedValue('发放树苗数量6120万株120万株6')).toEqual(['发放树苗数量', '6', '120万株', '120万株', '6']);
     // a doubled word inside a name is no repeat of cells
     expect(splitRepeatedValue('乡村道路绿化绿化面积')).toEqual(['乡村道路绿化绿化面积']);
@@ -525,7 +525,7 @@ describe('an excerpt that starts inside a form', () => {
 
 describe('prose inside a cell', () => {
   it('a sentence that names the form\'s goals (绩效目标) is one cell; a run without a sentence is still cut there', () => {
-    const sentence = '单位是否设置年度绩效目标,绩效目标设定是否符合单位实际,是否合理。';
+    const sentence = '项目是否设定年度绩效目标,绩效目标与项目内容是否相符。';
     expect(splitRunTogether(sentence)).toEqual([sentence]);
     expect(splitRunTogether('项目名称道路养护年度绩效目标完成全县道路养护')).toEqual(['项目名称', '道路养护', '年度绩效目标', '完成全县道路养护']);
   });
@@ -717,7 +717,7 @@ describe('merged web-page cells', () => {
   it('a cell holding a caption, a label and its value separated by spaces gives the field; an empty field stays empty', async () => {
     const form = [
       '项目支出绩效目标申报表',
-      '| 项目基本情况 项目名称 路灯维护 | 主管部门  项目起止时间 2024.1—2024.12 |', '| --- | --- |',
+      '| 基本情况 项目名称 路灯维护 | 主管部门 项目起止时间 2024.3—2024.11 |', '| --- | --- |',
       '| 一级指标 | 二级指标 | 三级指标 | 指标值 |', '| 产出指标 | 数量指标 | 维护路灯 | ≥300盏 |',
     ].join('\n');
     const record = (await processDocument('merged.md', text(form), { ocr: false })).records[0]!;
@@ -730,10 +730,10 @@ describe('indicator names', () => {
   it('strips a template row number before a name that starts with a digit', async () => {
     const form = [
       '项目支出绩效目标表', '| 项目名称 | 儿童保健 |', '| --- | --- |',
-      '| 一级指标 | 二级指标 | 三级指标 | 指标值 |', '| 产出指标 | 数量指标 | 指标9:0-6岁儿童健康管理数 | ≥2000人 |',
+      '| 一级指标 | 二级指标 | 三级指标 | 指标值 |', '| 产出指标 | 数量指标 | 指标7:3-5岁幼儿入园人数 | ≥800人 |',
     ].join('\n');
     const record = (await processDocument('n.md', text(form), { ocr: false })).records[0]!;
-    expect(record.indicators[0]!.name).toBe('0-6岁儿童健康管理数');
+    expect(record.indicators[0]!.name).toBe('3-5岁幼儿入园人数');
   });
 });
 
@@ -745,7 +745,7 @@ describe('what follows the indicator rows', () => {
       '| 产出指标 | 数量指标 | 培训人数 | 300人 | 320人 |',
       '| 序号 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 |',
       '| 1 | 效益指标 | 社会效益指标 | 就业率 | 60% | 65% |',
-      '| 附件: |', '| 序号 | 学校性质 | 培训机构 | 培训人数 | 补助资金 |', '| 1 | 民办 | 某职业培训学校 | 842 | 218.92 |',
+      '| 附件: |', '| 序号 | 乡镇 | 项目 | 金额 | 备注 |', '| 1 | 东岭镇 | 东岭路面修补 | 20 | |',
     ].join('\n');
     const rows = (await processDocument('after.md', text(form), { ocr: false })).records[0]!.indicators;
     expect(rows.map((r) => r.name)).toEqual(['培训人数', '就业率']);
@@ -756,7 +756,7 @@ describe('部门整体 rubrics that number their rows', () => {
   it('reads each numbered row: its levels from the labels with points, name, 分值, explanation, 得分; the scoring rule kept apart', async () => {
     const lines = [
       '2024年度部门整体支出绩效评价自评表',
-      '序号 | 一级 指标 |', '二级 指标 |', '三级 指标 |', '指标分值 | 指标解释 | 指标说明', '及评分标准 | 自评得分 |',
+      '序号 | 一级 指标 | 二级 指标 | 三级 指标 |', '指标分值 | 指标解释 |', '指标说明', '及评分标准 |', '自评得分 |',
       '1 | 规划 (20分) |', '预算编制 (4分) | 预算编制 完整性 | 4 | 预算是否编制完整。 | 编制完整得4分(4分) |', '4 |',
       '2 | 年度计划 (6分) | 工作计划 合理性 | 6 | 工作计划是否合理。 | 合理得6分(6分) | 5 |',
       '3 | 执行 (30分) |', '资金管理 (10分) | 资金使用 合规性 | 10 | 资金使用是否合规。 | 合规得10分 | 10 |',
@@ -776,13 +776,13 @@ describe('部门整体 rubrics that print points in their labels', () => {
   it('a name with its points gives the name and its 分值; 综合管理 is the process group, not the group above carried down', async () => {
     const form = [
       '2023年部门整体支出绩效评价得分表', '| 一级指标 | 二级指标 | 三级指标 | 得分 |', '| --- | --- | --- | --- |',
-      '| 部门决策(25分) | 目标任务(15分) | 相关性(5分) | 5 |', '| | | 明确性(5分) | 4 |',
-      '| 综合管理(30分) | 专项资金管理(10分) | 资金分配时限(2分) | 1 |',
+      '| 部门决策(20分) | 目标设定(8分) | 目标明确性(4分) | 4 |', '| | | 目标合理性(4分) | 3 |',
+      '| 综合管理(30分) | 资金管理(12分) | 资金使用合规性(12分) | 11 |',
     ].join('\n');
     const doc = await processDocument('points.md', text(form), { ocr: false });
     const rows = doc.records[0]!.indicators;
     expect(rows.map((r) => [r.level1, r.level1_weight, r.name, r.weight, r.score])).toEqual([
-      ['决策指标', 25, '相关性', 5, 5], ['决策指标', 25, '明确性', 5, 4], ['过程指标', 30, '资金分配时限', 2, 1],
+      ['决策指标', 20, '目标明确性', 4, 4], ['决策指标', 20, '目标合理性', 4, 3], ['过程指标', 30, '资金使用合规性', 12, 11],
     ]);
     expect(doc.provenance.find((p) => p.field === 'indicators[0].weight')?.repairs.map((r) => r.rule)).toContain('points_from_name');
   });
@@ -791,15 +791,15 @@ describe('部门整体 rubrics that print points in their labels', () => {
 describe('a scoring table whose PDF text ran its columns together', () => {
   it('reads each label with its points and the score printed before the next label', async () => {
     const lines = [
-      '附表 2022 年部门整体支出绩效评价得分表 一级指 标 二级指标 三级指标 得分 部门决 策(25 分) 目标任务(15 分) 相关性(5 分)',
-      '5 明确性(5 分)', '4 预算编制(10 分) 测算依据(5 分)', '3 综合管 理(30 分) 资金管理(10 分) 资金使用合规性(10 分)', '9 部门负责人签字',
+      '附表 2023 年度部门整体支出绩效评价表 一级指标 二级指标 三级指标 自评得分 部门 决策(20 分) 目标设定(8 分) 目标明确性(4 分)',
+      '4 目标合理性(4 分)', '3 预算管理(12 分) 预算编制准确性(6 分)', '5 部门管 理(30 分) 资金使用(15 分) 资金使用合规性(15 分)', '14 部门负责人签字',
     ];
     const doc = await processDocument('points.txt', text(lines.join('\n')), { ocr: false });
     const record = doc.records[0]!;
-    expect(record.title).toBe('部门整体支出绩效评价得分表');
-    expect(record.year).toBe(2022);
+    expect(record.title).toBe('部门整体支出绩效评价表');
+    expect(record.year).toBe(2023);
     expect(record.indicators.map((r) => [r.level1, r.level1_weight, r.name, r.weight, r.score])).toEqual([
-      ['决策指标', 25, '相关性', 5, 5], ['决策指标', 25, '明确性', 5, 4], ['决策指标', 25, '测算依据', 5, 3], ['过程指标', 30, '资金使用合规性', 10, 9],
+      ['决策指标', 20, '目标明确性', 4, 4], ['决策指标', 20, '目标合理性', 4, 3], ['决策指标', 20, '预算编制准确性', 6, 5], ['过程指标', 30, '资金使用合规性', 15, 14],
     ]);
     expect(record.needs_review).toBe(true);
   });
@@ -826,23 +826,21 @@ describe('a form printed twice', () => {
 describe('a form cut at its start with no header anywhere', () => {
   it('reads its rows in the template columns they fit best, a target printed in three cells joined, and says so', async () => {
     const lines = [
-      '路灯亮灯率 | = | 98 | % | 99 | 10 | 10 |',
-      '| |||',
-      '可持续影响指标 | 路灯管护机制健全性 | 定性 | 健全 |',
-      '| 健全 | 10 | 10 |',
-      '满意度指标 | 服务对象满意度指标 | 居民满意度 | ≥ | 90 | % | 93 | 10 | 10 |',
-      '合计 | 100 | 100 |',
-      '部门预算项目支出绩效自评表(2023年度) | ||||',
-      '项目名称 | 县城路灯维护经费 | ||||',
-      '主管部门 | 县城市管理局 | 实施单位 | 县路灯管理所 | ||||',
+      '垃圾清运及时率 | ≥ | 95 | % | 97 | 10 | 9 |',
+      '质量指标 | 道路保洁达标率 | = | 100 | % | 100 | 10 | 10 |',
+      '效益指标 | 社会效益指标 | 市容环境改善程度 | 定性 | 明显改善 | 明显改善 | 10 | 10 |',
+      '合计 | 30 | 29 |',
+      '项目支出绩效自评表(2024年度)',
+      '项目名称 | 城区环卫保洁经费 |',
+      '主管部门 | 县城市管理局 | 实施单位 | 县环境卫生管理所 |',
     ];
     const doc = await processDocument('cut.txt', text(lines.join('\n')), { ocr: false });
     expect(doc.records).toHaveLength(2);
     const first = doc.records[0]!;
     expect(first.indicators.map((r) => [r.level2, r.name, r.target?.raw, r.actual?.raw, r.weight, r.score])).toEqual([
-      [null, '路灯亮灯率', '=98%', '99', 10, 10],
-      ['可持续影响指标', '路灯管护机制健全性', '健全', '健全', 10, 10],
-      ['服务对象满意度指标', '居民满意度', '≥90%', '93', 10, 10],
+      ['数量指标', '垃圾清运及时率', '≥95%', '97', 10, 9], // (the rows before a 质量指标 block: 数量指标, at 0.7)
+      ['质量指标', '道路保洁达标率', '=100%', '100', 10, 10],
+      ['社会效益指标', '市容环境改善程度', '明显改善', '明显改善', 10, 10],
     ]);
     expect(first.needs_review).toBe(true);
     expect(doc.status).toBe('partial');

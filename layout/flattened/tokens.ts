@@ -40,12 +40,12 @@ function separatorOf(lines: readonly string[]): 'pipe' | 'line' | 'space' {
   return (words[Math.floor(words.length / 2)] ?? 0) > 6 ? 'space' : 'line';
 }
 
-/** A short line of a few cells whose last is a value: "社会满意度 100%", "资金拨付 12月底到位". */
+/** A short line of a few cells whose last is a value: "社会满意度 100%", "资金拨付 11月底前". */
 function endsWithValue(line: string): boolean {
   const words = line.trim().split(/\s+/);
   if (words.length < 2 || words.length > 4 || /[，。；;,]/.test(line) || words.some((w) => w.length > 40)) return false;
   const last = words[words.length - 1]!;
-  // a qualitative target is a value too: "资金拨付 12月底到位", "实现社会稳定和谐发展 长期"
+  // a qualitative target is a value too: "资金拨付 11月底前", "改善群众出行条件 持续"
   // ("(2017 年度)" is one cell whose bracket holds the space)
   return isValueLike(last) || (words.length === 2 && last.length <= 6 && !/[()（）]/.test(line) && !isWordOfForm(last) && !isWordOfForm(words[0]!));
 }
@@ -59,7 +59,7 @@ function spacedRow(line: string): boolean {
   const words = line.trim().split(/\s+/);
   if (words.length < 2) return false;
   const known = words.filter((w) => isWordOfForm(w) || isValueLike(w)).length;
-  // "时效指标 项目实施时间 2021年1月-12月": a row that opens with a level name
+  // "时效指标 完成时间 2024年3月-10月": a row that opens with a level name
   const opensWithLevel = (isLevel1(words[0]!) || isLevel2(words[0]!)) && words.length <= 6;
   return (known >= 2 && known >= words.length * 0.3) || opensWithLevel;
 }
@@ -134,7 +134,7 @@ const exactWord = (text: string): boolean => fieldLabel(text)?.distance === 0 ||
 const exactLevel = (label: string): boolean => (matchLevel1(label) ?? matchLevel2(label))?.distance === 0;
 
 /**
- * A level label in a template's own wording at the front of a run: "产出数量指标享受资助人数…"
+ * A level label in a template's own wording at the front of a run: "产出数量指标培训农民人数…"
  * (产出 + 数量指标 printed as one label). Its end is the first 指标 after which the prefix reads as
  * a level of the vocabulary; the shortest such prefix, so a name that itself ends in 指标 stays whole.
  */
@@ -149,7 +149,7 @@ function leadingLevelVariant(run: string): string | undefined {
 }
 
 /**
- * A dump that lost the separators between cells prints "产出指标数量指标校舍维修改造质量合格率100%":
+ * A dump that lost the separators between cells prints "产出指标数量指标路面修补合格率100%":
  * the level, column and field names at the front of such a run are cells of their own.
  */
 export function splitLeadingLabels(token: string): string[] {
@@ -173,7 +173,7 @@ export function splitLeadingLabels(token: string): string[] {
 
 /**
  * A form's title inside a run that lost its separators: at its front ("1、某局2023年度部门整体绩效自评表
- * 主管部门…") or after a sentence or an attachment number ("…进行安排,附件2中央财政…绩效目标表(2025年度)
+ * 主管部门…") or after a sentence or an attachment number ("…予以下达,附件3省级…绩效目标表(2024年度)
  * 项目名称…"). The title ends at a 表 (with its year in brackets) that closes a title of the family,
  * where the run goes on with the form's cells, not with the rest of a sentence ("…绩效目标表。请各单位…").
  * Given the run, return where the title starts and ends, or null.
@@ -211,7 +211,7 @@ function labelHits(token: string): Array<{ at: number; end: number }> {
 }
 
 /**
- * A dump that lost every separator ("项目名称镇域内基础设施建设主管部门坝塘镇…"): a long run that
+ * A dump that lost every separator ("项目名称农村道路养护主管部门某镇…"): a long run that
  * holds two or more names of the form is cut before and after each of them. A sentence rarely
  * holds two field or column names; a run-together form holds dozens.
  */
@@ -224,7 +224,7 @@ export function splitRunTogether(token: string): string[] {
     return [...(before ? [before] : []), token.slice(title.start, title.end), ...splitRunTogether(token.slice(title.end))];
   }
   const hits = labelHits(token);
-  // one name is enough where it ends the run: "…(注:以下内容为附件图片识别)一级指标"
+  // one name is enough where it ends the run: "…(以下为扫描件文字)一级指标"
   if (hits.length === 0 || (hits.length === 1 && hits[0]!.end !== token.length)) return [token];
   const pieces: string[] = [];
   let from = 0;
@@ -242,7 +242,7 @@ export function splitRunTogether(token: string): string[] {
 }
 
 /**
- * A name run together with its value: "校舍维修改造质量合格率100%", "学生家长满意度≥90%". Only a
+ * A name run together with its value: "路面修补合格率100%", "村民满意度≥90%". Only a
  * comparison or a percentage is cut off — "村组干部230人" may well be a name as printed.
  */
 export function splitTrailingValue(token: string): string[] {
@@ -289,7 +289,7 @@ function valuesEnd(token: string, at: number): number | null {
 
 /**
  * Rows of a table that lost every separator, each a name, a comparison and its values in one unit
- * ("…驿站数量>=2个0个0%当年人才驿站组织活动数量>=28次40次143%…"): cut before each comparison that
+ * ("…培训班期数>=6期6期100%培训农民人数>=300人320人107%…"): cut before each comparison that
  * follows a name and between the values where their unit repeats (a single value after a name is
  * splitTrailingValue's).
  */
@@ -315,7 +315,7 @@ function splitValues(values: string): string[] {
 
 /**
  * Templates that number their rows print "指标1", "指标2:" before each name; in a run that lost its
- * separators each such label starts a row ("…8550万粒550万粒8指标2企业自行采购…"). The label stays
+ * separators each such label starts a row ("…6320吨320吨6指标2清运垃圾…"). The label stays
  * on its name (the build stage strips it); "数量指标1…" is a level label, not a row number.
  */
 export function splitRowNumbers(token: string): string[] {
@@ -328,9 +328,9 @@ export function splitRowNumbers(token: string): string[] {
 
 /**
  * A row run together whose target and actual are the same text, as they are wherever a target was
- * met: "成本控制不超过预算不超过预算10" → 成本控制 | 不超过预算 | 不超过预算 | 10. The repeat marks where
- * the cells meet; a score after it and a weight fused to the front of the target ("…原种8550万粒
- * 550万粒8") are cut off too. Without a repeat nothing is cut.
+ * met: "工期控制按时完成按时完成10" → 工期控制 | 按时完成 | 按时完成 | 10. The repeat marks where
+ * the cells meet; a score after it and a weight fused to the front of the target ("…清运6320吨
+ * 320吨6") are cut off too. Without a repeat nothing is cut.
  */
 export function splitRepeatedValue(token: string): string[] {
   if (token.length < 8 || /[，。；,;：:\s]/.test(token)) return [token];

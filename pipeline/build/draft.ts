@@ -56,7 +56,7 @@ export class FormDraft {
   /** Set a text field once; a later different value is reported, not silently overwritten. */
   setText(field: 'project_name' | 'project_code' | 'department' | 'implementing_unit' | 'filing_unit' | 'goal_expected' | 'goal_actual' | 'problems' | 'title', text: string | null, origin: Origin | null, repairs: Repair[]): void {
     if (text === null || text.trim() === '') return;
-    // a label cut from its value leaves the colon behind (":襄阳市中心医院")
+    // a label cut from its value leaves the colon behind (":某市人民医院")
     let value = text.trim().replace(/^[:：]\s*/, '');
     if (value === '') return;
     const fieldRepairs = [...repairs];
@@ -66,7 +66,7 @@ export class FormDraft {
     }
     if (field !== 'goal_expected' && field !== 'goal_actual' && field !== 'problems') value = value.replace(/\n/g, '');
     if (NAME_FIELDS.has(field)) {
-      // "襄阳市中心医院填报日期:2022年3月18日": the next label and its value ran into this one
+      // "某市人民医院填报日期:2024年3月1日": the next label and its value ran into this one
       const runOn = RUN_ON_LABEL.exec(value);
       if (runOn && runOn.index > 0) {
         fieldRepairs.push({ rule: 'next_label_cut_off', before: value, after: value.slice(0, runOn.index), confidence: 0.9 });

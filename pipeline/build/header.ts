@@ -21,7 +21,7 @@ const HEADER_LINE_FIELDS: ReadonlyArray<[RegExp, (d: FormDraft, value: string, o
 
 /** A person's name as printed; "(签字)" or a colon the template left is not part of it. */
 export function setFiller(draft: FormDraft, raw: string, origin: Origin, repairs: Repair[]): void {
-  // "宋云花 联系电话:166…": the next label and its value ran into the name
+  // "张某 联系电话:139…": the next label and its value ran into the name
   const runOn = RUN_ON_LABEL.exec(raw);
   const own = runOn && runOn.index > 0 ? raw.slice(0, runOn.index) : raw;
   const name = own.replace(/[(（]?签[字名][)）]?|[:：]/g, '').trim();

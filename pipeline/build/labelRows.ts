@@ -88,7 +88,7 @@ function columnKeys(values: readonly RowCell[], declared: ReadonlyArray<Declared
   const lastCol = Math.max(...declared.map((d) => d.col));
   for (const shift of overRowLabels ? [0, 1] : [0]) {
     // cells right of the block's last column that a label opens belong to another block printed
-    // beside it (一般公共预算 | …); an amount there is this block's, its header wrapped
+    // beside it (政府性基金 | …); an amount there is this block's, its header wrapped
     const beyond = values.find((v) => v.col > lastCol + shift);
     const besideBlock = beyond !== undefined && parseMoney(beyond.text, null) === null && !isPercentLike(beyond.text);
     const within = values.map((v) => v.col <= lastCol + shift || !besideBlock);
@@ -103,8 +103,8 @@ function columnKeys(values: readonly RowCell[], declared: ReadonlyArray<Declared
 }
 
 /**
- * A rate printed without its % (执行率 96.85) under the 执行率 column, proven by the row's own
- * arithmetic: the rate of the weight is the score (96.85% × 10 = 9.68, rounded for print).
+ * A rate printed without its % (执行率 91.67) under the 执行率 column, proven by the row's own
+ * arithmetic: the rate of the weight is the score (91.67% × 10 = 9.17, rounded for print).
  */
 function rateProven(values: readonly RowCell[], keys: ReadonlyArray<FundsKey | null | undefined>): boolean {
   const at = (key: FundsKey): number | null => {
@@ -170,7 +170,7 @@ export function readLabelRow(draft: FormDraft, cells: readonly RowCell[]): void 
       if (draft.fundsHeader.length > 0) assignFundsRow(draft, values, fiscal);
       else {
         // 年度资金申请总额 | 100 with no funds columns announced: the year's budget (the amount glued to
-        // the label first: "年度资金总额:16 | 其中…" prints the next line's label after it)
+        // the label first: "年度资金总额:25 | 其中…" prints the next line's label after it)
         const inline = rowLabel.inline ? [{ ...rowLabel.cell, text: rowLabel.inline }] : [];
         const after = loose.filter((v) => v.col > rowLabel.cell.col);
         const amount = [...inline, ...after.slice(0, 1)].find((v) => parseMoney(v.text, null) !== null);
@@ -208,7 +208,7 @@ export function readLabelRow(draft: FormDraft, cells: readonly RowCell[]): void 
 
 /**
  * The label a funds row is read under. A block caption may open the row before the row's own label
- * (项目资金 | 申请(万元) | 资金总额: | 438.768): a total-row label with no amount of its own — none glued
+ * (项目资金 | 申请(万元) | 资金总额: | 41.5): a total-row label with no amount of its own — none glued
  * to it, none between it and the next row label — followed by another row label is that caption.
  */
 function ownRowLabel<L extends { key: FieldLabel; inline: string | null; cell: RowCell }>(rowLabels: readonly L[], values: readonly RowCell[]): L | undefined {
