@@ -131,3 +131,10 @@ export function splitLabelWeight(text: string): { label: string; weight: number 
   if (m && m[1]) return { label: m[1], weight: Number(m[2]) };
   return { label: t, weight: null };
 }
+
+/** A label that carries its points in brackets — "相关性(5分)", "计划 (20 分)" — as the label and its points; null without them. */
+export function bracketedPoints(text: string): { label: string; points: number } | null {
+  if (!/[)）]\s*$/.test(text)) return null;
+  const { label, weight } = splitLabelWeight(text);
+  return weight === null ? null : { label, points: weight };
+}

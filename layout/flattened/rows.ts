@@ -1,5 +1,5 @@
 /** Indicator rows rebuilt from the order of their cells: by a dynamic programme, by a rubric's shape, under a scattered header. */
-import { isValueLike, parseScore } from '../../forms/values.js';
+import { bracketedPoints, isValueLike, parseScore } from '../../forms/values.js';
 import { type IndicatorColumn, ROW_NUMBER, isOwnLevelLabel } from '../../forms/vocabulary.js';
 import { columnLabel, endsIndicatorBlock, isLevel1, isLevel2, isText } from './words.js';
 // ---------------------------------------------------------------- indicator rows
@@ -138,12 +138,15 @@ export function rubricRows(tokens: readonly string[], header: readonly Indicator
   return { rows, cut: pairs.length > 0 ? pairs.flat() : null };
 }
 
-/** A rubric's level label with its points: "规划 (15分)", "基础信息(3分)". */
-const WEIGHTED_LABEL = /^[\u4e00-\u9fff]{2,12}\s*[(（]\s*\d+(\.\d+)?\s*分\s*[)）]$/;
+/** A rubric's level label with its points: "计划 (20分)", "预算编制(8分)" — a short label, no sentence. */
+function isWeightedLabel(text: string): boolean {
+  const carried = bracketedPoints(text);
+  return carried !== null && /^[\u4e00-\u9fff]{2,12}$/.test(carried.label);
+}
 
 /**
  * A 部门整体 rubric that numbers its rows (序号 | 一级指标 | 二级指标 | 三级指标 | 指标分值 | 指标解释 |
- * 评分标准 | 自评得分), its level labels in its own words with their points ("规划 (15分)"): each row
+ * 评分标准 | 自评得分), its level labels in its own words with their points ("计划 (20分)"): each row
  * starts at its number — the next number of the sequence, after the last row's score and before a
  * text — then the labels with points open its levels (two: both; one: the second, the first carried
  * down), then the name, its 分值, its texts in the header's order and its 得分 last. Null when the
@@ -159,7 +162,7 @@ export function numberedRubricRows(tokens: readonly string[], header: readonly I
     const cells = tokens.slice(start + 1, starts[r + 1] ?? tokens.length);
     const row = new Array<string>(header.length).fill('');
     // the labels open the row; a scoring rule further on may end in its points too ("…可行(3分)")
-    const leading = cells.findIndex((t) => !WEIGHTED_LABEL.test(t));
+    const leading = cells.findIndex((t) => !isWeightedLabel(t));
     const labels = cells.slice(0, leading < 0 ? cells.length : leading);
     if (labels.length >= 2) { row[column('level1')] = labels[0]!; row[column('level2')] = labels[1]!; }
     else if (labels.length === 1) row[column('level2')] = labels[0]!;
@@ -186,12 +189,12 @@ function rowNumbers(tokens: readonly string[]): number[] {
     const next = tokens[i + 1];
     if (next === undefined || parseScore(next) !== null) continue;
     const afterScore = starts.length === 0 ? i === 0 : parseScore(tokens[i - 1]!) !== null;
-    if (afterScore || (starts.length > 0 && WEIGHTED_LABEL.test(next))) starts.push(i);
+    if (afterScore || (starts.length > 0 && isWeightedLabel(next))) starts.push(i);
   }
   return starts;
 }
 
-/** A label with its points anywhere in a run: "相关性(5 分)", "综合管 理(30 分)". */
+/** A label with its points anywhere in a run: "合规性(4 分)", "资金管 理(20 分)". */
 const POINTS_LABEL = /[^\s()（）\d][^()（）]*?[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]/g;
 
 /**
@@ -211,7 +214,7 @@ function pointsCells(tokens: readonly string[]): string[] {
       at = m.index + m[0].length;
     }
     rest = token.slice(at).trim();
-    // the last row's score before a cell of other text: "1 中央专款分配合规……"
+    // the last row's score before a cell of other text: "2 资金下达及时……"
     const score = at === 0 ? /^(\d+(?:\.\d+)?)\s+(\S.*)$/.exec(rest) : null;
     if (score) cells.push(score[1]!, score[2]!);
     else if (rest) cells.push(...(at > 0 ? rest.split(/\s+/) : [rest]));
@@ -219,7 +222,7 @@ function pointsCells(tokens: readonly string[]): string[] {
   const joined: string[] = [];
   for (const cell of cells) {
     const previous = joined.at(-1);
-    if (previous !== undefined && !WEIGHTED_LABEL.test(previous) && parseScore(previous) === null && WEIGHTED_LABEL.test(`${previous}${cell}`) && isLevel1(`${previous}${cell}`)) joined[joined.length - 1] = `${previous}${cell}`;
+    if (previous !== undefined && !isWeightedLabel(previous) && parseScore(previous) === null && isWeightedLabel(`${previous}${cell}`) && isLevel1(`${previous}${cell}`)) joined[joined.length - 1] = `${previous}${cell}`;
     else joined.push(cell);
   }
   return joined;
@@ -236,7 +239,7 @@ export function pointsRubricRows(tokens: readonly string[], header: readonly Ind
   const column = (c: IndicatorColumn): number => header.indexOf(c);
   if (column('name') < 0 || column('score') < 0 || header.some((c) => ['target', 'actual'].includes(c))) return null;
   const cells = pointsCells(tokens);
-  const labels = cells.filter((c) => WEIGHTED_LABEL.test(c)).length;
+  const labels = cells.filter((c) => isWeightedLabel(c)).length;
   const scores = cells.filter((c) => parseScore(c) !== null).length;
   if (labels < 3 || labels + scores < cells.length * 0.8) return null;
   const rows: string[][] = [];
@@ -244,7 +247,7 @@ export function pointsRubricRows(tokens: readonly string[], header: readonly Ind
   let level2 = '';
   let cut: string[] | null = null;
   cells.forEach((cell, i) => {
-    if (!WEIGHTED_LABEL.test(cell)) return;
+    if (!isWeightedLabel(cell)) return;
     const next = cells[i + 1];
     if (next !== undefined && parseScore(next) !== null) {
       const row = new Array<string>(header.length).fill('');

@@ -1,7 +1,7 @@
 /** The indicator table: its header, each row aligned to it, and the finished indicators. */
 import levenshtein from 'fast-levenshtein';
 import { isBlank, labelKey } from '../../forms/text.js';
-import { parseScore, parseValue } from '../../forms/values.js';
+import { bracketedPoints, parseScore, parseValue } from '../../forms/values.js';
 import { FIELD_LABELS, HEADER_BLOCK_FIELDS, INDICATOR_COLUMNS, type IndicatorColumn, ROW_NUMBER, SIGNATURE_BLOCK, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from '../../forms/vocabulary.js';
 import { FormDraft } from './draft.js';
 import { type AlignedRow, type HeaderColumn, type RowCell, alignRow, isOperatorCell, isUnitCell, labelOnlyRow, resolveLevels } from '../indicators.js';
@@ -65,7 +65,7 @@ export function indicatorHeaderOf(cells: readonly RowCell[]): HeaderColumn[] | n
 export function isClosingRow(cells: readonly RowCell[]): boolean {
   if (SIGNATURE_BLOCK.test(cells[0]?.text.replace(/\s/g, '') ?? '')) return true;
   // after the indicator rows: an attachment's heading (附件:, 附件2), or the header of another table
-  // (序号 | 学校性质 | 培训机构 …, an allocation list) that is no repeat of the indicator header
+  // (序号 | 乡镇 | 项目 | 金额 …, an allocation list) that is no repeat of the indicator header
   const first = labelKey(cells[0]?.text ?? '');
   if (/^附件\d*[:：]?$/.test(first) || (first === '序号' && indicatorHeaderOf(cells) === null)) return true;
   return cells.slice(0, 3).some((c) => {
@@ -114,12 +114,11 @@ function withoutTemplateMarks(text: string): string {
 }
 
 /** A rubric's name that carries its points: "相关性(5分)" — the name, and its 分值 where no column prints one. */
-const POINTS_IN_NAME = /^(.+?)\s*[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]$/;
-
 function pointsInName(row: AlignedRow): { name: string; points: number; repair: Repair } | null {
   const text = row.fields.name?.text.replace(/\n/g, '').trim();
-  const m = text && !row.fields.weight ? POINTS_IN_NAME.exec(text) : null;
-  return m ? { name: m[1]!, points: Number(m[2]), repair: { rule: 'points_from_name', before: text!, after: `${m[1]} | ${m[2]}`, confidence: 0.9 } } : null;
+  const carried = text && !row.fields.weight ? bracketedPoints(text) : null;
+  if (!carried || carried.label === '') return null;
+  return { name: carried.label, points: carried.points, repair: { rule: 'points_from_name', before: text!, after: `${carried.label} | ${carried.points}`, confidence: 0.9 } };
 }
 
 function templateMarks(text: string | undefined): Repair[] {
