@@ -22,7 +22,7 @@ describe('form titles by family', () => {
     expect(parseTitle('市级预算部门(单位)项目支出绩效目标批复表')?.kind).toBe('performance_target');
     expect(parseTitle('专项资金绩效目标自评表')?.kind).toBe('self_evaluation');
     expect(parseTitle('部门整体支出绩效评价得分表')?.kind).toBe('self_evaluation');
-    expect(parseTitle('高中助学金项目绩效评价指标表')?.kind).toBe('performance_target');
+    expect(parseTitle('营养改善计划项目绩效评价指标表')?.kind).toBe('performance_target');
     expect(parseTitle('“好差评”系统建设经费绩效目标表')?.kind).toBe('performance_target');
     expect(parseTitle('2022年一般公共预算支出表')).toBeNull();
     expect(parseTitle('详见附件绩效目标表。请各单位于月底前报送。')).toBeNull();
@@ -84,8 +84,8 @@ describe('cells run together', () => {
   });
 
   it('cuts a title out of a run after a sentence or an attachment number', () => {
-    expect(splitRunTogether('按养殖量安排,附件2某项补助资金绩效目标表(2025年度)项目名称强制免疫补助主管部门某局资金总额:35').slice(0, 4))
-      .toEqual(['按养殖量安排,附件2', '某项补助资金绩效目标表(2025年度)', '项目名称', '强制免疫补助']);
+    expect(splitRunTogether('按种植面积分配,附件3某项补助资金绩效目标表(2024年度)项目名称耕地地力保护主管部门某局资金总额:48').slice(0, 4))
+      .toEqual(['按种植面积分配,附件3', '某项补助资金绩效目标表(2024年度)', '项目名称', '耕地地力保护']);
   });
 
   it('cuts a header of words prose also uses only where no sentence holds them', () => {
@@ -175,7 +175,7 @@ describe('a form inside a report, without its title', () => {
     const dump = ['绩效指标', '一级指标', '二级指标', '三级指标', '指标值', '实施进度',
       '产出指标', '数量指标', '宣传活动次数', '至少4次', '已完成100%',
       '效益指标', '社会效益', '指标', '提升群众安全意识', '持续提升', '已完成100%',
-      '(三)项目自评步骤及方法', '对照绩效目标逐项核实完成情况,采用资料核查方式进行评价。', '二、项目资金使用情况', '项目资金全部用于宣传。'].join('\n');
+      '(三)自评工作开展情况', '对照绩效目标逐项核实完成情况,采用资料核查方式进行评价。', '二、项目资金使用情况', '项目资金全部用于宣传。'].join('\n');
     const doc = await processDocument('report.txt', text(dump), { ocr: false });
     const form = doc.records[0]!;
     expect(form.form_type).toBe('self_evaluation');
@@ -225,7 +225,7 @@ describe('a spreadsheet dumped out of order', () => {
 });
 
 describe('a form copied from a web page', () => {
-  const footer = ['扫一扫在手机打开当前页', '[打印] [关闭]', '某县人民政府主办  某县人民政府办公室承办', '某ICP备12345678号  网站标识码:1234567890'];
+  const footer = ['扫一扫在手机打开当前页', '[打印] [关闭]', '某县人民政府主办  某县大数据中心承办', '某ICP备12345678号  网站标识码:1234567890'];
   const expectOnlyTheRow = (records: Awaited<ReturnType<typeof processDocument>>['records']) =>
     expect(records[0]!.indicators.map((i) => [i.name, i.target?.raw])).toEqual([['道路养护里程', '≥20公里'], ['群众满意度', '≥90%']]);
 
@@ -376,13 +376,13 @@ describe('the national transfer-payment template', () => {
   });
 
   it('a provincial 区域 form: the department with its budget code, the area the money goes to', async () => {
-    const dump = ['中央财政动物防疫补助资金绩效目标表项目名称动物防疫补助主管部门(单位)名称及部门预算编码331省畜牧兽医局'
-      + '补助项目/区域项目所在乡镇资金情况(万元)年度资金总额:35其中:财政拨款35其他资金总体目标完成全县动物强制免疫'
-      + '一级指标二级指标三级指标指标值产出指标数量指标免疫乡镇数≥12个'].join('');
+    const dump = ['中央财政农机购置补贴资金绩效目标表项目名称农机购置补贴主管部门(单位)名称及部门预算编码207省农业机械局'
+      + '补助项目/区域全县各乡镇资金情况(万元)年度资金总额:48其中:财政拨款48其他资金总体目标补贴农户购置农机具'
+      + '一级指标二级指标三级指标指标值产出指标数量指标补贴机具数≥300台'].join('');
     const form = (await processDocument('region.txt', text(dump), { ocr: false })).records[0]!;
-    expect([form.scope, form.project_name, form.department]).toEqual(['region', '动物防疫补助', '331省畜牧兽医局']);
-    expect(form.indicators.map((i) => [i.name, i.target?.raw])).toEqual([['免疫乡镇数', '≥12个']]);
-    expect([form.funds.adjusted_budget, form.funds.fiscal.adjusted_budget]).toEqual([350000, 350000]);
+    expect([form.scope, form.project_name, form.department]).toEqual(['region', '农机购置补贴', '207省农业机械局']);
+    expect(form.indicators.map((i) => [i.name, i.target?.raw])).toEqual([['补贴机具数', '≥300台']]);
+    expect([form.funds.adjusted_budget, form.funds.fiscal.adjusted_budget]).toEqual([480000, 480000]);
   });
 
   it('a printed rate may differ from the ratio of rounded amounts by their rounding, never by more', () => {

@@ -43,7 +43,7 @@ export function endsIndicatorBlock(token: string): boolean {
 }
 
 /**
- * A report's numbered heading after the table, "(三)项目自评步骤及方法", followed by the report's prose:
+ * A report's numbered heading after the table, "(三)自评工作开展情况", followed by the report's prose:
  * the table ended above it. A group row of the table ("(三)服务对象满意度") is followed by its rows.
  */
 export function opensReportSection(tokens: readonly string[], i: number): boolean {

@@ -133,7 +133,7 @@ const SPLIT_TOLERANCE = 0.6;
  * separator it crosses where a space stands there. pdf.js joins the texts of neighbouring cells
  * into one run, with a space, when they nearly touch — as office suites print them: a
  * right-aligned score against the next cell's left-aligned note, a full cell against the next —
- * so "★★★特困人员救助供养人数(按月平均) >=4754人" spans the 三级指标 and 年度指标值 cells. A run
+ * so "★★★困难群众基本生活救助人数(按月平均) >=3620人" spans the 三级指标 and 年度指标值 cells. A run
  * with no space at a separator (text overflowing into an empty neighbour) stays whole. The
  * parts' boxes are estimated from character widths, measured from the run's two ends.
  */
