@@ -8,7 +8,7 @@ import {
   type IndicatorColumn, type Level1, type Level2, type LevelLabel,
   impliedLevel1, impliedLevel2, isCompatible, isOwnLevelLabel, matchLevel1, matchLevel2, matchShortLevel2,
 } from '../forms/vocabulary.js';
-import { isValueLike, parseScore } from '../forms/values.js';
+import { bracketedPoints, isValueLike, parseScore } from '../forms/values.js';
 
 export interface RowCell { text: string; col: number; origin: Origin; repairs: Repair[] }
 /** A column of the indicator header; `unknown` holds the printed label of a column no vocabulary entry names. */
@@ -22,6 +22,11 @@ export interface AlignedRow {
   level2: LevelLabel<Level2> | null;
   level1Cell: RowCell | null;
   level2Cell: RowCell | null;
+  /**
+   * A scoring rubric's second-level group printed in the level-2 column (项目立项, 资金管理, 组织实施):
+   * rubrics name their groups in their own words, which no canonical level-2 covers.
+   */
+  rubricGroupCell: RowCell | null;
   fields: RowFields;
   /** cells the alignment could not place (stray labels, junk) */
   dropped: RowCell[];
@@ -74,6 +79,25 @@ function fit(column: IndicatorColumn, text: string, isLabel: boolean): number {
   }
 }
 
+/**
+ * A rubric group's name in the level-2 column: short words with no value in them, sitting in that
+ * very column (the position is the evidence; its words match no level vocabulary). Worth less than
+ * anything the vocabulary recognises, more than dropping it.
+ */
+const RUBRIC_GROUP_FIT = 0.2;
+function isRubricGroupAt(cell: RowCell, column: HeaderColumn): boolean {
+  if (column.column !== 'level2' || cell.col !== column.col) return false;
+  const label = rubricGroupName(cell.text);
+  return label !== null && matchLevel2(label) === null && matchShortLevel2(label) === null && matchLevel1(label) === null;
+}
+
+/** The group's name as the rubric prints it, without spaces and its bracketed points ("资金管理(10分)"). */
+export function rubricGroupName(text: string): string | null {
+  const compact = text.replace(/\s/g, '');
+  const label = bracketedPoints(compact)?.label ?? compact;
+  return /^[\u4e00-\u9fff、()（）]{2,14}$/.test(label) && !isValueLike(label) ? label : null;
+}
+
 /** Cost of leaving a column empty: every indicator has a name; other cells may be blank. */
 function skipCost(column: IndicatorColumn): number {
   return column === 'name' ? -4 : 0;
@@ -91,7 +115,7 @@ function dropCost(cell: RowCell, index: number): number {
  * Align a row's non-empty cells (in order) to the header's columns (in order): a monotone
  * assignment maximising content fit plus a small bonus for staying in the printed column.
  */
-export function alignRow(cells: readonly RowCell[], header: readonly HeaderColumn[]): AlignedRow {
+export function alignRow(cells: readonly RowCell[], header: readonly HeaderColumn[], rubric = false): AlignedRow {
   const n = cells.length;
   const m = header.length;
   const best: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(NEG));
@@ -106,7 +130,7 @@ export function alignRow(cells: readonly RowCell[], header: readonly HeaderColum
       let value = NEG;
       let how = '';
       if (i > 0 && j > 0) {
-        const f = fit(header[j - 1]!.column, cells[i - 1]!.text, isLabel[i - 1]!);
+        const f = rubric && isRubricGroupAt(cells[i - 1]!, header[j - 1]!) ? RUBRIC_GROUP_FIT : fit(header[j - 1]!.column, cells[i - 1]!.text, isLabel[i - 1]!);
         if (f > NEG / 2) {
           const bonus = cells[i - 1]!.col === header[j - 1]!.col ? 0.3 : 0;
           const v = best[i - 1]![j - 1]! + f + bonus;
@@ -125,7 +149,7 @@ export function alignRow(cells: readonly RowCell[], header: readonly HeaderColum
       move[i]![j] = how;
     }
   }
-  const row: AlignedRow = { level1: null, level2: null, level1Cell: null, level2Cell: null, fields: {}, dropped: [], shifted: false, labelOnly: false, hadPlaceholder: false };
+  const row = emptyRow(false, false);
   let i = n;
   let j = m;
   while (i > 0 || j > 0) {
@@ -135,7 +159,11 @@ export function alignRow(cells: readonly RowCell[], header: readonly HeaderColum
       const { column, col } = header[j - 1]!;
       if (cell.col !== col) row.shifted = true;
       if (column === 'level1') { row.level1 = matchLevel1(cell.text); row.level1Cell = cell; }
-      else if (column === 'level2') { row.level2 = matchLevel2(cell.text) ?? matchShortLevel2(cell.text); row.level2Cell = cell; }
+      else if (column === 'level2') {
+        row.level2 = matchLevel2(cell.text) ?? matchShortLevel2(cell.text);
+        if (row.level2) row.level2Cell = cell;
+        else row.rubricGroupCell = cell;
+      }
       // two sign columns (指标性质 | 指标方向): the one holding the comparison is the target's sign
       else if (!(column === 'target_op' && row.fields.target_op && isOperatorCell(row.fields.target_op.text))) row.fields[column] = cell;
       i--; j--;
@@ -148,10 +176,14 @@ export function alignRow(cells: readonly RowCell[], header: readonly HeaderColum
   return row;
 }
 
+function emptyRow(labelOnly: boolean, hadPlaceholder: boolean): AlignedRow {
+  return { level1: null, level2: null, level1Cell: null, level2Cell: null, rubricGroupCell: null, fields: {}, dropped: [], shifted: false, labelOnly, hadPlaceholder };
+}
+
 /** A row whose every cell is a level label: the caption of a merged cell, printed on its own line. */
 export function labelOnlyRow(cells: readonly RowCell[], hadPlaceholder: boolean): AlignedRow | null {
   if (cells.length === 0 || cells.length > 2) return null;
-  const row: AlignedRow = { level1: null, level2: null, level1Cell: null, level2Cell: null, fields: {}, dropped: [], shifted: false, labelOnly: true, hadPlaceholder };
+  const row = emptyRow(true, hadPlaceholder);
   for (const cell of cells) {
     const l1 = matchLevel1(cell.text);
     const l2 = matchLevel2(cell.text);
@@ -169,6 +201,8 @@ export interface ResolvedRow {
   level1Printed: string | null;
   level2: Level2 | null;
   level2Printed: string | null;
+  /** a rubric's own second-level group (printed on this row or filled down), where no canonical level-2 applies */
+  rubricGroup: { name: string; cell: RowCell } | null;
   /** how the levels were decided, for provenance */
   levelRepairs: Repair[];
 }
@@ -197,6 +231,7 @@ export function resolveLevels(rows: readonly AlignedRow[], levelAfterRows: Level
   let l1: LevelLabel<Level1> | null = null;
   let l2: LevelLabel<Level2> | null = null;
   let pending: LevelLabel<Level1> | null = null;
+  let group: ResolvedRow['rubricGroup'] = null;
   let previousHadOwnLabels = true;
 
   rows.forEach((row, index) => {
@@ -218,8 +253,8 @@ export function resolveLevels(rows: readonly AlignedRow[], levelAfterRows: Level
         previous.levelRepairs.push(repair('orphan_label_row', null, [row.level1?.printed, row.level2?.printed].filter(Boolean).join(' / '), 0.75));
         previousHadOwnLabels = true;
       }
-      if (row.level1) { l1 = row.level1; l2 = null; }
-      if (row.level2) l2 = row.level2;
+      if (row.level1) { l1 = row.level1; l2 = null; group = null; }
+      if (row.level2) { l2 = row.level2; group = null; }
       return;
     }
 
@@ -240,9 +275,11 @@ export function resolveLevels(rows: readonly AlignedRow[], levelAfterRows: Level
         ownL1 = null;
       }
     }
-    if (ownL1) { l1 = ownL1; l2 = null; }
+    if (ownL1) { l1 = ownL1; l2 = null; group = null; }
+    if (row.rubricGroupCell) { group = { name: rubricGroupName(row.rubricGroupCell.text)!, cell: row.rubricGroupCell }; l2 = null; }
     if (ownL2) {
       l2 = ownL2;
+      group = null;
       if (!l1 || !isCompatible(l1.canonical, ownL2.canonical)) {
         const implied = impliedLevel1(ownL2.canonical);
         if (implied || l1) repairs.push(repair('level1_implied_by_level2', l1?.printed ?? null, implied, 0.8));
@@ -257,7 +294,10 @@ export function resolveLevels(rows: readonly AlignedRow[], levelAfterRows: Level
     }
     if (!ownL1 && l1) repairs.push(repair('fill_down_level1', null, l1.printed, 0.97));
     if (!ownL2 && l2) repairs.push(repair('fill_down_level2', null, l2.printed, 0.97));
-    previousHadOwnLabels = Boolean(row.level1 || row.level2);
+    const rubricGroup = level2 ? null : group;
+    // kept as printed: the contract's level-2 vocabulary has no word for a rubric's own groups
+    if (rubricGroup) repairs.push(repair(row.rubricGroupCell ? 'level2_rubric_group_as_printed' : 'fill_down_level2_rubric_group', null, rubricGroup.name, 0.9));
+    previousHadOwnLabels = Boolean(row.level1 || row.level2 || row.rubricGroupCell);
     out.push({
       row,
       level1: l1?.canonical ?? null,
@@ -265,6 +305,7 @@ export function resolveLevels(rows: readonly AlignedRow[], levelAfterRows: Level
       level1Printed: l1?.printed || null,
       level2,
       level2Printed,
+      rubricGroup,
       levelRepairs: repairs,
     });
   });

@@ -27,7 +27,11 @@ export type ParsedValue = z.infer<typeof ParsedValue>;
 export const Indicator = z.object({
   level1: z.enum(LEVEL1).nullable(),
   level1_weight: z.number().nullable(),
-  level2: z.enum(LEVEL2).nullable(),
+  /**
+   * A canonical level-2 label; under a scoring rubric's own groups (决策/过程 rubrics name them 项目立项,
+   * 资金管理 …, which no canonical label covers) the group's name as printed, without its points.
+   */
+  level2: z.union([z.enum(LEVEL2), z.string().min(1)]).nullable(),
   name: z.string().nullable(),
   description: z.string().nullable(),
   target: ParsedValue.nullable(),

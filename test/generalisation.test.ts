@@ -933,3 +933,36 @@ describe('never silent', () => {
     expect(doc.records[0]!.needs_review).toBe(true);
   });
 });
+
+describe("a scoring rubric's own second-level groups", () => {
+  const table = (rows: string[][]) => rows.map((r) => `| ${r.join(' | ')} |`).join('\n');
+  it('keeps a rubric group the contract has no word for as printed, without its points, and fills it down', async () => {
+    const form = ['某局2022年度项目支出绩效评价得分表', '', table([
+      ['一级指标', '分值', '二级指标', '分值', '三级指标', '分值', '得分'],
+      ['---', '---', '---', '---', '---', '---', '---'],
+      ['项目决策', '12', '立项论证(7分)', '7', '论证充分性', '4', '4'],
+      ['', '', '', '', '程序规范性', '3', '2'],
+      ['', '', '目标设定', '5', '目标清晰度', '5', '5'],
+      ['项目过程', '18', '经费拨付', '8', '拨付及时率', '8', '6'],
+    ])].join('\n');
+    const doc = await processDocument('rubric.md', text(form), { ocr: false });
+    const rows = doc.records[0]!.indicators.map((x) => [x.level1, x.level2, x.name, x.weight, x.score]);
+    expect(rows).toEqual([
+      ['决策指标', '立项论证', '论证充分性', 4, 4],
+      ['决策指标', '立项论证', '程序规范性', 3, 2],
+      ['决策指标', '目标设定', '目标清晰度', 5, 5],
+      ['过程指标', '经费拨付', '拨付及时率', 8, 6],
+    ]);
+  });
+
+  it('leaves an ordinary project form’s unknown level-2 text out of level2 (the contract vocabulary holds there)', async () => {
+    const form = ['某县2022年项目支出绩效自评表', '', table([
+      ['一级指标', '二级指标', '三级指标', '年度指标值', '实际完成值', '分值', '得分'],
+      ['---', '---', '---', '---', '---', '---', '---'],
+      ['产出指标', '建设任务', '修缮校舍面积', '≥500平方米', '520平方米', '10', '10'],
+    ])].join('\n');
+    const doc = await processDocument('project.md', text(form), { ocr: false });
+    expect(doc.records[0]!.indicators[0]!.level2).toBeNull();
+    expect(doc.records[0]!.indicators[0]!.name).toBe('修缮校舍面积');
+  });
+});

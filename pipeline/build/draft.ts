@@ -29,6 +29,8 @@ export class FormDraft {
   goalHeader: Array<Declared<GoalKey>> = [];
   indicatorHeader: HeaderColumn[] = [];
   indicatorRows: AlignedRow[] = [];
+  /** the indicator table is a scoring rubric (决策/过程 groups): its level-2 groups are its own words */
+  rubricTable = false;
   /** the second-level name that opens a row the input ended inside, after the last indicator row */
   levelAfterRows: Level2 | null = null;
   placeholderCount = 0;

@@ -2,7 +2,7 @@
 import levenshtein from 'fast-levenshtein';
 import { isBlank, labelKey } from '../../forms/text.js';
 import { bracketedPoints, parseScore, parseValue } from '../../forms/values.js';
-import { FIELD_LABELS, HEADER_BLOCK_FIELDS, INDICATOR_COLUMNS, type IndicatorColumn, ROW_NUMBER, SIGNATURE_BLOCK, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from '../../forms/vocabulary.js';
+import { FIELD_LABELS, HEADER_BLOCK_FIELDS, INDICATOR_COLUMNS, type IndicatorColumn, ROW_NUMBER, SIGNATURE_BLOCK, isRubricLevel1, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from '../../forms/vocabulary.js';
 import { FormDraft } from './draft.js';
 import { type AlignedRow, type HeaderColumn, type RowCell, alignRow, isOperatorCell, isUnitCell, labelOnlyRow, resolveLevels } from '../indicators.js';
 import type { Repair } from '../../schemas/document.js';
@@ -84,7 +84,9 @@ export function readIndicatorRow(draft: FormDraft, cells: readonly RowCell[], pl
   }
   const labelOnly = labelOnlyRow(cells, placeholders.length > 0);
   if (labelOnly) { draft.indicatorRows.push(labelOnly); return; }
-  draft.indicatorRows.push(alignRow(cells, draft.indicatorHeader));
+  // a 决策/过程 group anywhere above (or on this row) makes the table a scoring rubric
+  draft.rubricTable ||= cells.some((c) => isRubricLevel1(matchLevel1(c.text)?.canonical));
+  draft.indicatorRows.push(alignRow(cells, draft.indicatorHeader, draft.rubricTable));
 }
 
 
@@ -171,7 +173,8 @@ export function finishIndicators(draft: FormDraft): void {
     // a level filled down or read from a rebuilt row is as doubtful as the row's own cells
     const rowRead = extractorRepairs(r.row);
     draft.log.add(`${p}.level1`, r.level1Printed, r.row.level1Cell?.origin ?? null, [...rowRead, ...r.levelRepairs.filter((x) => x.rule.includes('level1') || x.rule === 'orphan_label_row')]);
-    draft.log.add(`${p}.level2`, r.level2Printed, r.row.level2Cell?.origin ?? null, [...rowRead, ...r.levelRepairs.filter((x) => x.rule.includes('level2') || x.rule === 'orphan_label_row')]);
+    const level2Cell = r.rubricGroup?.cell ?? r.row.level2Cell;
+    draft.log.add(`${p}.level2`, r.rubricGroup?.cell.text ?? r.level2Printed, level2Cell?.origin ?? null, [...rowRead, ...r.levelRepairs.filter((x) => x.rule.includes('level2') || x.rule === 'orphan_label_row')]);
     const confidences = [name.confidence, levelConfidence];
     const value = (column: 'target' | 'actual') => {
       const cell = r.row.fields[column];
@@ -198,7 +201,7 @@ export function finishIndicators(draft: FormDraft): void {
       return cell.text;
     };
     const indicator: Indicator = {
-      level1: r.level1, level1_weight: r.level1Weight, level2: r.level2,
+      level1: r.level1, level1_weight: r.level1Weight, level2: r.level2 ?? r.rubricGroup?.name ?? null,
       name: points ? points.name : name.text ? withoutTemplateMarks(name.text.replace(/\n/g, '')) : null,
       description: text('description'), target: value('target'), actual: value('actual'),
       weight: points ? points.points : number('weight'), score: number('score'), deviation_note: text('deviation_note'), basis: text('basis'),
