@@ -15,6 +15,9 @@ const STATED_YEAR = /((?:19|20)\d{2})\s*年(?:度)?(?!\s*\d{1,2}\s*月)/;
 const ORG_SUFFIX = '局|委员会|委|办公室|办|院|中心|政府|所|站|馆|协会|联合会|厅|处|队|学校|小学|中学|幼儿园|医院|街道办事处';
 const UNIT_BEFORE_YEAR = new RegExp(`^(?:\\d{6})?([\\u4e00-\\u9fff()（）]{2,30}?(?:${ORG_SUFFIX}))(?:19|20)\\d{2}年`);
 
+/** "某县实验小学项目支出绩效目标表(2024年度)": a form's title with its unit in front and no year between. */
+const UNIT_BEFORE_FORM = new RegExp(`^(?:\\d{6})?([\\u4e00-\\u9fff()（）]{2,30}?(?:${ORG_SUFFIX}))(?:项目支出|部门整体支出|整体支出)(?:绩效)?(?:目标|自评|评价)`);
+
 /** "2020年行政服务局部门预算情况说明": the unit a 部门预算/决算 heading names after its year. */
 const UNIT_AFTER_YEAR = new RegExp(`^(?:19|20)\\d{2}年度?(${'[\\u4e00-\\u9fff]{2,20}?'}(?:${ORG_SUFFIX}))(?:部门|单位)?(?:预算|决算|整体|绩效|项目)`);
 
@@ -89,7 +92,7 @@ export function inheritFromDocument(blocks: readonly Block[], segment: FormSegme
       const compact = block.text.replace(/\s/g, '');
       // a heading names the unit; a sentence ("现将某局2021年部门预算公开如下。") only mentions it
       const heading = !/[。，,；;]/.test(compact);
-      const unit = heading ? UNIT_BEFORE_YEAR.exec(compact)?.[1] ?? UNIT_AFTER_YEAR.exec(compact)?.[1] : undefined;
+      const unit = heading ? [UNIT_BEFORE_YEAR, UNIT_AFTER_YEAR, UNIT_BEFORE_FORM].map((p) => p.exec(compact)?.[1]).find(Boolean) : undefined;
       if (unit && !NOT_NAME_START.test(unit)) {
         const full = fullName(blocks, unit);
         record.filing_unit = full;

@@ -966,3 +966,12 @@ describe("a scoring rubric's own second-level groups", () => {
     expect(doc.records[0]!.indicators[0]!.name).toBe('修缮校舍面积');
   });
 });
+
+describe('a unit named in front of the disclosure’s form heading', () => {
+  it('gives the form its filing unit when the form prints none', async () => {
+    const page = ['某县第二实验小学项目支出绩效目标申报表(2024年度)', '', '项目支出绩效目标申报表', '', '| 项目名称 | 校园维修 | 主管部门 | 某县教育局 |', '| --- | --- | --- | --- |',
+      '| 一级指标 | 二级指标 | 三级指标 | 指标值 |', '| 产出指标 | 数量指标 | 维修教室 | ≥12间 |'].join('\n');
+    const doc = await processDocument('page.md', text(page), { ocr: false });
+    expect(doc.records[0]!.filing_unit).toBe('某县第二实验小学');
+  });
+});
