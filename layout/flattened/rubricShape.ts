@@ -113,7 +113,7 @@ function capOf(row: ShapeRow): number {
 /**
  * Each row keeps `width` numbers: extra ones (a page number injected among them) are left out,
  * taking the first run that fits (a score not above its weight, neither above the group's points);
- * rows of a merged cell, which printed its numbers one per row ("40" | "40" | nothing …), give
+ * rows of a merged cell, which printed its numbers one per row ("30" | "27" | nothing …), give
  * them to the block's first row. Returns how many numbers were left out.
  */
 function settleNumbers(rows: ShapeRow[], width: number): number {
