@@ -118,6 +118,16 @@ export type FieldLabel = keyof typeof FIELD_LABELS;
 /** Labels of a form's header block: they open a form, and inside an indicator table mean another form was read into it. */
 export const HEADER_BLOCK_FIELDS: ReadonlySet<string> = new Set<FieldLabel>(['project_name', 'project_code', 'department', 'central_department', 'implementing_unit', 'filing_unit']);
 
+/**
+ * The words a scoring rubric's group captions end in: 项目立项, 绩效目标, 资金投入, 资金管理, 组织实施,
+ * 产出数量 … 项目效益, 满意度 (the national 共性指标 framework and the older 项目决策/项目管理/项目绩效
+ * rubric). Where a PDF's text runs a caption into its first row's name (资金管理资金使用), the
+ * shortest run that ends in one of them is the caption.
+ */
+export const RUBRIC_CAPTION_ENDINGS: readonly string[] = [
+  '决策', '立项', '目标', '投入', '管理', '实施', '执行', '过程', '完成', '产出', '数量', '质量', '时效', '成本', '效益', '效果', '绩效', '满意度',
+];
+
 /** Older level names → current canonical names (the printed label stays in provenance). */
 const LEVEL1_ALIASES: Record<string, (typeof LEVEL1)[number]> = {
   效果指标: '效益指标', 项目完成指标: '产出指标', 项目效益指标: '效益指标',
@@ -128,6 +138,9 @@ const LEVEL1_ALIASES: Record<string, (typeof LEVEL1)[number]> = {
   产出: '产出指标', 项目产出: '产出指标', 部门产出: '产出指标', 效益: '效益指标', 项目效益: '效益指标', 部门效益: '效益指标',
   // rubrics that name the stages by what is done in them: 规划 (planning, the decision), 执行, 效果
   规划: '决策指标', 执行: '过程指标', 效果: '效益指标', 综合管理: '过程指标',
+  // the older project rubric splits its 项目绩效 group into what was completed and what it brought
+  // (项目完成 | 项目效益), the first printed without the 指标 of 项目完成指标
+  项目完成: '产出指标',
 };
 const LEVEL2_ALIASES: Record<string, (typeof LEVEL2)[number]> = {
   环境效益指标: '生态效益指标', 环境效益: '生态效益指标', 生态效益: '生态效益指标',

@@ -13,6 +13,7 @@ import { listHeaderOf, projectPrefix } from '../forms/projectList.js';
 import { HEADER_BLOCK_FIELDS, INDICATOR_COLUMNS, type IndicatorColumn, SITE_CHROME, levelNamesIn, matchIndicatorColumn } from '../forms/vocabulary.js';
 import { FUNDS_COLUMNS, expandFundsRow } from './flattened/numbers.js';
 import { indicatorRows, numberedRubricRows, pointsRubricRows, rubricRows, scatteredHeader } from './flattened/rows.js';
+import { type ShapeRubric, shapeRubric } from './flattened/rubricShape.js';
 import { PAGE_FURNITURE, tokensOf } from './flattened/tokens.js';
 import {
   COLUMN_REMARK, SECTION, columnLabel, endsIndicatorBlock, fieldLabel, isLevel1, isLevel2, isText, isWordOfForm, opensIndicatorHeader,
@@ -49,7 +50,9 @@ export function isFlattened(blocks: readonly Block[], tokensOfFile: () => readon
   if (indicatorLabels(tokens) >= 3) return true;
   // a form cut before its indicator table: a title of the family, then its header and funds labels
   const title = tokens.findIndex((t) => parseTitle(t) !== null);
-  return title >= 0 && tokens.slice(title + 1).filter((t) => fieldLabel(t) !== null).length >= 3;
+  if (title >= 0 && tokens.slice(title + 1).filter((t) => fieldLabel(t) !== null).length >= 3) return true;
+  // a scoring rubric that kept neither its title nor its header, found by its shape
+  return shapeRubric(tokens) !== null;
 }
 
 // ---------------------------------------------------------------- form rows
@@ -285,10 +288,16 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
  */
 const REBUILT: Repair = { rule: 'cell_order_rebuilt', before: 'cells in reading order', after: 'table rows', confidence: FLATTENED_CONFIDENCE };
 
-function table(rows: readonly string[][], line: number, unreadTail: readonly string[] | null = null): Table {
+/**
+ * A rubric found by its shape: no title or header said it was one, and which number is whose was
+ * inferred from where the extractor put them (the build stage reports the form for review).
+ */
+const READ_BY_SHAPE: Repair = { rule: 'rubric_read_by_shape', before: 'text with no title or column header', after: 'rubric rows (numbers after their row, points before their group)', confidence: 0.8 };
+
+function table(rows: readonly string[][], line: number, unreadTail: readonly string[] | null = null, repairs: readonly Repair[] = [REBUILT]): Table {
   const width = Math.max(...rows.map((r) => r.length));
   const cells = rows.map((r): Cell[] => Array.from({ length: width }, (_, col) => ({
-    text: r[col] ?? '', origin: { table: null, row: null, col, line, page: null, bbox: null }, ...(r[col] ? { repairs: [REBUILT] } : {}),
+    text: r[col] ?? '', origin: { table: null, row: null, col, line, page: null, bbox: null }, ...(r[col] ? { repairs: [...repairs] } : {}),
   })));
   return { index: -1, format: 'markdown', firstLine: line, lastLine: line, rows: cells, ...(unreadTail ? { unreadTail: [...unreadTail] } : {}) };
 }
@@ -382,6 +391,15 @@ function templateFragment(printed: readonly string[]): { start: number; formToke
   return { start: from[best.start]!, formTokens: [...header, ...lead.slice(best.start)], borrowed: true, assumed: header.join(' | ') };
 }
 
+/** A rubric found by its shape as a table, the text after it (a report's prose) as text, and what was inferred as an error. */
+function pushShapedRubric(shaped: ShapeRubric, after: readonly string[], lineOf: (token: string) => number, blocks: Block[], errors: string[]): void {
+  const line = lineOf(shaped.firstToken);
+  blocks.push({ kind: 'table', table: table([shaped.header, ...shaped.rows], line, null, [REBUILT, READ_BY_SHAPE]) });
+  for (const text of after) blocks.push({ kind: 'text', text, line: lineOf(text), page: null, bbox: null });
+  const leftOut = shaped.leftOut > 0 ? `; ${shaped.leftOut} numbers fitted no row (page numbers?) and were left out` : '';
+  errors.push(`line ${line}: a scoring rubric with no title or column header was read from its shape (group points before their captions, each row's numbers after its name); which number belongs to which row was inferred${leftOut}`);
+}
+
 /** A form title on its own: "标题: 项目支出绩效自评表" is a document property, not a form. */
 const isFormTitle = (token: string): boolean => parseTitle(token) !== null && !/[:：]/.test(token);
 
@@ -438,8 +456,12 @@ export function rebuildFlattened(lines: readonly string[], tokens: readonly stri
   };
   // indicator rows before the first form: the tail of a form the excerpt cut at its start
   const fragment = starts.length > 0 ? leadingFragment(tokens, starts[0]!) : null;
-  for (const t of tokens.slice(0, fragment?.start ?? starts[0] ?? tokens.length)) blocks.push({ kind: 'text', text: t, line: firstLine(t), page: null, bbox: null });
-  if (fragment?.assumed) {
+  // a rubric before the first form (or alone in the file) that kept neither its title nor its header
+  const shaped = fragment ? null : shapeRubric(tokens.slice(0, starts[0] ?? tokens.length));
+  const textEnd = fragment?.start ?? shaped?.start ?? starts[0] ?? tokens.length;
+  for (const t of tokens.slice(0, textEnd)) blocks.push({ kind: 'text', text: t, line: firstLine(t), page: null, bbox: null });
+  if (shaped) pushShapedRubric(shaped, tokens.slice(shaped.end, starts[0] ?? tokens.length), firstLine, blocks, errors);
+  else if (fragment?.assumed) {
     errors.push(`line ${firstLine(tokens[fragment.start]!)}: indicator rows before the first form's title were read as the tail of a form cut at its start; no header was printed, so their columns were assumed from the template they fit best (${fragment.assumed})`);
   } else if (fragment?.borrowed) {
     errors.push(`line ${firstLine(tokens[fragment.start]!)}: indicator rows before the first form's title were read as the tail of a form cut at its start, in the columns of the next form's header`);

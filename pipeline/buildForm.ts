@@ -24,6 +24,10 @@ export function buildRecords(segment: FormSegment, ctx: BuildContext): Built[] {
   if (segment.tables.some((t) => t.rows.some((r) => r.some((c) => c.repairs?.some((p) => p.rule === 'cell_order_rebuilt'))))) {
     draft.issue('indicators', 'rows_rebuilt', 'the table structure was lost: rows and columns were rebuilt from the order of the cells');
   }
+  // a rubric found by its shape: neither a title nor a header said what it is or which number is whose
+  if (segment.tables.some((t) => t.rows.some((r) => r.some((c) => c.repairs?.some((p) => p.rule === 'rubric_read_by_shape'))))) {
+    draft.issue('indicators', 'rubric_read_by_shape', 'the form was read without a title or column header: it was recognised as a scoring rubric by its group captions and numbers, and which number belongs to which row was inferred from the order the text printed them');
+  }
   let state: 'form' | 'indicators' | 'closing' | 'page' = 'form';
   for (const table of segment.tables) {
     // a row the input ended inside is not read, but a level name it opens with ends the block above it

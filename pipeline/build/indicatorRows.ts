@@ -82,7 +82,10 @@ export function readIndicatorRow(draft: FormDraft, cells: readonly RowCell[], pl
   if (fieldLabel) {
     draft.issue('indicators', 'field_label_in_indicators', `an indicator row holds the field label "${fieldLabel.text}": a form's header block was read as indicator rows (two forms joined?)`);
   }
-  const labelOnly = labelOnlyRow(cells, placeholders.length > 0);
+  // a rubric read by its shape placed its captions itself: a row it gives is a row, though its only
+  // cell is a name that reads as a level (社会效益 as a rubric's third-level row)
+  const byShape = cells.some((c) => c.repairs.some((p) => p.rule === 'rubric_read_by_shape'));
+  const labelOnly = byShape ? null : labelOnlyRow(cells, placeholders.length > 0);
   if (labelOnly) { draft.indicatorRows.push(labelOnly); return; }
   // a 决策/过程 group anywhere above (or on this row) makes the table a scoring rubric
   draft.rubricTable ||= cells.some((c) => isRubricLevel1(matchLevel1(c.text)?.canonical));
@@ -143,7 +146,8 @@ function extractorRepairs(row: AlignedRow): Repair[] {
  */
 function isEmptyTemplateRow(row: AlignedRow): boolean {
   const name = row.fields.name?.text;
-  if (!name) return false;
+  // (a rubric read by its shape knows its rows from its captions: 社会效益 there is a row's name)
+  if (!name || row.fields.name!.repairs.some((p) => p.rule === 'rubric_read_by_shape')) return false;
   const level = matchLevel1(name) ?? matchLevel2(name);
   if (!level || level.distance > 0) return false;
   return (['target', 'actual', 'weight', 'score', 'description'] as const).every((k) => !row.fields[k] || isBlank(row.fields[k]!.text));
