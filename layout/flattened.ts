@@ -12,7 +12,7 @@ import { HEADER_LINE, inAttachmentList, parseTitle } from '../forms/titles.js';
 import { listHeaderOf, projectPrefix } from '../forms/projectList.js';
 import { HEADER_BLOCK_FIELDS, INDICATOR_COLUMNS, type IndicatorColumn, SITE_CHROME, levelNamesIn, matchIndicatorColumn } from '../forms/vocabulary.js';
 import { FUNDS_COLUMNS, expandFundsRow } from './flattened/numbers.js';
-import { indicatorRows, numberedRubricRows, pointsRubricRows, rubricRows, scatteredHeader } from './flattened/rows.js';
+import { indicatorRows, interleaveNameRuns, numberedRubricRows, pointsRubricRows, rubricRows, scatteredHeader } from './flattened/rows.js';
 import { type ShapeRubric, shapeRubric } from './flattened/rubricShape.js';
 import { PAGE_FURNITURE, tokensOf } from './flattened/tokens.js';
 import {
@@ -256,7 +256,7 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
         header.unshift(LEVEL1_UNDER_CAPTION);
         columns.unshift('level1');
       }
-      const rowTokens = tokens.slice(start, i);
+      const rowTokens = interleaveNameRuns(tokens.slice(start, i), columns);
       const read = rubricRows(rowTokens, columns) ?? numberedRubricRows(rowTokens, columns) ?? pointsRubricRows(rowTokens, columns) ?? indicatorRows(rowTokens, columns);
       builder.rows.push(header, ...read.rows);
       indicators += read.rows.length;

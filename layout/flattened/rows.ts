@@ -1,8 +1,60 @@
 /** Indicator rows rebuilt from the order of their cells: by a dynamic programme, by a rubric's shape, under a scattered header. */
 import { bracketedPoints, isValueLike, parseScore } from '../../forms/values.js';
-import { type IndicatorColumn, ROW_NUMBER, isOwnLevelLabel } from '../../forms/vocabulary.js';
+import { type IndicatorColumn, ROW_NUMBER, isOwnLevelLabel, matchShortLevel2 } from '../../forms/vocabulary.js';
 import { columnLabel, endsIndicatorBlock, isLevel1, isLevel2, isText } from './words.js';
 // ---------------------------------------------------------------- indicator rows
+
+/** The value columns a row's group of cells may fill, and what each holds. */
+const VALUE_CELL: Partial<Record<IndicatorColumn, (cell: string) => boolean>> = {
+  target: (cell) => isValueLike(cell) || /^[-—/]+$/.test(cell),
+  actual: (cell) => isValueLike(cell) || /^[-—/]+$/.test(cell),
+  weight: (cell) => parseScore(cell) !== null,
+  score: (cell) => parseScore(cell) !== null,
+};
+
+/**
+ * The names at `at`: a run of text cells; where the template numbers its rows (指标7:…), each number
+ * opens a name and a text cell without one is the previous name's wrapped end (…登记 | 数).
+ */
+function nameRun(tokens: readonly string[], at: number): { names: string[]; end: number } {
+  const names: string[] = [];
+  const numbered = ROW_NUMBER.test(tokens[at] ?? '');
+  let i = at;
+  for (; i < tokens.length && isText(tokens[i]!); i++) {
+    const token = tokens[i]!;
+    if (numbered && !ROW_NUMBER.test(token) && names.length > 0) names[names.length - 1] += token;
+    else names.push(token);
+  }
+  return { names, end: i };
+}
+
+/**
+ * A spreadsheet dump that printed several rows' names one after another and then their values in the
+ * same order ("指标7:甲 指标8:乙 12人 12人 2 2 30次 28次 2 1.8", the names' cells merged apart from the
+ * values'): k names followed by exactly k groups of the value columns, every group fitting its columns
+ * (a value, a value, a number, a number), are put back row by row. Counts that do not line up are left
+ * as printed (the rows stay unread or flagged); a row read this way is one more inference from cell
+ * order, which every rebuilt cell already carries (confidence < 0.9, the form under review).
+ */
+export function interleaveNameRuns(tokens: readonly string[], columns: readonly IndicatorColumn[]): string[] {
+  const values = columns.filter((c) => c !== 'level1' && c !== 'level2' && c !== 'name');
+  if (columns.indexOf('name') !== columns.length - values.length - 1 || values.length < 2 || values.some((c) => !VALUE_CELL[c])) return [...tokens];
+  const width = values.length;
+  const out: string[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    const { names, end } = nameRun(tokens, i);
+    let valueEnd = end;
+    while (valueEnd < tokens.length && !isText(tokens[valueEnd]!) && !isLevel1(tokens[valueEnd]!) && !isLevel2(tokens[valueEnd]!)) valueEnd++;
+    const cells = tokens.slice(end, valueEnd);
+    const fits = names.length >= 2 && cells.length === names.length * width && cells.every((cell, k) => VALUE_CELL[values[k % width]!]!(cell));
+    // (a run that does not fit is passed whole: a part of it is no run of names of its own)
+    if (!fits) { const next = Math.max(end, i + 1); out.push(...tokens.slice(i, next)); i = next; continue; }
+    names.forEach((name, r) => out.push(name, ...cells.slice(r * width, (r + 1) * width)));
+    i = valueEnd;
+  }
+  return out;
+}
 
 /**
  * Choose indicator-row boundaries: each row is an optional level-1 name, an optional level-2 name
@@ -28,6 +80,7 @@ export function indicatorRows(tokens: readonly string[], header: readonly Indica
     if (hasLevel1 && p < j && isLevel1(tokens[p]!)) { p++; score += 1; }
     if (hasLevel2 && p < j && isLevel2(tokens[p]!) && !(isLevel1(tokens[p]!) && p === i)) { p++; score += 1; }
     else if (hasLevel2 && p < j && isOwnLevelLabel(tokens[p]!)) { p++; score += 0.5; }
+    else if (hasLevel2 && p < j - 1 && opensShortLevel(tokens, p)) { p++; score += 0.5; }
     const rest = j - p;
     // a template row left empty: its level names and nothing else ("生态效益指标" with no indicator)
     if (rest === 0 && p > i && j < n) return -0.8;
@@ -74,12 +127,22 @@ export function indicatorRows(tokens: readonly string[], header: readonly Indica
     const cells = tokens.slice(from[j]!, j);
     let p = 0;
     const level1 = hasLevel1 && isLevel1(cells[0]!) ? cells[p++]! : '';
-    const level2 = hasLevel2 && cells[p] !== undefined && ((isLevel2(cells[p]!) && !(p === 0 && isLevel1(cells[0]!))) || isOwnLevelLabel(cells[p]!)) ? cells[p++]! : '';
+    const at = from[j]! + p;
+    const level2 = hasLevel2 && cells[p] !== undefined && ((isLevel2(cells[p]!) && !(p === 0 && isLevel1(cells[0]!))) || isOwnLevelLabel(cells[p]!) || (p < cells.length - 1 && opensShortLevel(tokens, at))) ? cells[p++]! : '';
     let rest = cells.slice(p);
     if (rest.length > width) rest = [`${rest[0]}${rest[1]}`, ...rest.slice(2)];
     rows.unshift([...(hasLevel1 ? [level1] : []), ...(hasLevel2 ? [level2] : []), ...rest]);
   }
   return { rows, cut, fit: best[n]! };
+}
+
+/**
+ * A level-2 label printed short (时效 for 时效指标, 社会效益) opening a row: only where the row does not
+ * follow a level-2 label, whose group cannot be empty — there the same word begins a name (成本核算).
+ */
+function opensShortLevel(tokens: readonly string[], at: number): boolean {
+  const before = tokens[at - 1];
+  return matchShortLevel2(tokens[at]!) !== null && !(before !== undefined && isLevel2(before) && !isLevel1(before));
 }
 
 /**

@@ -2,7 +2,7 @@
 import { memoizeString } from '../../forms/memo.js';
 import { parseTitle } from '../../forms/titles.js';
 import { isValueLike } from '../../forms/values.js';
-import { EXACT_COLUMN_LABELS, FIELD_LABELS, INDICATOR_COLUMNS, SECTION_CAPTIONS, matchLevel1, matchLevel2 } from '../../forms/vocabulary.js';
+import { EXACT_COLUMN_LABELS, FIELD_LABELS, INDICATOR_COLUMNS, SECTION_CAPTIONS, matchLevel1, matchLevel2, matchShortLevel2 } from '../../forms/vocabulary.js';
 import { columnLabel, fieldLabel, isLevel1, isLevel2, isWordOfForm } from './words.js';
 import { LEVEL1, LEVEL2 } from '../../schemas/record.js';
 import { indexByFirstChar, labelsFrom } from './labelIndex.js';
@@ -13,6 +13,8 @@ export const PAGE_FURNITURE = /^(第\s*\d+\s*页(\s*[,，]?\s*共\s*\d+\s*页)?|
 const WEIGHT_ONLY = /^[(（]\s*\d+(\.\d+)?\s*分\s*[)）]$/;
 /** A unit printed apart from its number: one or two CJK characters that are not a word of the form. */
 const UNIT_ONLY = /^([\u3400-\u9fff]{1,2}|%|％)$/;
+/** A number a unit printed apart may follow: bare, or after a comparison in signs or words (不低于30). */
+const NUMBER_BEFORE_UNIT = /^(?:[≥≤<>=＞＜]|不少于|不低于|不高于|不多于|不超过|大于等于|小于等于)?\d[\d.]*$/;
 export const LIST_ITEM = /^(\d{1,2}[.、．](?!\d)|[(（][一二三四五六七八九十\d]{1,2}[)）])/;
 const CONTINUES = /[,，;；、]$/;
 
@@ -210,6 +212,29 @@ function labelHits(token: string): Array<{ at: number; end: number }> {
   return hits;
 }
 
+/** Level names, long enough that a space inside one is no word boundary (满意度 | 指标 is no two words). */
+const WRAPPABLE_LEVELS: readonly string[] = [...new Set([...LEVEL1, ...LEVEL2])].filter((label) => label.length >= 4);
+
+/**
+ * An OCR'd office table prints a merged level cell narrow, so its label wraps inside the cell, and the
+ * dump keeps the wrap as a space in the middle of a run ("…合计得分满意度 指标服务对象满意度…"): a space between
+ * two CJK characters that falls inside a level name is removed, so the run can be cut at the name. A
+ * space elsewhere is left (it may separate two cells).
+ */
+export function joinWrappedLevels(token: string): string[] {
+  if (!/[\u4e00-\u9fff]\s[\u4e00-\u9fff]/.test(token)) return [token];
+  const joined = token.replace(/(?<=[\u4e00-\u9fff])\s(?=[\u4e00-\u9fff])/g, (space, at: number) => {
+    const spans = WRAPPABLE_LEVELS.some((label) => {
+      for (let cut = 1; cut < label.length; cut++) {
+        if (token.slice(at - cut, at) === label.slice(0, cut) && token.startsWith(label.slice(cut), at + 1)) return true;
+      }
+      return false;
+    });
+    return spans ? '' : space;
+  });
+  return [joined];
+}
+
 /**
  * A dump that lost every separator ("项目名称农村道路养护主管部门某镇…"): a long run that
  * holds two or more names of the form is cut before and after each of them. A sentence rarely
@@ -349,6 +374,85 @@ export function splitRepeatedValue(token: string): string[] {
   return [token];
 }
 
+/** The length of a cell printed twice at the end of `body` ("…按时完成按时完成"), or 0: the existing rule's test. */
+function repeatAtEnd(body: string): number {
+  for (let size = Math.floor((body.length - 2) / 2); size >= 2; size--) {
+    const value = body.slice(body.length - size);
+    if (body.slice(body.length - 2 * size, body.length - size) !== value) continue;
+    const name = body.slice(0, body.length - 2 * size);
+    // the repeat must be a cell, not a doubled character pair inside a word
+    if ((name.match(/[\u4e00-\u9fff]/g) ?? []).length >= 2 && (isValueLike(value) || size >= 3)) return size;
+  }
+  return 0;
+}
+
+/** Two numbers in one unit at the end of a run, the target then the actual: "…5万人5.2万人". */
+const VALUE_PAIR_AT_END = /(?<!\d|\.)(\d+(?:\.\d+)?)([\u4e00-\u9fff%]{1,3})(\d+(?:\.\d+)?)\2$/;
+
+/**
+ * Where the target starts in a row's text before its score: a cell printed twice (the target met,
+ * "…按时完成按时完成") or two numbers in one unit (…5万人5.2万人); -1 when neither marks it off.
+ */
+function targetStart(body: string): number {
+  const size = repeatAtEnd(body);
+  if (size > 0) return body.length - 2 * size;
+  const pair = VALUE_PAIR_AT_END.exec(body);
+  if (!pair || !isValueUnit(pair[2]!) || (body.slice(0, pair.index).match(/[\u4e00-\u9fff]/g) ?? []).length < 2) return -1;
+  return pair.index;
+}
+
+/** How long the target is in a row's target and actual ("按时完成按时完成", "5万人5.2万人"). */
+function targetLength(values: string): number {
+  const half = values.length / 2;
+  if (values.slice(0, half) === values.slice(half)) return half;
+  const pair = VALUE_PAIR_AT_END.exec(values)!;
+  return pair[1]!.length + pair[2]!.length;
+}
+
+/** A level-2 label printed short at the front of a row's name (时效 for 时效指标, 社会效益), or ''. */
+function shortLevelAtFront(name: string): string {
+  for (let length = Math.min(5, name.length - 2); length >= 2; length--) {
+    const word = name.slice(0, length);
+    if (matchShortLevel2(word) || matchLevel2(word)?.distance === 0) return word;
+  }
+  return '';
+}
+
+/**
+ * A self-evaluation table without a 分值 column (Hubei's 三级指标 | 年初目标值 | 实际完成值 | 得分) whose
+ * rows an OCR'd office dump ran together with no separator: "…资金到位及时及时10安全达标率100%98%10…".
+ * Each row is a name, its target, its actual and a score of at most three digits; the row ends where
+ * the target and actual are marked off — the same text twice (a target met, the commonest case in a
+ * self-evaluation) or two numbers in one unit — and the score is followed by the next row's text.
+ * A row may open with its level-2 label printed short (时效, 成本): cut off as a cell of its own, which
+ * the row aligner reads as the level only where no level-2 label stands right before the row (a
+ * group is never empty), else joins back to the name (成本核算 under 数量指标). Only a run holding a
+ * row and more is cut here (a single row is splitRepeatedValue's); every piece is a reading of the
+ * cell order, which the flattened table's repair says (confidence < 0.9, the form under review).
+ */
+export function splitScoredRows(token: string): string[] {
+  if (token.length < 12) return [token];
+  const pieces: string[] = [];
+  let from = 0;
+  for (const m of token.matchAll(/(?<=[\u4e00-\u9fff%])\d{1,3}(?:\.\d)?(?=[\u4e00-\u9fff]|$)/g)) {
+    const body = token.slice(from, m.index);
+    const start = targetStart(body);
+    if (start < 0 || (m.index + m[0].length === token.length && from === 0)) continue;
+    const values = body.slice(start);
+    const target = values.slice(0, targetLength(values));
+    // "…2周2周2周8": a score that is the number of the same value printed once more is no score
+    if (token.startsWith(target, m.index)) continue;
+    let name = body.slice(0, start).trim();
+    const level = shortLevelAtFront(name);
+    if (level) name = name.slice(level.length);
+    pieces.push(...(level ? [level] : []), name, target, values.slice(target.length), m[0]);
+    from = m.index + m[0].length;
+  }
+  if (from === 0) return [token];
+  pieces.push(token.slice(from));
+  return pieces.map((p) => p.trim()).filter(Boolean);
+}
+
 /**
  * A merged cell's vertical label comes out of a PDF letter-spaced: "绩 效 指 标 产 出 指 标", "年 度 总 体
  * 目 标". A run of three or more single characters is one cell (cut into labels later); a single
@@ -400,15 +504,15 @@ export function tokensOf(lines: readonly string[]): string[] {
     raw = lines.flatMap((l, i) => (split(l, i) ? l.trim().split(/\s+/) : [l.trim()])).filter(Boolean);
   }
   else raw = lines.flatMap((l) => joinLetterSpaced(l.trim().split(/\s+/))).filter(Boolean);
-  raw = cutEach(raw, [splitRunTogether, splitComparedRows, splitLeadingLabels, splitRowNumbers, splitTrailingValue, splitRepeatedValue]);
+  raw = cutEach(raw, [joinWrappedLevels, splitRunTogether, splitComparedRows, splitLeadingLabels, splitRowNumbers, splitTrailingValue, splitScoredRows, splitRepeatedValue]);
   // spaces separate cells wherever a line was split on them
   const separator = fileSeparator === 'line' && spacedRows.includes(true) ? 'space' : fileSeparator;
   const out: string[] = [];
   for (const token of raw.filter((t) => !PAGE_FURNITURE.test(t))) {
     const prev = out[out.length - 1];
     if (prev !== undefined && WEIGHT_ONLY.test(token)) out[out.length - 1] = `${prev}${token}`;
-    // "≥ 12 处": an operator alone, or a unit alone after a number, belongs to the value
-    else if (prev !== undefined && separator === 'space' && (/^[≥≤<>=＞＜]$/.test(prev) || (UNIT_ONLY.test(token) && /^[≥≤<>=＞＜]?\d[\d.]*$/.test(prev) && !isWordOfForm(token)))) out[out.length - 1] = `${prev}${token}`;
+    // "≥ 12 处", "不低于30 个": an operator alone, or a unit alone after a number, belongs to the value
+    else if (prev !== undefined && separator === 'space' && (/^[≥≤<>=＞＜]$/.test(prev) || (UNIT_ONLY.test(token) && NUMBER_BEFORE_UNIT.test(prev) && !isWordOfForm(token)))) out[out.length - 1] = `${prev}${token}`;
     // "( 2019 年度)": a short bracket the spaces broke open is one cell
     else if (prev !== undefined && separator === 'space' && openBracket(prev) && prev.length + token.length <= 12) out[out.length - 1] = `${prev}${token}`;
     else if (prev !== undefined && separator === 'space' && (CONTINUES.test(prev) || /^(其中|其中[:：])$/.test(prev) || /^\d{1,2}[.、]$/.test(prev))) out[out.length - 1] = `${prev} ${token}`;
