@@ -58,8 +58,10 @@ function fit(column: IndicatorColumn, text: string, isLabel: boolean): number {
   switch (column) {
     // a label in both vocabularies (满意度指标, 成本指标) is read as first-level first; demoteCostLabel corrects 成本指标
     case 'level1': return matchLevel1(text) ? 3.1 : NEG;
-    // 服务对象满意度 before a name: a level-2 label without its 指标 (worth less than the name it also could be)
-    case 'level2': return matchLevel2(text) ? 3 : matchShortLevel2(text) ? 0.9 : NEG;
+    // 服务对象满意度 before a name: a level-2 label without its 指标 (worth less than the name it also could be);
+    // a label in a template's own wording (Guangdong's 投资(或建设规模)控制指标) stands in the level-2
+    // column too: taken as the name, it pushed the name into the target and the target out of the row
+    case 'level2': return matchLevel2(text) ? 3 : matchShortLevel2(text) ? 0.9 : isOwnLevelLabel(text) ? 0.5 : NEG;
     case 'name': return isLabel ? -1 : isValueLike(text) ? -4 : isOwnLevelLabel(text) ? 0 : 1;
     case 'target':
     case 'actual': return isLabel ? -2 : isValueLike(text) || isDash(text) ? 1 : 0.5;
@@ -248,6 +250,10 @@ export function resolveLevels(rows: readonly AlignedRow[], levelAfterRows: Level
         if (implied || l1) repairs.push(repair('level1_implied_by_level2', l1?.printed ?? null, implied, 0.8));
         l1 = implied ? { canonical: implied, printed: '', weight: null, distance: 0 } : null;
       }
+    } else if (row.level2Cell) {
+      // a level-2 label in the template's own wording (…控制指标) opens a group of its own: the
+      // group above does not run on into it, and no canonical label names it
+      l2 = null;
     }
     let level2 = l2?.canonical ?? null;
     let level2Printed = l2?.printed ?? null;
