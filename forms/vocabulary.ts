@@ -211,6 +211,9 @@ export const NOT_A_NAME = /^(金额|名称|情况|综述|内容|单位|合计|�
 /** Captions over a block of the form: one slip from 绩效标准, never a column or field label. */
 const CAPTIONS: ReadonlySet<string> = new Set(['绩效指标', '年度绩效指标', '本年度绩效指标', '长期绩效指标', '项目绩效指标']);
 
+/** Is this cell the caption over an indicator block (绩效指标), as printed? */
+export const isBlockCaption = (text: string): boolean => CAPTIONS.has(labelKey(text));
+
 /** A vocabulary term as matching needs it: its key and how far a printed label may be from it. */
 interface TermKey<C extends string> { canonical: C; key: string; allowed: number }
 

@@ -6,7 +6,7 @@
 import type { Origin, Repair } from '../schemas/document.js';
 import {
   type IndicatorColumn, type Level1, type Level2, type LevelLabel,
-  impliedLevel1, impliedLevel2, isCompatible, isOwnLevelLabel, matchLevel1, matchLevel2, matchShortLevel2,
+  impliedLevel1, impliedLevel2, isBlockCaption, isCompatible, isOwnLevelLabel, matchLevel1, matchLevel2, matchShortLevel2,
 } from '../forms/vocabulary.js';
 import { isValueLike, parseScore } from '../forms/values.js';
 
@@ -154,6 +154,9 @@ export function alignRow(cells: readonly RowCell[], header: readonly HeaderColum
 export function labelOnlyRow(cells: readonly RowCell[], hadPlaceholder: boolean): AlignedRow | null {
   if (cells.length === 0 || cells.length > 2) return null;
   const row: AlignedRow = { level1: null, level2: null, level1Cell: null, level2Cell: null, fields: {}, dropped: [], shifted: false, labelOnly: true, hadPlaceholder };
+  // the block's caption (绩效指标, a merged cell down the table's side) printed among the rows, as a
+  // PDF's text puts a vertical label midway down its cell: no level — it is one slip from 时效指标
+  if (cells.every((cell) => isBlockCaption(cell.text))) return row;
   for (const cell of cells) {
     const l1 = matchLevel1(cell.text);
     const l2 = matchLevel2(cell.text);
@@ -204,6 +207,7 @@ export function resolveLevels(rows: readonly AlignedRow[], levelAfterRows: Level
   rows.forEach((row, index) => {
     demoteCostLabel(row, l1?.canonical ?? null);
     if (row.labelOnly) {
+      if (!row.level1 && !row.level2) return;
       const previous = out[out.length - 1];
       if (previous && !previousHadOwnLabels && !row.hadPlaceholder) {
         // The caption of a one-row merged cell printed below its row: it belongs to the row above.
@@ -281,7 +285,9 @@ export function resolveLevels(rows: readonly AlignedRow[], levelAfterRows: Level
 /**
  * Every template lists the output group's blocks in one order — 数量, 质量, 时效, 成本 — so rows
  * that open the table with no level label of their own (their merged cells lost in a dump or a
- * page cut) and run straight into a printed 质量指标 block can only be the 数量指标 block. Later
+ * page cut) and run straight into a printed 质量指标 block can only be the 数量指标 block; rows that
+ * run into a printed 数量指标 block are that block (nothing comes before it: a PDF's text prints a
+ * tall merged cell's label midway down its rows, after the first of them). Later
  * blocks have more than one possible predecessor, so nothing else is inferred this way. When no row
  * prints a level, the block of a row the input ended inside (`levelAfterRows`) is the one they run into.
  */
@@ -289,10 +295,15 @@ function inferLeadingQuantityRows(rows: ResolvedRow[], levelAfterRows: Level2 | 
   const labelled = rows.findIndex((r) => r.level1 !== null || r.level2 !== null);
   const firstLabelled = labelled >= 0 ? labelled : rows.length;
   const first = labelled >= 0 ? rows[labelled]! : { level1: null, level2: levelAfterRows };
-  if (firstLabelled === 0 || first.level2 !== '质量指标' || (first.level1 !== null && first.level1 !== '产出指标')) return;
-  for (const row of rows.slice(0, firstLabelled)) {
+  const runsInto = first.level2 === '质量指标' || first.level2 === '数量指标' ? first.level2 : null;
+  if (firstLabelled === 0 || !runsInto || (first.level1 !== null && first.level1 !== '产出指标')) return;
+  // a leading row that prints a label of its own inside its cells (…制度指标规章制度…) opens a group
+  // the order cannot tell
+  const leading = rows.slice(0, firstLabelled);
+  if (runsInto === '数量指标' && leading.some((r) => /指标/.test(r.row.fields.name?.text ?? ''))) return;
+  for (const row of leading) {
     row.level1 = '产出指标';
     row.level2 = '数量指标';
-    row.levelRepairs.push(repair('level2_inferred_from_block_order', null, '数量指标 (before 质量指标)', 0.7));
+    row.levelRepairs.push(repair('level2_inferred_from_block_order', null, runsInto === '质量指标' ? '数量指标 (before 质量指标)' : '数量指标 (its label printed below its first rows)', 0.7));
   }
 }
