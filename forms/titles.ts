@@ -36,7 +36,12 @@ export function titleText(line: string): string {
  * so a project named after a district (老旧小区改造项目…) keeps its name.
  */
 function withoutIssuer(title: string): string {
-  return title.replace(/^(?:[\u4e00-\u9fff]{2,6}?(?:省|自治区|市|县|区|旗|盟|州))+(?=项目|财政|部门|预算|本级|中央|专项|转移支付|(?:省|市|县|区)级)/, '');
+  const beforeTemplate = title.replace(/^(?:[\u4e00-\u9fff]{2,6}?(?:省|自治区|市|县|区|旗|盟|州))+(?=项目|财政|部门|预算|本级|中央|专项|转移支付|(?:省|市|县|区)级)/, '');
+  if (beforeTemplate !== title) return beforeTemplate;
+  // a county printed before the project's own name (某某县 | 农村饮水安全项目绩效评价指标表): a name of two
+  // to four characters and 县 is a county's, where …区 may be a project's (老旧小区) and …市 a word (农贸市场);
+  // 县城, 县道, 县级 … go on with the word, not a new one
+  return title.replace(/^(?:[\u4e00-\u9fff]{2,6}?(?:省|自治区|市))*[\u4e00-\u9fff]{2,4}?县(?![级城域委乡镇区道直属内外际])(?=.{4,})/, '');
 }
 
 /** The bracket after 表 that names a fund or a project: 绩效目标表(政府性基金). */

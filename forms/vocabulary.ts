@@ -79,12 +79,17 @@ export const FIELD_LABELS = {
   // the evaluation templates' money row: 计划投资额 (project_amount) | 实际到位资金 | 实际使用情况
   adjusted_budget: ['全年预算数', '预算数', '预算安排情况(调整后)', '调整后预算数', '年度预算资金总额', '年度预算金额'],
   received: ['到位数', '资金到位情况', '实际到位资金'],
-  executed: ['全年执行数', '执行数', '资金执行情况', '实际使用情况'],
+  // (Sichuan's 510000 self-evaluation template, every county's: 年初预算 | 调整后预算数 | 预算执行数 | 预算执行率 |
+  // 权重 | 得分 over the rows 总额 / 其中:财政资金 — 预算执行数 is one slip from 预算执行率 and must be exact here)
+  executed: ['全年执行数', '执行数', '资金执行情况', '实际使用情况', '预算执行数'],
   execution_rate: ['执行率', '预算执行进度', '预算执行率'],
   // Chongqing's 部门整体 form weighs and scores the execution rate itself: 执行率权重 | 执行率得分
-  funds_weight: ['分值', '执行率权重'],
+  // (the 510000 template weighs its funds block 权重, as its indicator rows)
+  funds_weight: ['分值', '执行率权重', '权重'],
   funds_score: ['得分', '执行率得分'],
-  funds_total_row: ['年度资金总额', '项目资金', '资金总额', '年度资金申请总额', '年度总金额', '年度财政资金总额'],
+  funds_total_row: ['年度资金总额', '项目资金', '资金总额', '年度资金申请总额', '年度总金额', '年度财政资金总额',
+    // the 510000 template's total row (总额 | 年初 | 调整后 | 执行 …)
+    '总额'],
   fiscal_row: ['其中:财政资金', '其中:当年财政拨款', '其中:财政拨款', '财政资金', '当年财政拨款', '财政拨款'],
   carryover_row: ['上年结转资金'],
   other_row: ['其他资金', '其他'],
@@ -218,6 +223,9 @@ export const NOT_A_NAME = /^(金额|名称|情况|综述|内容|单位|合计|�
 
 /** Captions over a block of the form: one slip from 绩效标准, never a column or field label. */
 const CAPTIONS: ReadonlySet<string> = new Set(['绩效指标', '年度绩效指标', '本年度绩效指标', '长期绩效指标', '项目绩效指标']);
+
+/** Is this cell the caption over an indicator block (绩效指标), as printed? */
+export const isBlockCaption = (text: string): boolean => CAPTIONS.has(labelKey(text));
 
 /** A vocabulary term as matching needs it: its key and how far a printed label may be from it. */
 interface TermKey<C extends string> { canonical: C; key: string; allowed: number }

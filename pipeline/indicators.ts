@@ -6,7 +6,7 @@
 import type { Origin, Repair } from '../schemas/document.js';
 import {
   type IndicatorColumn, type Level1, type Level2, type LevelLabel,
-  impliedLevel1, impliedLevel2, isCompatible, isOwnLevelLabel, matchLevel1, matchLevel2, matchShortLevel2,
+  impliedLevel1, impliedLevel2, isBlockCaption, isCompatible, isOwnLevelLabel, matchLevel1, matchLevel2, matchShortLevel2,
 } from '../forms/vocabulary.js';
 import { bracketedPoints, isValueLike, parseScore } from '../forms/values.js';
 
@@ -63,8 +63,10 @@ function fit(column: IndicatorColumn, text: string, isLabel: boolean): number {
   switch (column) {
     // a label in both vocabularies (满意度指标, 成本指标) is read as first-level first; demoteCostLabel corrects 成本指标
     case 'level1': return matchLevel1(text) ? 3.1 : NEG;
-    // 服务对象满意度 before a name: a level-2 label without its 指标 (worth less than the name it also could be)
-    case 'level2': return matchLevel2(text) ? 3 : matchShortLevel2(text) ? 0.9 : NEG;
+    // 服务对象满意度 before a name: a level-2 label without its 指标 (worth less than the name it also could be);
+    // a label in a template's own wording (Guangdong's 投资(或建设规模)控制指标) stands in the level-2
+    // column too: taken as the name, it pushed the name into the target and the target out of the row
+    case 'level2': return matchLevel2(text) ? 3 : matchShortLevel2(text) ? 0.9 : isOwnLevelLabel(text) ? 0.5 : NEG;
     case 'name': return isLabel ? -1 : isValueLike(text) ? -4 : isOwnLevelLabel(text) ? 0 : 1;
     case 'target':
     case 'actual': return isLabel ? -2 : isValueLike(text) || isDash(text) ? 1 : 0.5;
@@ -161,7 +163,8 @@ export function alignRow(cells: readonly RowCell[], header: readonly HeaderColum
       if (column === 'level1') { row.level1 = matchLevel1(cell.text); row.level1Cell = cell; }
       else if (column === 'level2') {
         row.level2 = matchLevel2(cell.text) ?? matchShortLevel2(cell.text);
-        if (row.level2) row.level2Cell = cell;
+        // a label no canonical name covers: a rubric's own group, or a template's own wording (…控制指标)
+        if (row.level2 || !rubric) row.level2Cell = cell;
         else row.rubricGroupCell = cell;
       }
       // two sign columns (指标性质 | 指标方向): the one holding the comparison is the target's sign
@@ -184,6 +187,9 @@ function emptyRow(labelOnly: boolean, hadPlaceholder: boolean): AlignedRow {
 export function labelOnlyRow(cells: readonly RowCell[], hadPlaceholder: boolean): AlignedRow | null {
   if (cells.length === 0 || cells.length > 2) return null;
   const row = emptyRow(true, hadPlaceholder);
+  // the block's caption (绩效指标, a merged cell down the table's side) printed among the rows, as a
+  // PDF's text puts a vertical label midway down its cell: no level — it is one slip from 时效指标
+  if (cells.every((cell) => isBlockCaption(cell.text))) return row;
   for (const cell of cells) {
     const l1 = matchLevel1(cell.text);
     const l2 = matchLevel2(cell.text);
@@ -237,6 +243,7 @@ export function resolveLevels(rows: readonly AlignedRow[], levelAfterRows: Level
   rows.forEach((row, index) => {
     demoteCostLabel(row, l1?.canonical ?? null);
     if (row.labelOnly) {
+      if (!row.level1 && !row.level2) return;
       const previous = out[out.length - 1];
       if (previous && !previousHadOwnLabels && !row.hadPlaceholder) {
         // The caption of a one-row merged cell printed below its row: it belongs to the row above.
@@ -285,6 +292,10 @@ export function resolveLevels(rows: readonly AlignedRow[], levelAfterRows: Level
         if (implied || l1) repairs.push(repair('level1_implied_by_level2', l1?.printed ?? null, implied, 0.8));
         l1 = implied ? { canonical: implied, printed: '', weight: null, distance: 0 } : null;
       }
+    } else if (row.level2Cell) {
+      // a level-2 label in the template's own wording (…控制指标) opens a group of its own: the
+      // group above does not run on into it, and no canonical label names it
+      l2 = null;
     }
     let level2 = l2?.canonical ?? null;
     let level2Printed = l2?.printed ?? null;
@@ -316,7 +327,9 @@ export function resolveLevels(rows: readonly AlignedRow[], levelAfterRows: Level
 /**
  * Every template lists the output group's blocks in one order — 数量, 质量, 时效, 成本 — so rows
  * that open the table with no level label of their own (their merged cells lost in a dump or a
- * page cut) and run straight into a printed 质量指标 block can only be the 数量指标 block. Later
+ * page cut) and run straight into a printed 质量指标 block can only be the 数量指标 block; rows that
+ * run into a printed 数量指标 block are that block (nothing comes before it: a PDF's text prints a
+ * tall merged cell's label midway down its rows, after the first of them). Later
  * blocks have more than one possible predecessor, so nothing else is inferred this way. When no row
  * prints a level, the block of a row the input ended inside (`levelAfterRows`) is the one they run into.
  */
@@ -324,10 +337,15 @@ function inferLeadingQuantityRows(rows: ResolvedRow[], levelAfterRows: Level2 | 
   const labelled = rows.findIndex((r) => r.level1 !== null || r.level2 !== null);
   const firstLabelled = labelled >= 0 ? labelled : rows.length;
   const first = labelled >= 0 ? rows[labelled]! : { level1: null, level2: levelAfterRows };
-  if (firstLabelled === 0 || first.level2 !== '质量指标' || (first.level1 !== null && first.level1 !== '产出指标')) return;
-  for (const row of rows.slice(0, firstLabelled)) {
+  const runsInto = first.level2 === '质量指标' || first.level2 === '数量指标' ? first.level2 : null;
+  if (firstLabelled === 0 || !runsInto || (first.level1 !== null && first.level1 !== '产出指标')) return;
+  // a leading row that prints a label of its own inside its cells (…制度指标规章制度…) opens a group
+  // the order cannot tell
+  const leading = rows.slice(0, firstLabelled);
+  if (runsInto === '数量指标' && leading.some((r) => /指标/.test(r.row.fields.name?.text ?? ''))) return;
+  for (const row of leading) {
     row.level1 = '产出指标';
     row.level2 = '数量指标';
-    row.levelRepairs.push(repair('level2_inferred_from_block_order', null, '数量指标 (before 质量指标)', 0.7));
+    row.levelRepairs.push(repair('level2_inferred_from_block_order', null, runsInto === '质量指标' ? '数量指标 (before 质量指标)' : '数量指标 (its label printed below its first rows)', 0.7));
   }
 }

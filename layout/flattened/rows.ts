@@ -2,6 +2,7 @@
 import { bracketedPoints, isValueLike, parseScore } from '../../forms/values.js';
 import { type IndicatorColumn, ROW_NUMBER, isOwnLevelLabel, matchShortLevel2 } from '../../forms/vocabulary.js';
 import { columnLabel, endsIndicatorBlock, isLevel1, isLevel2, isText } from './words.js';
+import { splitNumberRun } from './numbers.js';
 // ---------------------------------------------------------------- indicator rows
 
 /** The value columns a row's group of cells may fill, and what each holds. */
@@ -61,7 +62,8 @@ export function interleaveNameRuns(tokens: readonly string[], columns: readonly 
  * and up to `width` cells; a row missing cells costs, a row whose last cell should be a score but
  * is not a number costs, a level name inside a row is not allowed. Returns the rows as cells.
  */
-export function indicatorRows(tokens: readonly string[], header: readonly IndicatorColumn[]): { rows: string[][]; cut: string[] | null; fit: number } {
+export function indicatorRows(printed: readonly string[], header: readonly IndicatorColumn[]): { rows: string[][]; cut: string[] | null; fit: number } {
+  const tokens = splitMetPhrases(printed, header);
   const hasLevel1 = header.includes('level1');
   const hasLevel2 = header.includes('level2');
   const columns = header.filter((c) => c !== 'level1' && c !== 'level2');
@@ -134,6 +136,29 @@ export function indicatorRows(tokens: readonly string[], header: readonly Indica
     rows.unshift([...(hasLevel1 ? [level1] : []), ...(hasLevel2 ? [level2] : []), ...rest]);
   }
   return { rows, cut, fit: best[n]! };
+}
+
+/** How a target is to be met, as the 指标说明 column says it: 达到目标值, 达到预计值. */
+const MET_PHRASE = /^(.{2,}?)(达到(?:目标|预计|预期|计划)值)(\d[\d.]*)?$/;
+
+/**
+ * Hebei's 绩效评价指标表 (指标名称 | 指标说明 | 目标值 | 分值) says in 指标说明 how each target is met
+ * (达到目标值, 达到预计值); a dump that lost the separators runs it onto the name, and a bare target
+ * and weight onto it ("培训学员人数达到预计值35010" = 350 | 10). Under a header with that column right
+ * after the name, the phrase is cut off as the description; digits after it are cut into target and
+ * weight only where one cut alone leaves a weight of 1–100 (350 | 10, not 3501 | 0 or 3 | 5010).
+ */
+function splitMetPhrases(tokens: readonly string[], header: readonly IndicatorColumn[]): string[] {
+  const name = header.indexOf('name');
+  if (name < 0 || header[name + 1] !== 'description') return [...tokens];
+  const fused = header[name + 2] === 'target' && header[name + 3] === 'weight';
+  return tokens.flatMap((token) => {
+    const m = MET_PHRASE.exec(token);
+    if (!m || !isText(m[1]!) || isLevel1(m[1]!) || isLevel2(m[1]!)) return [token];
+    if (!m[3]) return [m[1]!, m[2]!];
+    const cuts = fused ? splitNumberRun(m[3], 2).filter(([, weight]) => Number(weight) >= 1 && Number(weight) <= 100) : [];
+    return cuts.length === 1 ? [m[1]!, m[2]!, ...cuts[0]!] : [token];
+  });
 }
 
 /**

@@ -25,6 +25,8 @@ export class FormDraft {
   readonly log: ProvenanceLog;
   readonly issues: Issue[] = [];
   amountUnit: MoneyUnit | null = null;
+  /** the units the amounts printed in their own cells ("4500万元", "120 万"), where the form declared none */
+  printedMoneyUnits: Array<{ unit: MoneyUnit; text: string; origin: Origin }> = [];
   fundsHeader: Array<Declared<FundsKey>> = [];
   goalHeader: Array<Declared<GoalKey>> = [];
   indicatorHeader: HeaderColumn[] = [];
@@ -91,6 +93,7 @@ export class FormDraft {
     const field = fiscal ? `funds.fiscal.${path}` : `funds.${path}`;
     if (!money) { this.issue(field, 'unparsed', `not an amount: "${text}"`); return; }
     const fieldRepairs = [...repairs];
+    if (money.printedUnit && !this.amountUnit) this.printedMoneyUnits.push({ unit: money.printedUnit, text, origin: cell.origin });
     if (money.printedUnit && this.amountUnit && money.printedUnit !== this.amountUnit) {
       fieldRepairs.push({ rule: 'amount_in_other_unit', before: text, after: `${money.yuan} 元`, confidence: 0.9 });
       this.issue(field, 'unit_converted', `printed as "${text}" in a ${this.amountUnit} form; read as ${money.printedUnit}`, 'info');
@@ -151,9 +154,23 @@ export function titleOrigin(segment: FormSegment): Origin {
   return lineOrigin(segment.titleLine ?? 0, segment.page, segment.titleBbox);
 }
 
+/**
+ * A form that declares no money unit (no 单位:万元, no 预算数(万元)) but prints it with each amount
+ * (资金总额 | 350万元, 资金额度 120 万): the unit the form printed is the one its amounts all carry.
+ * Read off the amounts, not declared, so it carries a repair below the confidence of a read field;
+ * amounts in two units name none.
+ */
+function unitOfAmounts(draft: FormDraft): MoneyUnit | null {
+  const units = new Set(draft.printedMoneyUnits.map((p) => p.unit));
+  const first = draft.printedMoneyUnits[0];
+  if (units.size !== 1 || !first) return null;
+  draft.log.add('amount_unit', first.text, first.origin, [{ rule: 'amount_unit_from_amounts', before: first.text, after: first.unit, confidence: 0.85 }]);
+  return first.unit;
+}
+
 /** The finished record and its provenance. */
 export function finish(draft: FormDraft): Built {
-  draft.record.amount_unit = draft.amountUnit;
+  draft.record.amount_unit = draft.amountUnit ?? unitOfAmounts(draft);
   draft.record.issues = draft.issues;
   return { record: draft.record, provenance: draft.log.entries };
 }
