@@ -118,7 +118,7 @@ function money(yuan: number | null | undefined, unit: string | null): { value: E
 }
 
 /** A printed number as a workbook stores it: a percentage is a fraction formatted 0.00%. */
-function typed(text: string | number | null | undefined): { value: ExcelJS.CellValue; numFmt?: string } {
+export function typed(text: string | number | null | undefined): { value: ExcelJS.CellValue; numFmt?: string } {
   if (text === null || text === undefined) return { value: null };
   if (typeof text === 'number') return { value: text, numFmt: Number.isInteger(text) ? '0' : '0.0#' };
   const percent = /^(\d{1,3})(?:\.(\d+))?%$/.exec(text);
@@ -128,7 +128,7 @@ function typed(text: string | number | null | undefined): { value: ExcelJS.CellV
   return { value: text };
 }
 
-class SheetWriter {
+export class SheetWriter {
   constructor(readonly sheet: ExcelJS.Worksheet, readonly width: number) {}
   row = 1;
 
@@ -177,7 +177,7 @@ class SheetWriter {
   }
 }
 
-function pageSetup(sheet: ExcelJS.Worksheet, landscape: boolean): void {
+export function pageSetup(sheet: ExcelJS.Worksheet, landscape: boolean): void {
   sheet.pageSetup = {
     paperSize: 9, orientation: landscape ? 'landscape' : 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 1,
     horizontalCentered: true, margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.2, footer: 0.2 },
@@ -185,7 +185,7 @@ function pageSetup(sheet: ExcelJS.Worksheet, landscape: boolean): void {
 }
 
 /** Consecutive rows with the same key: [first, count] runs, for merged 一级/二级 cells. */
-function runs<T>(items: readonly T[], key: (t: T) => string): Array<[number, number]> {
+export function runs<T>(items: readonly T[], key: (t: T) => string): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   items.forEach((item, i) => {
     const last = out[out.length - 1];
@@ -321,7 +321,7 @@ function budgetSheet(workbook: ExcelJS.Workbook, name: string, title: string): S
   return w;
 }
 
-function budgetSheets(workbook: ExcelJS.Workbook): void {
+export function budgetSheets(workbook: ExcelJS.Workbook): void {
   const totals = workbook.addWorksheet('收支总表');
   totals.columns = [30, 16, 30, 16].map((width) => ({ width }));
   pageSetup(totals, false);
