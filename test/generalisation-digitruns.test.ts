@@ -1,0 +1,57 @@
+/**
+ * Indicator rows whose numbers a dump printed together ("name unit digits"), under a header that
+ * prints 计量单位 | 指标性质 | 指标值 | 指标权重 | 全年完成值 | 指标得分: cut where the form's
+ * arithmetic holds, never guessed. Forms of our own writing, of the shape such dumps take.
+ */
+import { describe, expect, it } from 'vitest';
+import { processDocument } from '../pipeline/process.js';
+
+const text = (s: string) => new TextEncoder().encode(s);
+
+/**
+ * A department form on one line: its funds amounts lost their leading digits in the dump, its
+ * 执行率 | 权重 | 得分 tail (84.6% of 10 is 8.46) and every indicator row's numbers run together.
+ */
+const form = (totalScore: string | null): string => [
+  '某县水务局2024年度部门整体绩效自评表主管部门某县水务局部门联系人赵六联系电话',
+  totalScore === null ? '' : `自评总分(分)${totalScore}`,
+  '年初预算数全年(调整)预算数全年执行数执行率执行率权重执行率得分年度总金额.41.07.3其中财政拨款.41.07.384.6108.46',
+  '绩效指标指标名称计量单位指标性质指标值指标权重(分)全年完成值指标得分(分)说明',
+  '供水管网修复完成率%951010010新建护岸长度公里1210910灌区改造面积万亩3.5103.610农村水质达标率%981099.510',
+].join('');
+
+describe('indicator rows whose numbers were printed together', () => {
+  it('cuts each run into 指标值 | 权重 | 完成值 | 得分 where the form\'s points leave one cut, flagged as inferred', async () => {
+    // 98.46 − 8.46 = 90 = 100 − 10: the indicators lost no points, so every score is its weight
+    const doc = await processDocument('dept.txt', text(form('98.46')), { ocr: false });
+    const record = doc.records[0]!;
+    expect(record.funds).toMatchObject({ execution_rate: 0.846, weight: 10, score: 8.46 });
+    expect(record.indicators.map((x) => [x.name, x.target?.raw, x.weight, x.actual?.raw, x.score])).toEqual([
+      ['供水管网修复完成率', '95%', 10, '100%', 10],
+      ['新建护岸长度', '12公里', 10, '9公里', 10],
+      ['灌区改造面积', '3.5万亩', 10, '3.6万亩', 10],
+      ['农村水质达标率', '98%', 10, '99.5%', 10],
+    ]);
+    const weight = doc.provenance.find((p) => p.field === 'indicators[1].weight')!;
+    expect(weight.repairs.map((r) => r.rule)).toContain('digit_run_cut_by_arithmetic');
+    expect(weight.confidence).toBeLessThan(0.9);
+    expect(doc.provenance.find((p) => p.field === 'funds.score')!.confidence).toBeLessThan(0.9);
+    expect(record.needs_review).toBe(true);
+    expect(doc.issues.map((i) => i.message).join('\n')).toMatch(/cut into the header's columns by arithmetic/);
+  });
+
+  it('leaves a run unread and says so when more than one cut adds up', async () => {
+    // without the total, "1210910" is 12 | 10 | 9 | 10 or 12 | 10 | 91 | 0: nothing picks one
+    const doc = await processDocument('dept.txt', text(form(null)), { ocr: false });
+    const record = doc.records[0]!;
+    // (the first run has one cut only: 95 | 10 | 1001 | 0 would put 1001% under a % column)
+    expect(record.indicators.map((x) => [x.name, x.target?.raw ?? null, x.weight, x.score])).toEqual([
+      ['供水管网修复完成率', '95%', 10, 10],
+      ['新建护岸长度', null, null, null],
+      ['灌区改造面积', null, null, null],
+      ['农村水质达标率', null, null, null],
+    ]);
+    expect(record.needs_review).toBe(true);
+    expect(doc.issues.map((i) => i.message).join('\n')).toMatch(/no single cut into the header's columns adds up; their numbers were not read/);
+  });
+});
