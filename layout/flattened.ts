@@ -12,7 +12,9 @@ import { parseScore } from '../forms/values.js';
 import { HEADER_LINE, inAttachmentList, parseTitle } from '../forms/titles.js';
 import { listHeaderOf, projectPrefix } from '../forms/projectList.js';
 import { HEADER_BLOCK_FIELDS, INDICATOR_COLUMNS, type IndicatorColumn, SITE_CHROME, levelNamesIn, matchIndicatorColumn } from '../forms/vocabulary.js';
-import { type CutCells, DIGIT_RUN_CONFIDENCE, type DigitRun, cutDigitRuns, digitRunRows, type FormPoints } from './flattened/digitRuns.js';
+import {
+  type CutCells, DIGIT_RUN_CONFIDENCE, type DigitRun, type FormPoints, cutDigitRuns, cutWeightFirstRows, digitRunRows, sharedWeight, weightFirstCutCells,
+} from './flattened/digitRuns.js';
 import { FUNDS_COLUMNS, expandFundsRow, expandFundsTail } from './flattened/numbers.js';
 import { indicatorRows, numberedRubricRows, pointsRubricRows, rubricRows, scatteredHeader } from './flattened/rows.js';
 import { PAGE_FURNITURE, tokensOf } from './flattened/tokens.js';
@@ -224,6 +226,7 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
   let indicators = 0;
   let cut: string[] | null = null;
   const runs: DigitRun[] = [];
+  const fusedRows = new Map<string[], CutCells>();
   let i = 0;
   while (i < tokens.length) {
     const token = tokens[i]!;
@@ -274,7 +277,8 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
         if (i < tokens.length && opensReportSection(tokens, i)) break;
         continue;
       }
-      const read = rubricRows(rowTokens, columns) ?? numberedRubricRows(rowTokens, columns) ?? pointsRubricRows(rowTokens, columns) ?? indicatorRows(rowTokens, columns);
+      const read = rubricRows(rowTokens, columns) ?? numberedRubricRows(rowTokens, columns) ?? pointsRubricRows(rowTokens, columns)
+        ?? weightFirstRows(rowTokens, columns, fusedRows);
       builder.rows.push(header, ...read.rows);
       indicators += read.rows.length;
       cut = read.cut;
@@ -295,11 +299,25 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
     const headerColumns = labels.filter((t) => FUNDS_COLUMNS.has(fieldLabel(t)!.canonical));
     return [row[0]!, ...expandFundsRow(headerColumns, row.slice(1))];
   });
-  const cutRows = new Map<string[], CutCells>();
+  const cutRows = new Map<string[], CutCells>(fusedRows);
   const rows = expanded.map((row, r) => fundsTailRow(expanded, r, cutRows) ?? row);
   const { repairs, unread } = cutDigitRuns(runs, formPoints(rows));
   for (const [row, cells] of repairs) cutRows.set(row, cells);
   return { texts, rows, indicators, cut, unplaced, cutRows, unreadRuns: unread };
+}
+
+/**
+ * Indicator rows by the dynamic programme; where rows of a weight-first template ran their numbers
+ * into the name's token, read again with those runs cut by the weight the other rows share
+ * (cutWeightFirstRows), the cut rows recorded in `fusedRows`.
+ */
+function weightFirstRows(tokens: readonly string[], columns: readonly IndicatorColumn[], fusedRows: Map<string[], CutCells>): ReturnType<typeof indicatorRows> {
+  const first = indicatorRows(tokens, columns);
+  const { tokens: cut, cuts } = cutWeightFirstRows(tokens, columns, sharedWeight(first.rows, columns));
+  if (cuts.length === 0) return first;
+  const read = indicatorRows(cut, columns);
+  for (const [row, cells] of weightFirstCutCells(read.rows, cuts)) fusedRows.set(row, cells);
+  return read;
 }
 
 /** Rows that a funds block prints under its header: the total row, 其中财政拨款, 其他资金 … */

@@ -55,3 +55,29 @@ describe('indicator rows whose numbers were printed together', () => {
     expect(doc.issues.map((i) => i.message).join('\n')).toMatch(/no single cut into the header's columns adds up; their numbers were not read/);
   });
 });
+
+/** An OCR'd weight-first form (分值 | 年度指标值 | 全年实际值 | 得分) run together on one line. */
+const weightFirst = (secondWeight: string): string => [
+  '校舍维修项目绩效目标自评表(2023年度)项目总得分96分项目名称校舍维修项目实施单位某县教育局',
+  '绩效指标一级指标二级指标三级指标分值年度指标值全年实际值得分未完成原因及改进措施',
+  `产出指标(30分)数量指标指标1维修校舍间数612间12间6指标2更换门窗数量${secondWeight}300套300套${secondWeight}`,
+  '时效指标指标1按期完工率690%^95%6成本指标指标1单位维修成本节约率63%4%6',
+].join('');
+
+describe('a weight run onto the target in a weight-first template', () => {
+  it('is cut off with the weight every other row prints, the cells flagged as cut; with no one weight it stays as printed', async () => {
+    const doc = await processDocument('scan.txt', text(weightFirst('6')), { ocr: false });
+    const record = doc.records[0]!;
+    const byName = (name: string) => record.indicators.find((x) => x.name === name);
+    expect([byName('按期完工率')?.weight, byName('按期完工率')?.target?.raw, byName('按期完工率')?.actual?.raw, byName('按期完工率')?.score]).toEqual([6, '90%', '^95%', 6]);
+    expect([byName('单位维修成本节约率')?.weight, byName('单位维修成本节约率')?.target?.value, byName('单位维修成本节约率')?.actual?.value]).toEqual([6, 3, 4]);
+    const index = record.indicators.findIndex((x) => x.name === '单位维修成本节约率');
+    const target = doc.provenance.find((p) => p.field === `indicators[${index}].target`)!;
+    expect(target.repairs.map((r) => r.rule)).toContain('digit_run_cut_by_arithmetic');
+    expect(target.confidence).toBeLessThan(0.9);
+    expect(record.needs_review).toBe(true);
+    // where the other rows print 6 and 4 points, nothing says which digits of "63%4%6" are the weight
+    const mixed = await processDocument('scan.txt', text(weightFirst('4')), { ocr: false });
+    expect(mixed.records[0]!.indicators.find((x) => x.name === '单位维修成本节约率')).toBeUndefined();
+  });
+});

@@ -148,3 +148,89 @@ export function cutDigitRuns(runs: readonly DigitRun[], points: FormPoints): { r
   });
   return { repairs, unread };
 }
+
+// ---------------------------------------------------------------- a weight fused to its target
+
+/** A value cell: a number with its unit (%, or a short unit word), or a bare number. */
+const VALUE_CELL = /^(\d+(?:\.\d+)?)(%|[\u4e00-\u9fff]{1,3})?$/;
+/** A value whose comparison an OCR read as a stray symbol ("^80%" for ≥80%): the value after it. */
+const SYMBOL_THEN_VALUE = /^[\^$~`'"*#]?(\d+(?:\.\d+)?(?:%|[\u4e00-\u9fff]{1,3})?)$/;
+/** A name's last character before the numbers run on: a CJK character or a closing bracket. */
+const NAME_END = /[\u4e00-\u9fff)）]/;
+
+/**
+ * The weight every row that was read whole prints (分值 column): the family's rows share one weight
+ * often (8 points for each of five rows of a 40-point block). Null unless two or more rows print one and no row another.
+ */
+export function sharedWeight(rows: readonly string[][], columns: readonly IndicatorColumn[]): string | null {
+  const at = columns.indexOf('weight');
+  const last = Math.max(at, columns.indexOf('score'));
+  const weights = rows.filter((r) => r.length > last).map((r) => r[at] ?? '').filter((w) => /^\d{1,2}(\.\d)?$/.test(w));
+  return weights.length >= 2 && weights.every((w) => w === weights[0]) ? weights[0]! : null;
+}
+
+/**
+ * A row run together after its name, in a template that prints 分值 before the target: "name W T A S"
+ * ("…覆盖率695%96%6": 6 | 95% | 96% | 6). With the weight every other row shares, the run is cut into
+ * weight, target, actual and score where exactly one cut makes each piece a value, the actual in the
+ * target's unit (or one stray symbol before it, an operator the OCR lost), and the score at most the
+ * weight. Returns the pieces, or null (the token stays as printed).
+ */
+function cutWeightFirstRun(token: string, weight: string): string[] | null {
+  let name = token.length - 1;
+  while (name >= 0 && !NAME_END.test(token[name]!)) name--;
+  if (name < 3) return null;
+  const tail = token.slice(name + 1);
+  if (!tail.startsWith(weight)) return null;
+  const rest = tail.slice(weight.length);
+  const fits: string[][] = [];
+  for (let a = 1; a < rest.length; a++) {
+    for (let s = a + 1; s < rest.length; s++) {
+      const [target, actual, score] = [rest.slice(0, a), rest.slice(a, s), rest.slice(s)];
+      const t = VALUE_CELL.exec(target);
+      const v = VALUE_CELL.exec(SYMBOL_THEN_VALUE.exec(actual)?.[1] ?? '');
+      // the actual is in the target's unit: "95%96%" is two rates, "95%96" no pair
+      if (!t || !v || v[2] !== t[2]) continue;
+      if (!/^\d{1,2}(\.\d)?$/.test(score) || Number(score) > Number(weight)) continue;
+      fits.push([token.slice(0, name + 1), weight, target, actual, score]);
+    }
+  }
+  return fits.length === 1 ? fits[0]! : null;
+}
+
+/**
+ * Rows of a weight-first template (分值 | 年度指标值 | 全年实际值 | 得分) whose cells an OCR ran into
+ * one token after the name: cut with the weight the table's other rows share (cutWeightFirstRun).
+ * Returns the tokens with such runs cut, and each cut's pieces (name, weight, target, actual, score).
+ */
+export function cutWeightFirstRows(tokens: readonly string[], columns: readonly IndicatorColumn[], weight: string | null): { tokens: string[]; cuts: string[][] } {
+  const order = ['weight', 'target', 'actual', 'score'].map((c) => columns.indexOf(c as IndicatorColumn));
+  if (weight === null || order.some((k, i) => k < 0 || (i > 0 && k < order[i - 1]!))) return { tokens: [...tokens], cuts: [] };
+  const cuts: string[][] = [];
+  const out = tokens.flatMap((token) => {
+    const pieces = cutWeightFirstRun(token, weight);
+    if (!pieces) return [token];
+    cuts.push(pieces);
+    return pieces;
+  });
+  return { tokens: out, cuts };
+}
+
+/**
+ * The rows that hold a cut's pieces (cutWeightFirstRows) side by side, each marked with the cells
+ * cut out of the run and the repair that says so.
+ */
+export function weightFirstCutCells(rows: readonly string[][], cuts: readonly string[][]): Map<string[], CutCells> {
+  const marked = new Map<string[], CutCells>();
+  for (const pieces of cuts) {
+    for (const row of rows) {
+      const at = row.indexOf(pieces[0]!);
+      if (at < 0 || !pieces.every((p, k) => row[at + k] === p)) continue;
+      const cols = pieces.slice(1).map((_, k) => at + 1 + k);
+      const repair = { rule: 'digit_run_cut_by_arithmetic', before: pieces.slice(1).join(''), after: pieces.slice(1).join(' | '), confidence: DIGIT_RUN_CONFIDENCE };
+      marked.set(row as string[], { cols, repair });
+      break;
+    }
+  }
+  return marked;
+}
