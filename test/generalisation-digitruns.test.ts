@@ -60,9 +60,9 @@ describe('indicator rows whose numbers were printed together', () => {
 const weightFirst = (secondWeight: string): string => [
   '校舍维修项目绩效目标自评表(2023年度)项目总得分96分项目名称校舍维修项目实施单位某县教育局',
   '绩效指标一级指标二级指标三级指标分值年度指标值全年实际值得分未完成原因及改进措施',
-  `产出指标(30分)数量指标指标1维修校舍间数612间12间6指标2更换门窗数量${secondWeight}300套300套${secondWeight}`,
-  '时效指标指标1按期完工率690%^95%6成本指标指标1单位维修成本节约率63%4%6',
-].join('');
+  `产出指标(30分)数量指标指标1维修校舍间数612间12间6指标2更换门窗数量${secondWeight}300套300套${secondWeight}指标3硬化操场面积2400平方米`,
+  '2520平方米时效指标指标1按期完工率690%^95%6成本指标指标1单位维修成本节约率63%4%6',
+].join('\n');
 
 describe('a weight run onto the target in a weight-first template', () => {
   it('is cut off with the weight every other row prints, the cells flagged as cut; with no one weight it stays as printed', async () => {
@@ -75,6 +75,9 @@ describe('a weight run onto the target in a weight-first template', () => {
     const target = doc.provenance.find((p) => p.field === `indicators[${index}].target`)!;
     expect(target.repairs.map((r) => r.rule)).toContain('digit_run_cut_by_arithmetic');
     expect(target.confidence).toBeLessThan(0.9);
+    // a row that prints no weight: its target cut off the name, the actual after it in the same unit
+    const ground = byName('硬化操场面积');
+    expect([ground?.target?.raw, ground?.actual?.raw, ground?.weight]).toEqual(['2400平方米', '2520平方米', null]);
     expect(record.needs_review).toBe(true);
     // where the other rows print 6 and 4 points, nothing says which digits of "63%4%6" are the weight
     const mixed = await processDocument('scan.txt', text(weightFirst('4')), { ocr: false });

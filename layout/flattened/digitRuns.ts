@@ -199,16 +199,33 @@ function cutWeightFirstRun(token: string, weight: string): string[] | null {
 }
 
 /**
+ * A row with no weight or score whose target ran onto its name, the actual apart after it in the
+ * same unit ("…绿化面积6000亩" | "6120亩"): the target is cut off the name. Not where the shared
+ * weight could stand before it ("6500亩" may be 6 | 500亩): then the token stays as printed.
+ */
+function cutTargetFromName(token: string, next: string, weight: string): string[] | null {
+  const actual = VALUE_CELL.exec(next);
+  const unit = actual?.[2];
+  if (!unit || !token.endsWith(unit)) return null;
+  const m = /^(.*[\u4e00-\u9fff)）])(\d+(?:\.\d+)?)$/.exec(token.slice(0, token.length - unit.length));
+  if (!m || m[1]!.length < 4) return null;
+  const number = m[2]!;
+  if (number.startsWith(weight) && /^(0|[1-9]\d*)(\.\d+)?$/.test(number.slice(weight.length))) return null;
+  return [m[1]!, `${number}${unit}`];
+}
+
+/**
  * Rows of a weight-first template (分值 | 年度指标值 | 全年实际值 | 得分) whose cells an OCR ran into
  * one token after the name: cut with the weight the table's other rows share (cutWeightFirstRun).
- * Returns the tokens with such runs cut, and each cut's pieces (name, weight, target, actual, score).
+ * A row that prints no weight, its target run onto the name, is cut too (cutTargetFromName).
+ * Returns the tokens with such runs cut, and each cut's pieces (name, then the cells cut off it).
  */
 export function cutWeightFirstRows(tokens: readonly string[], columns: readonly IndicatorColumn[], weight: string | null): { tokens: string[]; cuts: string[][] } {
   const order = ['weight', 'target', 'actual', 'score'].map((c) => columns.indexOf(c as IndicatorColumn));
   if (weight === null || order.some((k, i) => k < 0 || (i > 0 && k < order[i - 1]!))) return { tokens: [...tokens], cuts: [] };
   const cuts: string[][] = [];
-  const out = tokens.flatMap((token) => {
-    const pieces = cutWeightFirstRun(token, weight);
+  const out = tokens.flatMap((token, i) => {
+    const pieces = cutWeightFirstRun(token, weight) ?? cutTargetFromName(token, tokens[i + 1] ?? '', weight);
     if (!pieces) return [token];
     cuts.push(pieces);
     return pieces;
@@ -227,7 +244,9 @@ export function weightFirstCutCells(rows: readonly string[][], cuts: readonly st
       const at = row.indexOf(pieces[0]!);
       if (at < 0 || !pieces.every((p, k) => row[at + k] === p)) continue;
       const cols = pieces.slice(1).map((_, k) => at + 1 + k);
-      const repair = { rule: 'digit_run_cut_by_arithmetic', before: pieces.slice(1).join(''), after: pieces.slice(1).join(' | '), confidence: DIGIT_RUN_CONFIDENCE };
+      // (a target cut off its name alone is a cut of text, not of a run of numbers)
+      const rule = pieces.length === 2 ? 'target_cut_from_name' : 'digit_run_cut_by_arithmetic';
+      const repair = { rule, before: pieces.join(''), after: pieces.join(' | '), confidence: DIGIT_RUN_CONFIDENCE };
       marked.set(row as string[], { cols, repair });
       break;
     }
