@@ -15,6 +15,9 @@ import { buildSummaries } from './build/summaries.js';
 
 export type { BuildContext, Built };
 
+/** Repairs of the flattened reader that cut cells out of a run of numbers (layout/flattened/digitRuns.ts). */
+const NUMBERS_CUT: ReadonlySet<string> = new Set(['digit_run_cut_by_arithmetic', 'target_cut_from_name']);
+
 /** Given one form segment, return its record(s): one for a form, one per row for a summary table. */
 export function buildRecords(segment: FormSegment, ctx: BuildContext): Built[] {
   if (segment.kind === 'summary') return buildSummaries(segment, ctx);
@@ -23,6 +26,10 @@ export function buildRecords(segment: FormSegment, ctx: BuildContext): Built[] {
   // never silent: a table rebuilt from the order of its cells (flattened text) is a guess at every row
   if (segment.tables.some((t) => t.rows.some((r) => r.some((c) => c.repairs?.some((p) => p.rule === 'cell_order_rebuilt'))))) {
     draft.issue('indicators', 'rows_rebuilt', 'the table structure was lost: rows and columns were rebuilt from the order of the cells');
+  }
+  // never silent: numbers a dump printed together were cut where the arithmetic holds, not read apart
+  if (segment.tables.some((t) => t.rows.some((r) => r.some((c) => c.repairs?.some((p) => NUMBERS_CUT.has(p.rule)))))) {
+    draft.issue('indicators', 'numbers_cut_by_arithmetic', 'numbers printed together with no separator were cut into the header\'s columns where the form\'s arithmetic holds; the cut is inferred, not read');
   }
   let state: 'form' | 'indicators' | 'closing' | 'page' = 'form';
   for (const table of segment.tables) {

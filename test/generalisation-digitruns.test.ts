@@ -37,6 +37,7 @@ describe('indicator rows whose numbers were printed together', () => {
     expect(weight.confidence).toBeLessThan(0.9);
     expect(doc.provenance.find((p) => p.field === 'funds.score')!.confidence).toBeLessThan(0.9);
     expect(record.needs_review).toBe(true);
+    expect(record.issues.map((i) => i.kind)).toContain('numbers_cut_by_arithmetic');
     expect(doc.issues.map((i) => i.message).join('\n')).toMatch(/cut into the header's columns by arithmetic/);
   });
 
@@ -79,6 +80,7 @@ describe('a weight run onto the target in a weight-first template', () => {
     const ground = byName('硬化操场面积');
     expect([ground?.target?.raw, ground?.actual?.raw, ground?.weight]).toEqual(['2400平方米', '2520平方米', null]);
     expect(record.needs_review).toBe(true);
+    expect(record.issues.map((i) => i.kind)).toContain('numbers_cut_by_arithmetic');
     // where the other rows print 6 and 4 points, nothing says which digits of "63%4%6" are the weight
     const mixed = await processDocument('scan.txt', text(weightFirst('4')), { ocr: false });
     expect(mixed.records[0]!.indicators.find((x) => x.name === '单位维修成本节约率')).toBeUndefined();
