@@ -60,7 +60,9 @@ function nameAndUnit(text: string): { name: string; unit: string; op: string } |
  */
 export function digitRunRows(tokens: readonly string[], columns: readonly IndicatorColumn[]): DigitRunRead | null {
   const numeric = columns.filter((c) => NUMERIC_COLUMNS.has(c));
-  if (!columns.includes('target_unit') || !columns.includes('name') || numeric.length < 3 || tokens.length !== 1) return null;
+  // (the family prints no level columns: a level name run onto a row's name could not be told from it)
+  const levels = columns.includes('level1') || columns.includes('level2');
+  if (levels || !columns.includes('target_unit') || !columns.includes('name') || numeric.length < 3 || tokens.length !== 1) return null;
   const tail = HEADER_TAIL.exec(tokens[0]!)!;
   const headerTail = tail[2] ? [tail[2]] : [];
   const text = tokens[0]!.slice(tail[0].length);
@@ -71,7 +73,7 @@ export function digitRunRows(tokens: readonly string[], columns: readonly Indica
   for (const m of text.matchAll(/(\D+?)(\d[\d.]*)(?=\D|$)/g)) {
     if (m.index !== from) return null;
     const parts = nameAndUnit(m[1]!);
-    if (!parts || m[2]!.replace('.', '').length < numeric.length) return null;
+    if (!parts || m[2]!.replace(/\./g, '').length < numeric.length) return null;
     const row = new Array<string>(width).fill('');
     row[columns.indexOf('name')] = parts.name;
     row[columns.indexOf('target_unit')] = parts.unit;

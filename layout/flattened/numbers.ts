@@ -78,7 +78,6 @@ export function expandFundsRow(header: readonly string[], values: readonly strin
   return best.length === 1 ? best[0]! : [...values];
 }
 
-
 /** The funds block's last three columns as the template prints them: 执行率 | 权重 | 得分, in any order. */
 const FUNDS_TAIL: readonly string[] = ['execution_rate', 'funds_weight', 'funds_score'];
 
@@ -102,6 +101,8 @@ export function expandFundsTail(header: readonly string[], values: readonly stri
   if (!FUNDS_TAIL.every((c) => tail.includes(c))) return null;
   const fits: string[][] = [];
   for (let at = 1; at < run.length - 2; at++) {
+    // only amounts that are no numbers any more (".42.08.1"): amounts that still parse are expandFundsRow's
+    if (splitNumberRun(run.slice(0, at), columns.length - 3).length > 0) continue;
     for (const pieces of splitNumberRun(run.slice(at), 3)) {
       const get = (key: string): number => Number(pieces[tail.indexOf(key)]);
       if (tailAddsUp(get('execution_rate'), get('funds_weight'), get('funds_score'))) fits.push(pieces);
