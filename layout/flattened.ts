@@ -8,10 +8,14 @@
  */
 import type { Block, Cell, Repair, Table } from '../schemas/document.js';
 import { isBlank } from '../forms/text.js';
+import { parseScore } from '../forms/values.js';
 import { HEADER_LINE, inAttachmentList, parseTitle } from '../forms/titles.js';
 import { listHeaderOf, projectPrefix } from '../forms/projectList.js';
 import { HEADER_BLOCK_FIELDS, INDICATOR_COLUMNS, type IndicatorColumn, SITE_CHROME, levelNamesIn, matchIndicatorColumn } from '../forms/vocabulary.js';
-import { FUNDS_COLUMNS, expandFundsRow } from './flattened/numbers.js';
+import {
+  type CutCells, DIGIT_RUN_CONFIDENCE, type DigitRun, type FormPoints, cutDigitRuns, cutWeightFirstRows, digitRunRows, sharedWeight, weightFirstCutCells,
+} from './flattened/digitRuns.js';
+import { FUNDS_COLUMNS, expandFundsRow, expandFundsTail } from './flattened/numbers.js';
 import { indicatorRows, interleaveNameRuns, numberedRubricRows, pointsRubricRows, rubricRows, scatteredHeader } from './flattened/rows.js';
 import { type ShapeRubric, shapeRubric } from './flattened/rubricShape.js';
 import { PAGE_FURNITURE, tokensOf } from './flattened/tokens.js';
@@ -61,7 +65,14 @@ export function isFlattened(blocks: readonly Block[], tokensOfFile: () => readon
 const OWN_ROW_LABELS: ReadonlySet<string> = new Set(['project_name', 'project_code', 'department', 'central_department', 'implementing_unit', 'filing_unit', 'project_amount',
   'funds_total_row', 'fiscal_row', 'carryover_row', 'other_row', 'source_row', 'total_score', 'grade', 'problems']);
 
-interface Rebuilt { texts: string[]; rows: string[][]; indicators: number; cut: string[] | null; unplaced: string[] }
+interface Rebuilt {
+  texts: string[]; rows: string[][]; indicators: number; cut: string[] | null; unplaced: string[];
+  /** rows whose numbers were cut out of a run by arithmetic (each with its repair), and runs left unread */
+  cutRows: Map<string[], CutCells>; unreadRuns: DigitRun[];
+}
+
+/** A points remark printed apart from its column label: 指标权重 | (分). */
+const POINTS_REMARK = /^[(（]\s*分\s*[)）]$/;
 
 /**
  * Label/value rows: a section caption or a row label starts a row; a run of column labels is a
@@ -217,6 +228,8 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
   const builder = new RowBuilder();
   let indicators = 0;
   let cut: string[] | null = null;
+  const runs: DigitRun[] = [];
+  const fusedRows = new Map<string[], CutCells>();
   let i = 0;
   while (i < tokens.length) {
     const token = tokens[i]!;
@@ -231,7 +244,7 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
       builder.flush();
       const header: string[] = [];
       // a column's bracketed remark split off into a token of its own (年初目标值 | (A)) stays with it
-      while (i < tokens.length && (columnLabel(tokens[i]!) || (header.length > 0 && COLUMN_REMARK.test(tokens[i]!)))) {
+      while (i < tokens.length && (columnLabel(tokens[i]!) || (header.length > 0 && (COLUMN_REMARK.test(tokens[i]!) || POINTS_REMARK.test(tokens[i]!))))) {
         if (columnLabel(tokens[i]!)) header.push(tokens[i]!);
         i++;
       }
@@ -257,7 +270,18 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
         columns.unshift('level1');
       }
       const rowTokens = interleaveNameRuns(tokens.slice(start, i), columns);
-      const read = rubricRows(rowTokens, columns) ?? numberedRubricRows(rowTokens, columns) ?? pointsRubricRows(rowTokens, columns) ?? indicatorRows(rowTokens, columns);
+      // rows whose numbers were printed together: cut once the form's points are known (below)
+      const digitRows = digitRunRows(rowTokens, columns);
+      if (digitRows) {
+        builder.rows.push([...header, ...digitRows.headerTail], ...digitRows.rows);
+        indicators += digitRows.rows.length;
+        cut = digitRows.cut;
+        runs.push(...digitRows.runs);
+        if (i < tokens.length && opensReportSection(tokens, i)) break;
+        continue;
+      }
+      const read = rubricRows(rowTokens, columns) ?? numberedRubricRows(rowTokens, columns) ?? pointsRubricRows(rowTokens, columns)
+        ?? weightFirstRows(rowTokens, columns, fusedRows);
       builder.rows.push(header, ...read.rows);
       indicators += read.rows.length;
       cut = read.cut;
@@ -270,7 +294,7 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
   }
   builder.flush();
   // numbers printed together under a funds header are cut where the row then adds up
-  const rows = builder.rows.map((row, r) => {
+  const expanded = builder.rows.map((row, r) => {
     const above = builder.rows[r - 1];
     // the header's labels may keep their remarks apart: 全年预算数 | (A) | 全年执行数 | (B)
     const labels = above?.filter((t) => !COLUMN_REMARK.test(t));
@@ -278,7 +302,80 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
     const headerColumns = labels.filter((t) => FUNDS_COLUMNS.has(fieldLabel(t)!.canonical));
     return [row[0]!, ...expandFundsRow(headerColumns, row.slice(1))];
   });
-  return { texts, rows, indicators, cut, unplaced };
+  const cutRows = new Map<string[], CutCells>(fusedRows);
+  const rows = expanded.map((row, r) => fundsTailRow(expanded, r, cutRows) ?? row);
+  const { repairs, unread } = cutDigitRuns(runs, formPoints(rows));
+  for (const [row, cells] of repairs) cutRows.set(row, cells);
+  return { texts, rows, indicators, cut, unplaced, cutRows, unreadRuns: unread };
+}
+
+/**
+ * Indicator rows by the dynamic programme; where rows of a weight-first template ran their numbers
+ * into the name's token, read again with those runs cut by the weight the other rows share
+ * (cutWeightFirstRows), the cut rows recorded in `fusedRows`.
+ */
+function weightFirstRows(tokens: readonly string[], columns: readonly IndicatorColumn[], fusedRows: Map<string[], CutCells>): ReturnType<typeof indicatorRows> {
+  const first = indicatorRows(tokens, columns);
+  const { tokens: cut, cuts } = cutWeightFirstRows(tokens, columns, sharedWeight(first.rows, columns));
+  if (cuts.length === 0) return first;
+  const read = indicatorRows(cut, columns);
+  for (const [row, cells] of weightFirstCutCells(read.rows, cuts)) fusedRows.set(row, cells);
+  return read;
+}
+
+/** Rows that a funds block prints under its header: the total row, 其中财政拨款, 其他资金 … */
+const FUNDS_ROW_LABELS: ReadonlySet<string> = new Set(['funds_total_row', 'fiscal_row', 'carryover_row', 'other_row', 'source_row']);
+
+/** The funds header over a row of the block: the row of labels above it, past the block's other rows. */
+function fundsHeaderAbove(rows: readonly string[][], r: number): string[] | null {
+  for (let k = r - 1; k >= 0; k--) {
+    const labels = rows[k]!.filter((t) => !COLUMN_REMARK.test(t));
+    if (labels.length > 0 && labels.every((t) => fieldLabel(t) !== null)) return labels;
+    if (!FUNDS_ROW_LABELS.has(fieldLabel(rows[k]![0] ?? '')?.canonical ?? '')) return null;
+  }
+  return null;
+}
+
+/**
+ * A funds row whose amounts lost digits but whose 执行率 | 权重 | 得分 tail adds up (expandFundsTail):
+ * the row with its tail cut, recorded in `cutRows`; null for any other row.
+ */
+function fundsTailRow(rows: readonly string[][], r: number, cutRows: Map<string[], CutCells>): string[] | null {
+  const row = rows[r]!;
+  if (row.length < 2 || !FUNDS_ROW_LABELS.has(fieldLabel(row[0]!)?.canonical ?? '')) return null;
+  const header = fundsHeaderAbove(rows, r);
+  if (!header) return null;
+  // the run may be followed by the next block's cells on the same rebuilt row (年初绩效目标 …)
+  const own = row.slice(1).findIndex((t) => !/^[\d.,%]+$/.test(t));
+  const values = own < 0 ? row.slice(1) : row.slice(1, own + 1);
+  const tail = expandFundsTail(header.filter((t) => FUNDS_COLUMNS.has(fieldLabel(t)!.canonical)), values);
+  if (!tail) return null;
+  const cutRow = [row[0]!, ...tail.values, ...row.slice(1 + values.length)];
+  const cols = [tail.values.length - 2, tail.values.length - 1, tail.values.length];
+  cutRows.set(cutRow, { cols, repair: { rule: 'digit_run_cut_by_arithmetic', before: tail.before, after: tail.after, confidence: DIGIT_RUN_CONFIDENCE } });
+  return cutRow;
+}
+
+/**
+ * The points a form prints outside its indicator table: 自评总分 and the funds block's 权重 | 得分
+ * (the values row under a header that names them). Nulls where not printed.
+ */
+function formPoints(rows: readonly string[][]): FormPoints {
+  const points: FormPoints = { total: null, fundsWeight: null, fundsScore: null };
+  rows.forEach((row, r) => {
+    const label = fieldLabel(row[0] ?? '')?.canonical;
+    if (label === 'total_score') points.total = parseScore(row[1] ?? '');
+    const above = label && FUNDS_ROW_LABELS.has(label) ? fundsHeaderAbove(rows, r) : null;
+    if (!above) return;
+    const columns: string[] = above.map((t) => fieldLabel(t)!.canonical).filter((c) => FUNDS_COLUMNS.has(c));
+    const at = (key: string): number | null => {
+      const k = columns.indexOf(key);
+      return k < 0 || row.length < columns.length + 1 ? null : parseScore(row[k + 1]!);
+    };
+    points.fundsWeight ??= at('funds_weight');
+    points.fundsScore ??= at('funds_score');
+  });
+  return points;
 }
 
 /**
@@ -294,11 +391,16 @@ const REBUILT: Repair = { rule: 'cell_order_rebuilt', before: 'cells in reading 
  */
 const READ_BY_SHAPE: Repair = { rule: 'rubric_read_by_shape', before: 'text with no title or column header', after: 'rubric rows (numbers after their row, points before their group)', confidence: 0.8 };
 
-function table(rows: readonly string[][], line: number, unreadTail: readonly string[] | null = null, repairs: readonly Repair[] = [REBUILT]): Table {
+function table(
+  rows: readonly string[][], line: number, unreadTail: readonly string[] | null = null, cutRows: ReadonlyMap<string[], CutCells> = new Map(), read: readonly Repair[] = [REBUILT],
+): Table {
   const width = Math.max(...rows.map((r) => r.length));
-  const cells = rows.map((r): Cell[] => Array.from({ length: width }, (_, col) => ({
-    text: r[col] ?? '', origin: { table: null, row: null, col, line, page: null, bbox: null }, ...(r[col] ? { repairs: [...repairs] } : {}),
-  })));
+  const cells = rows.map((r): Cell[] => Array.from({ length: width }, (_, col) => {
+    // a cell cut out of a run of numbers carries that cut too
+    const cutCell = cutRows.get(r as string[]);
+    const repairs = cutCell?.cols.includes(col) ? [...read, cutCell.repair] : [...read];
+    return { text: r[col] ?? '', origin: { table: null, row: null, col, line, page: null, bbox: null }, ...(r[col] ? { repairs } : {}) };
+  }));
   return { index: -1, format: 'markdown', firstLine: line, lastLine: line, rows: cells, ...(unreadTail ? { unreadTail: [...unreadTail] } : {}) };
 }
 
@@ -394,7 +496,7 @@ function templateFragment(printed: readonly string[]): { start: number; formToke
 /** A rubric found by its shape as a table, the text after it (a report's prose) as text, and what was inferred as an error. */
 function pushShapedRubric(shaped: ShapeRubric, after: readonly string[], lineOf: (token: string) => number, blocks: Block[], errors: string[]): void {
   const line = lineOf(shaped.firstToken);
-  blocks.push({ kind: 'table', table: table([shaped.header, ...shaped.rows], line, null, [REBUILT, READ_BY_SHAPE]) });
+  blocks.push({ kind: 'table', table: table([shaped.header, ...shaped.rows], line, null, new Map(), [REBUILT, READ_BY_SHAPE]) });
   for (const text of after) blocks.push({ kind: 'text', text, line: lineOf(text), page: null, bbox: null });
   const leftOut = shaped.leftOut > 0 ? `; ${shaped.leftOut} numbers fitted no row (page numbers?) and were left out` : '';
   errors.push(`line ${line}: a scoring rubric with no title or column header was read from its shape (group points before their captions, each row's numbers after its name); which number belongs to which row was inferred${leftOut}`);
@@ -487,7 +589,7 @@ export function rebuildFlattened(lines: readonly string[], tokens: readonly stri
     }),
   ];
   forms.forEach(({ start, formTokens }) => {
-    const { texts, rows, indicators, cut, unplaced } = rebuildForm(formTokens);
+    const { texts, rows, indicators, cut, unplaced, cutRows, unreadRuns } = rebuildForm(formTokens);
     const line = firstLine(tokens[start]!);
     // label/value rows with a value: a project name alone is a form cut at its start
     const labelled = rows.filter((row) => row.some((t) => fieldLabel(t) === null))
@@ -502,8 +604,14 @@ export function rebuildFlattened(lines: readonly string[], tokens: readonly stri
     if (unplaced.length > 0) {
       errors.push(`line ${line}: the indicator header's labels were printed among the first rows' cells; ${unplaced.length} cells before the first numbered row ("${unplaced.slice(0, 6).join(' ')}…") could not be placed in a row and were not read`);
     }
+    if (cutRows.size > 0) {
+      errors.push(`line ${line}: numbers printed together with no separator (${[...cutRows.values()].slice(0, 3).map((c) => c.repair.before).join(', ')}…) were cut into the header's columns by arithmetic (each score at most its weight, the form's points adding up); the cut is inferred, not read`);
+    }
+    if (unreadRuns.length > 0) {
+      errors.push(`line ${line}: ${unreadRuns.length} indicator rows print their numbers together ("${unreadRuns.slice(0, 3).map((r) => r.run).join('", "')}") and no single cut into the header's columns adds up; their numbers were not read`);
+    }
     for (const text of texts) blocks.push({ kind: 'text', text, line, page: null, bbox: null, repairs: [REBUILT] });
-    if (rows.length > 0) blocks.push({ kind: 'table', table: table(rows, line, cut) });
+    if (rows.length > 0) blocks.push({ kind: 'table', table: table(rows, line, cut, cutRows) });
   });
   return { blocks, errors };
 }

@@ -15,18 +15,30 @@ import { buildSummaries } from './build/summaries.js';
 
 export type { BuildContext, Built };
 
+/** Repairs of the flattened reader that cut cells out of a run of numbers (layout/flattened/digitRuns.ts). */
+const NUMBERS_CUT: ReadonlySet<string> = new Set(['digit_run_cut_by_arithmetic', 'target_cut_from_name']);
+
+/** Whether any cell of the segment's tables was read by a repair the rule names (how the extractor read it). */
+function anyCellRepaired(segment: FormSegment, isRule: (rule: string) => boolean): boolean {
+  return segment.tables.some((t) => t.rows.some((r) => r.some((c) => c.repairs?.some((p) => isRule(p.rule)))));
+}
+
 /** Given one form segment, return its record(s): one for a form, one per row for a summary table. */
 export function buildRecords(segment: FormSegment, ctx: BuildContext): Built[] {
   if (segment.kind === 'summary') return buildSummaries(segment, ctx);
   const draft = new FormDraft(segment, ctx);
   readHeaderLines(draft, segment);
   // never silent: a table rebuilt from the order of its cells (flattened text) is a guess at every row
-  if (segment.tables.some((t) => t.rows.some((r) => r.some((c) => c.repairs?.some((p) => p.rule === 'cell_order_rebuilt'))))) {
+  if (anyCellRepaired(segment, (rule) => rule === 'cell_order_rebuilt')) {
     draft.issue('indicators', 'rows_rebuilt', 'the table structure was lost: rows and columns were rebuilt from the order of the cells');
   }
   // a rubric found by its shape: neither a title nor a header said what it is or which number is whose
-  if (segment.tables.some((t) => t.rows.some((r) => r.some((c) => c.repairs?.some((p) => p.rule === 'rubric_read_by_shape'))))) {
+  if (anyCellRepaired(segment, (rule) => rule === 'rubric_read_by_shape')) {
     draft.issue('indicators', 'rubric_read_by_shape', 'the form was read without a title or column header: it was recognised as a scoring rubric by its group captions and numbers, and which number belongs to which row was inferred from the order the text printed them');
+  }
+  // never silent: numbers a dump printed together were cut where the arithmetic holds, not read apart
+  if (anyCellRepaired(segment, (rule) => NUMBERS_CUT.has(rule))) {
+    draft.issue('indicators', 'numbers_cut_by_arithmetic', 'numbers printed together with no separator were cut into the header\'s columns where the form\'s arithmetic holds; the cut is inferred, not read');
   }
   let state: 'form' | 'indicators' | 'closing' | 'page' = 'form';
   for (const table of segment.tables) {

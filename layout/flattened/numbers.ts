@@ -78,3 +78,37 @@ export function expandFundsRow(header: readonly string[], values: readonly strin
   return best.length === 1 ? best[0]! : [...values];
 }
 
+/** The funds block's last three columns as the template prints them: 执行率 | 权重 | 得分, in any order. */
+const FUNDS_TAIL: readonly string[] = ['execution_rate', 'funds_weight', 'funds_score'];
+
+/** Does a rate, weight and score add up: score = rate × weight to the score's printed cents, score ≤ weight ≤ 100? */
+function tailAddsUp(rate: number, weight: number, score: number): boolean {
+  return rate <= 100 && weight > 0 && weight <= 100 && score <= weight && Math.abs((rate / 100) * weight - score) <= 0.005 + 1e-9;
+}
+
+/**
+ * A funds row printed as one run whose amounts lost digits in the dump (".42.08.1" where the
+ * thousands vanished) but whose last three cells, 执行率 | 权重 | 得分, still stand at its end
+ * ("…83.16108.32": 83.16% of 10 is 8.32). Where the amounts cannot be cut (expandFundsRow found
+ * no cut), the tail alone is cut when exactly one cut makes score = rate × weight; the amounts are
+ * left unread. Returns the row's values under the header's funds columns, or null.
+ */
+export function expandFundsTail(header: readonly string[], values: readonly string[]): { values: string[]; before: string; after: string } | null {
+  const columns: string[] = header.map((h) => fieldLabel(h)?.canonical ?? '').filter((c) => FUNDS_COLUMNS.has(c));
+  const run = values[0] ?? '';
+  if (values.length !== 1 || columns.length < 4 || !/^[\d.]{6,}$/.test(run)) return null;
+  const tail = columns.slice(-3);
+  if (!FUNDS_TAIL.every((c) => tail.includes(c))) return null;
+  const fits: string[][] = [];
+  for (let at = 1; at < run.length - 2; at++) {
+    // only amounts that are no numbers any more (".42.08.1"): amounts that still parse are expandFundsRow's
+    if (splitNumberRun(run.slice(0, at), columns.length - 3).length > 0) continue;
+    for (const pieces of splitNumberRun(run.slice(at), 3)) {
+      const get = (key: string): number => Number(pieces[tail.indexOf(key)]);
+      if (tailAddsUp(get('execution_rate'), get('funds_weight'), get('funds_score'))) fits.push(pieces);
+    }
+  }
+  if (fits.length !== 1) return null;
+  const amounts = new Array<string>(columns.length - 3).fill('');
+  return { values: [...amounts, ...fits[0]!], before: run, after: fits[0]!.join(' | ') };
+}
