@@ -40,9 +40,14 @@ function withoutIssuer(title: string): string {
   if (beforeTemplate !== title) return beforeTemplate;
   // a county printed before the project's own name (某某县 | 农村饮水安全项目绩效评价指标表): a name of two
   // to four characters and 县 is a county's, where …区 may be a project's (老旧小区) and …市 a word (农贸市场);
-  // 县城, 县道, 县级 … go on with the word, not a new one
-  return title.replace(/^(?:[\u4e00-\u9fff]{2,6}?(?:省|自治区|市))*[\u4e00-\u9fff]{2,4}?县(?![级城域委乡镇区道直属内外际])(?=.{4,})/, '');
+  // 县城, 县道, 县级 … go on with the word, not a new one; and a word that ends in 县 names a kind of
+  // county, not one (产粮大县奖励资金, 贫困县涉农资金, 示范县创建, 试点县奖补): it is the project's name
+  const county = /^(?:[\u4e00-\u9fff]{2,6}?(?:省|自治区|市))*([\u4e00-\u9fff]{2,4}?)县(?![级城域委乡镇区道直属内外际])(?=.{4,})/.exec(title);
+  return county && !KIND_OF_COUNTY.test(county[1]!) ? title.slice(county[0].length) : title;
 }
+
+/** What a word before 县 ends with where it names a kind of county: 产粮大县, 贫困县, 示范县, 试点县, 百强县. */
+const KIND_OF_COUNTY = /(?:大|贫困|示范|试点|重点|强|先进|达标|样板|脱贫|山区|边境|民族|革命老区|老区|郊|全|各|本|该|区|市|州|旗|郡)$/;
 
 /** The bracket after 表 that names a fund or a project: 绩效目标表(政府性基金). */
 const TITLE_REMARK = /(?<=表)\s*[(（]([^()（）]{1,24})[)）]\s*$/;

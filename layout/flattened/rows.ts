@@ -1,6 +1,6 @@
 /** Indicator rows rebuilt from the order of their cells: by a dynamic programme, by a rubric's shape, under a scattered header. */
 import { bracketedPoints, isValueLike, parseScore } from '../../forms/values.js';
-import { type IndicatorColumn, ROW_NUMBER, isOwnLevelLabel, matchShortLevel2 } from '../../forms/vocabulary.js';
+import { type IndicatorColumn, ROW_NUMBER, isOwnLevelLabel, matchLevel2, matchShortLevel2 } from '../../forms/vocabulary.js';
 import { columnLabel, endsIndicatorBlock, isLevel1, isLevel2, isText } from './words.js';
 import { splitNumberRun } from './numbers.js';
 // ---------------------------------------------------------------- indicator rows
@@ -64,6 +64,7 @@ export function interleaveNameRuns(tokens: readonly string[], columns: readonly 
  */
 export function indicatorRows(printed: readonly string[], header: readonly IndicatorColumn[]): { rows: string[][]; cut: string[] | null; fit: number } {
   const tokens = splitMetPhrases(printed, header);
+  const opensShort = tokens.map((_, at) => opensShortLevel(tokens, at));
   const hasLevel1 = header.includes('level1');
   const hasLevel2 = header.includes('level2');
   const columns = header.filter((c) => c !== 'level1' && c !== 'level2');
@@ -82,7 +83,7 @@ export function indicatorRows(printed: readonly string[], header: readonly Indic
     if (hasLevel1 && p < j && isLevel1(tokens[p]!)) { p++; score += 1; }
     if (hasLevel2 && p < j && isLevel2(tokens[p]!) && !(isLevel1(tokens[p]!) && p === i)) { p++; score += 1; }
     else if (hasLevel2 && p < j && isOwnLevelLabel(tokens[p]!)) { p++; score += 0.5; }
-    else if (hasLevel2 && p < j - 1 && opensShortLevel(tokens, p)) { p++; score += 0.5; }
+    else if (hasLevel2 && p < j - 1 && opensShort[p]) { p++; score += 0.5; }
     const rest = j - p;
     // a template row left empty: its level names and nothing else ("生态效益指标" with no indicator)
     if (rest === 0 && p > i && j < n) return -0.8;
@@ -130,7 +131,7 @@ export function indicatorRows(printed: readonly string[], header: readonly Indic
     let p = 0;
     const level1 = hasLevel1 && isLevel1(cells[0]!) ? cells[p++]! : '';
     const at = from[j]! + p;
-    const level2 = hasLevel2 && cells[p] !== undefined && ((isLevel2(cells[p]!) && !(p === 0 && isLevel1(cells[0]!))) || isOwnLevelLabel(cells[p]!) || (p < cells.length - 1 && opensShortLevel(tokens, at))) ? cells[p++]! : '';
+    const level2 = hasLevel2 && cells[p] !== undefined && ((isLevel2(cells[p]!) && !(p === 0 && isLevel1(cells[0]!))) || isOwnLevelLabel(cells[p]!) || (p < cells.length - 1 && opensShort[at])) ? cells[p++]! : '';
     let rest = cells.slice(p);
     if (rest.length > width) rest = [`${rest[0]}${rest[1]}`, ...rest.slice(2)];
     rows.unshift([...(hasLevel1 ? [level1] : []), ...(hasLevel2 ? [level2] : []), ...rest]);
@@ -163,11 +164,20 @@ function splitMetPhrases(tokens: readonly string[], header: readonly IndicatorCo
 
 /**
  * A level-2 label printed short (时效 for 时效指标, 社会效益) opening a row: only where the row does not
- * follow a level-2 label, whose group cannot be empty — there the same word begins a name (成本核算).
+ * follow a level-2 label, whose group cannot be empty — there the same word begins a name (成本核算) —
+ * and only where it names another group than the one the rows are in: a merged cell prints its label
+ * once, so 质量 at the front of a row under 质量指标 begins the row's name (质量问题整改率).
  */
 function opensShortLevel(tokens: readonly string[], at: number): boolean {
+  const short = matchShortLevel2(tokens[at]!);
   const before = tokens[at - 1];
-  return matchShortLevel2(tokens[at]!) !== null && !(before !== undefined && isLevel2(before) && !isLevel1(before));
+  if (!short || (before !== undefined && isLevel2(before) && !isLevel1(before))) return false;
+  for (let k = at - 1; k >= 0; k--) {
+    const level2 = matchLevel2(tokens[k]!) ?? matchShortLevel2(tokens[k]!);
+    if (level2) return level2.canonical !== short.canonical;
+    if (isLevel1(tokens[k]!)) return true;
+  }
+  return true;
 }
 
 /**

@@ -10,7 +10,7 @@
  * and the groups' printed points equal to what their rows (or their sub-groups) add up to.
  */
 import { RUBRIC_CAPTION_ENDINGS, matchLevel1 } from '../../forms/vocabulary.js';
-import { endsIndicatorBlock } from './words.js';
+import { columnLabel, endsIndicatorBlock } from './words.js';
 
 /**
  * A group's points as the extractor leaves them: "(20 分)", "( 12 )", "20 分)" whose "(" was cut off
@@ -182,6 +182,12 @@ export interface ShapeRubric {
   leftOut: number;
 }
 
+/** The label of a 分值 or 得分 column (得分, 自评得分, 分值), as printed. */
+function isScoreLabel(text: string): boolean {
+  const column = columnLabel(text.replace(/[:：]$/, ''))?.canonical;
+  return column === 'score' || column === 'weight';
+}
+
 /** A group's points whose "(" ended the line above: "15 分)资金管理", "( 12 )" split after its "(". */
 const POINTS_AFTER_BREAK = /^\s*(?:[\u4e00-\u9fff]{1,8}\s*)?\d{1,3}(?:\.\d+)?\s*(?:分\s*)?[)）]/;
 
@@ -213,6 +219,9 @@ export function shapeRubric(tokens: readonly string[]): ShapeRubric | null {
   const leftOut = settleNumbers(rows, width) + stray;
   const { held, failed } = agreement(rows, width);
   if (rows.filter((r) => r.numbers.length === width).length < 3 || held < 2 || failed > 0) return null;
+  // a row named 得分 or 分值 is a report's prose ("立项依据 得分 5"), its numbers said of the line
+  // before: a rubric's rows are named by what they score, and its column labels were lost with its header
+  if (rows.some((r) => isScoreLabel(r.name))) return null;
   const header = ['一级指标', '分值', '二级指标', '分值', '三级指标', ...(width === 2 ? ['分值', '得分'] : ['得分'])];
   let previous: ShapeRow | null = null;
   const out = rows.map((row) => {
