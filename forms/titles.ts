@@ -112,6 +112,16 @@ export function parseTitle(text: string): FormTitle | null {
   return { kind: /自评|评价|得分/.test(last) ? 'self_evaluation' : 'performance_target', title };
 }
 
+/**
+ * A budget platform's export prints its form's heading as the table's own first row and leaves out
+ * the 表 (部门整体绩效目标, 项目支出绩效目标): read as a title only there, where no goal label can stand
+ * alone; in running text the same words head a goal, not a form.
+ */
+export function tableHeadingTitle(text: string): FormTitle | null {
+  const line = bareLine(text).replace(YEAR_SUFFIX, '').replace(/\s/g, '');
+  return /^[\u4e00-\u9fff()（）]{0,30}(部门整体|整体支出|项目支出)(支出)?绩效目标$/.test(line) ? { kind: 'performance_target', title: bareLine(text).replace(YEAR_SUFFIX, '') } : null;
+}
+
 /** Labels of a form's header block: a table row holding one begins a form, never continues one. */
 
 /** A cell that opens a form: a title of the family, or a label of the header block (项目名称, 主管部门 …). */

@@ -68,7 +68,7 @@ export const FIELD_LABELS = {
   // the area a 区域 form's money goes to: recognised, no field of the contract
   subsidy_area: ['补助项目/区域', '补助区域'],
   central_department: ['中央主管部门'],
-  implementing_unit: ['实施单位', '项目实施单位', '项目执行单位', '执行单位', '实施(主管)单位', '资金使用单位(科室)名称', '资金使用单位'],
+  implementing_unit: ['实施单位', '具体实施单位', '项目实施单位', '项目执行单位', '执行单位', '实施(主管)单位', '资金使用单位(科室)名称', '资金使用单位'],
   filing_unit: ['填报单位', '预算部门', '预算部门(盖章)', '编制部门', '预算单位', '填报单位(盖章)', '部门(单位)名称', '单位名称', '项目单位'],
   // when the project runs (项目起止时间 2024.3—2024.11): recognised, no field of the contract
   project_period: ['项目起止时间', '项目实施期', '项目支出实施期', '项目实施期限', '实施期限', '项目期限'],

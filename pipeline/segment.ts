@@ -5,8 +5,8 @@
 import type { Block, FormSegment, Table } from '../schemas/document.js';
 import { listHeaderOf, splitProjects } from '../forms/projectList.js';
 import { labelKey } from '../forms/text.js';
-import { matchIndicatorColumn } from '../forms/vocabulary.js';
-import { TEXT_HEADER_LINE, YEAR_SUFFIX, bareLine, inAttachmentList, opensFormCell, parseTitle, sameForm, titleText } from '../forms/titles.js';
+import { FIELD_LABELS, HEADER_BLOCK_FIELDS, matchIndicatorColumn, matchLabel } from '../forms/vocabulary.js';
+import { TEXT_HEADER_LINE, YEAR_SUFFIX, bareLine, inAttachmentList, opensFormCell, parseTitle, sameForm, tableHeadingTitle, titleText } from '../forms/titles.js';
 
 /** A short line ending in 表 that is not a form title: the caption of some other table. */
 function isOtherTableCaption(text: string): boolean {
@@ -60,7 +60,26 @@ function kindFromTable(table: Table): FormSegment['kind'] {
 function tableStartsNewProject(segment: FormSegment, table: Table): boolean {
   const hasName = (t: Table) => t.rows.slice(0, 3).some((r) => r.some((c) => labelKey(c.text).startsWith('项目名称')));
   const opens = table.rows.slice(0, 3).some((r) => r.some((c) => opensFormCell(c.text)));
-  return (segment.tables.some(hasName) && hasName(table)) || (segment.tables.length > 0 && opens && table.rows.slice(0, 3).some((r) => r.some((c) => parseTitle(c.text) !== null)));
+  return (segment.tables.some(hasName) && hasName(table)) || (segment.tables.length > 0 && opens && table.rows.slice(0, 3).some((r) => r.some((c) => parseTitle(c.text) !== null)))
+    || (table.rows.slice(0, 3).some((r) => r.some((c) => isHeaderBlockLabel(c.text))) && segment.tables.some(hasIndicatorHeader) && !repeatsHeaderBlock(segment, table));
+}
+
+/** A header block's label exactly as the vocabulary has it (部门名称, 项目名称, 主管部门), not one a slip away (物品名称). */
+function isHeaderBlockLabel(text: string): boolean {
+  const label = matchLabel(text, FIELD_LABELS);
+  return label !== null && label.distance === 0 && HEADER_BLOCK_FIELDS.has(label.canonical) && labelKey(text).length <= 10;
+}
+
+/** A row that heads an indicator table (一级指标 | 二级指标 | 三级指标 | 指标值 …): three or more column labels. */
+function hasIndicatorHeader(table: Table): boolean {
+  return table.rows.some((row) => row.filter((c) => c.text.trim() !== '' && matchIndicatorColumn(c.text) !== null).length >= 3);
+}
+
+/** The table's first rows are the form's own header block printed again (a sheet's print titles on every page). */
+function repeatsHeaderBlock(segment: FormSegment, table: Table): boolean {
+  const rowText = (row: Table['rows'][number]) => row.map((c) => labelKey(c.text)).join('|');
+  const own = new Set(segment.tables[0]!.rows.slice(0, 3).map(rowText));
+  return table.rows.slice(0, 3).every((row) => own.has(rowText(row)));
 }
 
 /** Given blocks in reading order, return the form segments and the tables no form claims. */
@@ -149,7 +168,7 @@ function adoptLeadingRows(segment: FormSegment, table: Table): void {
     if (filled.length !== 1) break;
     const cell = filled[0]!;
     const line: FormSegment['headerLines'][number] = { text: cell.text.trim(), line: cell.origin.line ?? table.firstLine, page: cell.origin.page, bbox: cell.origin.bbox };
-    const title = parseTitle(cell.text);
+    const title = parseTitle(cell.text) ?? (row === table.rows[0] ? tableHeadingTitle(cell.text) : null);
     if (title && segment.title === null) {
       Object.assign(segment, { kind: title.kind, title: title.title, titleLine: line.line, titleBbox: line.bbox });
       const year = YEAR_SUFFIX.exec(bareLine(cell.text));

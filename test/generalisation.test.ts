@@ -975,3 +975,24 @@ describe('a unit named in front of the disclosure’s form heading', () => {
     expect(doc.records[0]!.filing_unit).toBe('某县第二实验小学');
   });
 });
+
+describe('a table that opens another header block after a form', () => {
+  const first = ['某区项目支出绩效目标表', '', '| 申报单位 | 某区园林局 | 项目名称 | 行道树补植 |', '| --- | --- | --- | --- |',
+    '| 一级指标 | 二级指标 | 三级指标 | 指标值 |', '| 产出指标 | 数量指标 | 补植株数 | ≥300株 |', ''];
+  it('starts a new form (a budget platform heading without 表 its title, its 部门名称 the filing unit)', async () => {
+    const second = ['| 部门整体绩效目标 | | | |', '| --- | --- | --- | --- |', '| 部门编码: | 207 | 部门名称: | 某区文化馆 |',
+      '| 一级指标 | 二级指标 | 三级指标 | 指标值 |', '| 产出指标 | 数量指标 | 展览场次 | ≥12场 |'];
+    const doc = await processDocument('two.md', text([...first, ...second].join('\n')), { ocr: false });
+    expect(doc.records.map((r) => [r.title, r.scope, r.filing_unit, r.indicators.map((i) => i.name).join('/')])).toEqual([
+      ['某区项目支出绩效目标表', 'project', '某区园林局', '补植株数'],
+      ['部门整体绩效目标', 'department', '某区文化馆', '展览场次'],
+    ]);
+  });
+
+  it('continues the form where the new table only prints the form’s own header block again', async () => {
+    const again = ['| 申报单位 | 某区园林局 | 项目名称 | 行道树补植 |', '| --- | --- | --- | --- |', '| 产出指标 | 质量指标 | 成活率 | ≥95% |'];
+    const doc = await processDocument('again.md', text([...first, ...again].join('\n')), { ocr: false });
+    expect(doc.records).toHaveLength(1);
+    expect(doc.records[0]!.indicators.map((i) => i.name)).toEqual(['补植株数', '成活率']);
+  });
+});

@@ -15,12 +15,21 @@ const BASIC_FIELDS: Partial<Record<FieldLabel, 'project_name' | 'project_code' |
   implementing_unit: 'implementing_unit', filing_unit: 'filing_unit', problems: 'problems',
 };
 
+const DEPARTMENT_FILES_ITS_FORM: Repair = { rule: 'department_files_its_own_form', before: '部门名称', after: 'filing_unit', confidence: 0.85 };
+
 function applyPair(draft: FormDraft, pair: KeyValue): void {
   const basic = BASIC_FIELDS[pair.key];
   // a transfer payment is spent across a region: its form is a region form whatever its title says
   // so is a form that names the area its money goes to (补助项目/区域); both labels exactly as printed, with a value
   if (pair.text && REGION_LABELS.has(labelKey(pair.label.text))) draft.record.scope = 'region';
-  if (basic) { draft.setText(basic, pair.text, pair.value?.origin ?? pair.label.origin, pair.repairs); return; }
+  if (basic) {
+    draft.setText(basic, pair.text, pair.value?.origin ?? pair.label.origin, pair.repairs);
+    // a 部门整体 form's 部门名称 names the department the form is about, which is the one that files it
+    if (basic === 'department' && draft.record.scope === 'department' && draft.record.filing_unit === null && labelKey(pair.label.text).startsWith('部门名称')) {
+      draft.setText('filing_unit', pair.text, pair.value?.origin ?? pair.label.origin, [...pair.repairs, DEPARTMENT_FILES_ITS_FORM]);
+    }
+    return;
+  }
   if (pair.text === null || pair.value === null) return;
   switch (pair.key) {
     case 'initial_budget': case 'adjusted_budget': case 'received': case 'executed':
