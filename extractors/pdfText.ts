@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { type PageContent, type PageItem, pageBlocks, pagesToBlocks } from '../layout/page/assemble.js';
 import type { PageFrame } from '../schemas/document.js';
-import { loadPdfjs, restoreNativeJson } from './pdf/pdfjs.js';
+import { loadPdfjs, restoreNativeBuiltins } from './pdf/pdfjs.js';
 import { readPage } from './pdf/pageContent.js';
 import { ocrFrame, ocrNote, readScannedPage } from './scan/page.js';
 import type { OcrEngineName } from '../schemas/options.js';
@@ -46,10 +46,10 @@ export async function openPdf(bytes: Uint8Array, path: string, options: PdfOptio
   });
   try {
     const pdf = await task.promise;
-    restoreNativeJson();
+    restoreNativeBuiltins();
     return pdf;
   } catch (error) {
-    restoreNativeJson();
+    restoreNativeBuiltins();
     const name = (error as Error).name;
     const message = (error as Error).message;
     if (name === 'PasswordException') {
