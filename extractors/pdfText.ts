@@ -8,14 +8,14 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { type PageContent, type PageItem, pageBlocks, pagesToBlocks } from '../layout/page/assemble.js';
+import { type PageContent, pageBlocks, pagesToBlocks, shiftLines } from '../layout/page/assemble.js';
 import type { PageFrame } from '../schemas/document.js';
-import { loadPdfjs, restoreNativeJson } from './pdf/pdfjs.js';
+import { loadPdfjs, restoreNativeBuiltins } from './pdf/pdfjs.js';
 import { readPage } from './pdf/pageContent.js';
 import { ocrFrame, ocrNote, readScannedPage } from './scan/page.js';
 import type { OcrEngineName } from '../schemas/options.js';
 import { renderPdfPage } from './scan/raster.js';
-import { type Extraction, type Extractor, InputError } from './types.js';
+import { type Extraction, type Extractor, InputError, type PageRange, type PagesRead } from './types.js';
 import { DEFAULTS } from '../schemas/options.js';
 
 const PDFJS_DIR = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
@@ -46,10 +46,10 @@ export async function openPdf(bytes: Uint8Array, path: string, options: PdfOptio
   });
   try {
     const pdf = await task.promise;
-    restoreNativeJson();
+    restoreNativeBuiltins();
     return pdf;
   } catch (error) {
-    restoreNativeJson();
+    restoreNativeBuiltins();
     const name = (error as Error).name;
     const message = (error as Error).message;
     if (name === 'PasswordException') {
@@ -65,19 +65,24 @@ function textLayerFrame({ page, width, height, rotation }: PageContent): PageFra
   return { page, width, height, rotation, turns: 0, skew: 0, dpi: null, read: 'text_layer' };
 }
 
-export async function extractPdf(bytes: Uint8Array, path: string, options: PdfOptions = {}): Promise<Extraction> {
+/** The pages of a PDF, opening it only (no page is read): to decide whether to read it in parts. */
+export async function pdfPageCount(bytes: Uint8Array, path: string, options: PdfOptions = {}): Promise<number> {
   const pdf = await openPdf(bytes, path, options);
-  const warnings: string[] = [];
-  const errors: string[] = [];
-  const pages: PageItem[][] = [];
-  const frames: PageFrame[] = [];
-  const unusable: string[] = [];
-  let blank = 0;
-  const pageCount = pdf.numPages;
   try {
-    if (pageCount === 0) throw new InputError(path, 'the PDF has no pages');
+    return pdf.numPages;
+  } finally {
+    await pdf.destroy();
+  }
+}
+
+/** Pages `range` of a PDF (all of them by default), each read into its layout; `joinPdfPages` puts ranges together. */
+export async function readPdfPages(bytes: Uint8Array, path: string, options: PdfOptions = {}, range?: PageRange): Promise<PagesRead> {
+  const pdf = await openPdf(bytes, path, options);
+  const read: PagesRead = { pageCount: pdf.numPages, pages: [], frames: [], blank: 0, unusable: [], warnings: [], errors: [] };
+  try {
+    if (read.pageCount === 0) throw new InputError(path, 'the PDF has no pages');
     let line = 1;
-    for (let n = 1; n <= pageCount; n++) {
+    for (let n = range?.first ?? 1; n <= (range?.last ?? read.pageCount); n++) {
       const page = await pdf.getPage(n);
       let content = await readPage(page);
       let frame = textLayerFrame(content);
@@ -88,33 +93,54 @@ export async function extractPdf(bytes: Uint8Array, path: string, options: PdfOp
         const scanned = await readScannedPage(await renderPdfPage(page, dpi, page.rotate), n, dpi, options.ocrEngine);
         content = scanned.content;
         frame = ocrFrame(scanned, dpi, page.rotate);
-        warnings.push(ocrNote(`page ${n}: ${reason}`, scanned));
+        read.warnings.push(ocrNote(`page ${n}: ${reason}`, scanned));
       }
       page.cleanup();
       if (content.blank) {
-        blank++;
+        read.blank++;
         continue;
       }
       if (content.unusable) {
-        unusable.push(`page ${n}: ${content.unusable}`);
-        errors.push(`page ${n}: ${content.unusable}; OCR is switched off (--no-ocr), so its forms are missing`);
+        read.unusable.push(`page ${n}: ${content.unusable}`);
+        read.errors.push(`page ${n}: ${content.unusable}; OCR is switched off (--no-ocr), so its forms are missing`);
         continue;
       }
       const items = pageBlocks(content, line);
       line += items.length;
-      pages.push(items);
-      frames.push(frame);
+      read.pages.push(items);
+      read.frames.push(frame);
     }
   } finally {
     await pdf.destroy();
   }
+  return read;
+}
+
+/** A PDF's pages read in ranges (in page order, every page once) joined: tables continued across pages, furniture, lines numbered through. */
+export function joinPdfPages(parts: readonly PagesRead[], path: string): Extraction {
+  const pageCount = parts[0]!.pageCount;
+  const blank = parts.reduce((n, part) => n + part.blank, 0);
+  const unusable = parts.flatMap((part) => part.unusable);
   if (blank === pageCount) throw new InputError(path, `the PDF has no content (${pageCount === 1 ? 'its only page is blank' : `all ${pageCount} pages are blank`})`);
   if (unusable.length + blank === pageCount) {
     const rest = unusable.length - 1;
     const more = rest > 0 ? ` (and ${rest} more page${rest > 1 ? 's' : ''})` : '';
     throw new InputError(path, `no page has a usable text layer — ${unusable[0]}${more}; OCR is switched off (--no-ocr)`);
   }
-  return { encoding: null, blocks: pagesToBlocks(pages), pages: frames, warnings, errors };
+  let linesBefore = 0;
+  for (const part of parts) {
+    const lines = part.pages.reduce((n, items) => n + items.length, 0);
+    for (const items of part.pages) shiftLines(items, linesBefore);
+    linesBefore += lines;
+  }
+  return {
+    encoding: null, blocks: pagesToBlocks(parts.flatMap((part) => part.pages)), pages: parts.flatMap((part) => part.frames),
+    warnings: parts.flatMap((part) => part.warnings), errors: parts.flatMap((part) => part.errors),
+  };
+}
+
+export async function extractPdf(bytes: Uint8Array, path: string, options: PdfOptions = {}): Promise<Extraction> {
+  return joinPdfPages([await readPdfPages(bytes, path, options)], path);
 }
 
 export const pdfTextExtractor: Extractor = {
@@ -124,5 +150,10 @@ export const pdfTextExtractor: Extractor = {
   },
   extract(bytes, path, options) {
     return extractPdf(bytes, path, options);
+  },
+  pages: {
+    pageCount: pdfPageCount,
+    read: (bytes, path, range, options) => readPdfPages(bytes, path, options, range),
+    join: joinPdfPages,
   },
 };

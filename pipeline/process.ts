@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { chooseExtractor, InputError } from '../extractors/index.js';
+import type { Extraction, Extractor, PageRange, PagesRead } from '../extractors/types.js';
 import { DOCUMENT_MODEL_VERSION, type ZipingDocument } from '../schemas/document.js';
 import { buildRecords } from './buildForm.js';
 import { type BuiltForm, withoutReprints } from './build/reprints.js';
@@ -28,11 +29,63 @@ function emptyDocument(path: string, bytes: Uint8Array): ZipingDocument {
   };
 }
 
-/** Stage 1 — extract: sniff the input, read it and detect its tables. */
-async function extract(doc: ZipingDocument, bytes: Uint8Array, options: ProcessOptions): Promise<void> {
+/**
+ * A range of a document's pages read apart from the rest (in a worker of its own), or why reading
+ * it failed, worded as a failed document's first issue.
+ */
+export type PartRead = { read: PagesRead } | { failure: string };
+
+/** Fewer pages than this in a part would cost more (the document opened again, its fonts parsed again) than reading them alongside saves. */
+const MIN_PAGES_PER_PART = 8;
+
+/** The ranges of pages to read a document in, at most one per worker, or null when it is read whole. */
+export function pageRanges(pageCount: number, workers: number): PageRange[] | null {
+  const parts = Math.min(workers, Math.floor(pageCount / MIN_PAGES_PER_PART));
+  if (parts < 2) return null;
+  return Array.from({ length: parts }, (_, i) => ({
+    first: Math.floor((i * pageCount) / parts) + 1,
+    last: Math.floor(((i + 1) * pageCount) / parts),
+  }));
+}
+
+/** The ranges to read a document in when it may be read in parts (enough pages, an input read page by page), else null. */
+export async function partsOf(path: string, bytes: Uint8Array, workers: number, options: ProcessOptions = {}): Promise<PageRange[] | null> {
+  try {
+    const { pages } = await chooseExtractor(path, bytes);
+    return pages ? pageRanges(await pages.pageCount(bytes, path, options), workers) : null;
+  } catch {
+    return null; // read whole, which reports why it cannot be read
+  }
+}
+
+/** Read one range of a document's pages; `processDocument` joins the parts. */
+export async function readPart(path: string, bytes: Uint8Array, range: PageRange, options: ProcessOptions = {}): Promise<PartRead> {
+  try {
+    const { pages } = await chooseExtractor(path, bytes);
+    if (!pages) throw new Error('the input cannot be read in parts');
+    return { read: await pages.read(bytes, path, range, options) };
+  } catch (error) {
+    return { failure: failureReason(error) };
+  }
+}
+
+/** The extraction of a document read in parts: the first part that failed fails it as reading it whole would have. */
+function joinParts(extractor: Extractor, parts: readonly PartRead[], path: string): Extraction {
+  const read: PagesRead[] = [];
+  for (const part of parts) {
+    // the reason is already worded; InputError carries it as the document's issue unchanged
+    if ('failure' in part) throw new InputError(path, part.failure);
+    read.push(part.read);
+  }
+  if (!extractor.pages) throw new Error(`a ${extractor.kind} input cannot be read in parts`);
+  return extractor.pages.join(read, path);
+}
+
+/** Stage 1 — extract: sniff the input, read it (or join the parts it was read in) and detect its tables. */
+async function extract(doc: ZipingDocument, bytes: Uint8Array, options: ProcessOptions, parts?: readonly PartRead[]): Promise<void> {
   const extractor = await chooseExtractor(doc.source.path, bytes);
   doc.source.kind = extractor.kind;
-  const extraction = await extractor.extract(bytes, doc.source.path, options);
+  const extraction = parts ? joinParts(extractor, parts, doc.source.path) : await extractor.extract(bytes, doc.source.path, options);
   doc.source.encoding = extraction.encoding;
   doc.blocks = extraction.blocks;
   doc.pages = extraction.pages ?? [];
@@ -104,18 +157,25 @@ export function failedDocument(path: string, bytes: Uint8Array, reason: string):
   return doc;
 }
 
-/** Run every stage on one file's bytes. Bad input ends as a failed document with a reason. */
-export async function processDocument(path: string, bytes: Uint8Array, options: ProcessOptions = {}): Promise<ZipingDocument> {
+function failureReason(error: unknown): string {
+  return error instanceof InputError ? error.reason : `internal error: ${(error as Error).message}`;
+}
+
+/**
+ * Run every stage on one file's bytes; given `parts` (its pages read in ranges by `readPart`, in
+ * page order), extraction joins them instead of reading the file, and the document is the same.
+ * Bad input ends as a failed document with a reason.
+ */
+export async function processDocument(path: string, bytes: Uint8Array, options: ProcessOptions = {}, parts?: readonly PartRead[]): Promise<ZipingDocument> {
   const doc = emptyDocument(path, bytes);
   try {
-    await extract(doc, bytes, options);
+    await extract(doc, bytes, options, parts);
     segment(doc);
     build(doc);
     check(doc);
     settleStatus(doc);
   } catch (error) {
-    const message = error instanceof InputError ? error.reason : `internal error: ${(error as Error).message}`;
-    doc.issues.push({ stage: 'extract', message, severity: 'error' });
+    doc.issues.push({ stage: 'extract', message: failureReason(error), severity: 'error' });
     doc.status = 'failed';
   }
   return doc;

@@ -1,14 +1,15 @@
 /**
- * A fixed pool of document workers. Each document gets a time limit and the worker a heap limit:
+ * A fixed pool of document workers. Each request gets a time limit and the worker a heap limit:
  * a document that exceeds either ends as a failed document with the reason, its worker is
- * replaced, and the batch goes on.
+ * replaced, and the batch goes on. A long document a worker says can be split by pages is read
+ * by several workers at once, a range of pages each (see worker.ts).
  */
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ZipingDocument } from '../schemas/document.js';
-import { failedDocument, type ProcessOptions } from './process.js';
+import { failedDocument, type PartRead, type ProcessOptions } from './process.js';
 import { processed, type ProcessedDocument } from './processed.js';
-import type { WorkerAnswer, WorkerReply, WorkerRequest } from './worker.js';
+import type { WorkerAnswer, WorkerReply, WorkerRequest, WorkerResult } from './worker.js';
 import { DEFAULTS } from '../schemas/options.js';
 
 const ENTRY = fileURLToPath(new URL('../bin/worker.js', import.meta.url));
@@ -24,6 +25,15 @@ export interface PoolOptions {
 }
 
 interface Slot { worker: Worker; busy: boolean }
+
+/** `Omit` over each member of a union (the request kinds), not over their common keys. */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** The result of the kind a request asks for (a worker answers each kind with its own). */
+function expectKind<K extends WorkerResult['kind']>(result: WorkerResult, kind: K): Extract<WorkerResult, { kind: K }> {
+  if (result.kind !== kind) throw new Error(`a worker answered ${result.kind} to a ${kind} request`);
+  return result as Extract<WorkerResult, { kind: K }>;
+}
 
 /** Documents the pool gave up on (time limit, heap limit, a crashed worker) rather than ones that were read and failed. */
 const abandoned = new WeakSet<ZipingDocument>();
@@ -62,23 +72,49 @@ export class DocumentPool {
 
   /** Process one document in a worker, into its statements and summary; never rejects — failures come back as failed documents. */
   process(path: string, bytes: Uint8Array, processOptions: ProcessOptions = this.options.process ?? {}): Promise<ProcessedDocument> {
-    return this.run(path, bytes, processOptions, 'statements', (doc) => processed(doc)) as Promise<ProcessedDocument>;
+    return this.document(path, bytes, processOptions, 'statements', (doc) => processed(doc)) as Promise<ProcessedDocument>;
   }
 
   /** Process one document in a worker and return it whole (a distributed worker stores it itself); never rejects. */
   processWhole(path: string, bytes: Uint8Array, processOptions: ProcessOptions = this.options.process ?? {}): Promise<ZipingDocument> {
-    return this.run(path, bytes, processOptions, 'document', (doc) => doc) as Promise<ZipingDocument>;
+    return this.document(path, bytes, processOptions, 'document', (doc) => doc) as Promise<ZipingDocument>;
   }
 
-  /** Given a document and what to answer with, the worker's answer, or `failed`'s for a document the pool gave up on. */
-  private async run(path: string, bytes: Uint8Array, processOptions: ProcessOptions, answer: WorkerAnswer,
-    failed: (doc: ZipingDocument) => WorkerReply['result']): Promise<WorkerReply['result']> {
+  /**
+   * One document, answered as `answer` asks, or as `failed` makes of a document the pool gave up
+   * on. A worker may answer that the document can be split by pages: its page ranges are then read
+   * by the workers alongside, and one worker joins them into the document.
+   */
+  private async document(path: string, bytes: Uint8Array, options: ProcessOptions, answer: WorkerAnswer,
+    failed: (doc: ZipingDocument) => ProcessedDocument | ZipingDocument): Promise<ProcessedDocument | ZipingDocument> {
+    const input = { path, bytes, options };
+    const giveUp = ({ reason }: { reason: string }): ProcessedDocument | ZipingDocument => {
+      const doc = failedDocument(path, bytes, reason);
+      abandoned.add(doc);
+      return failed(doc);
+    };
+    // split only over workers that are idle now: when every worker has a document, parts would only add work
+    const idle = this.slots.filter((slot) => !slot.busy).length;
+    const whole = await this.run({ ...input, task: 'document', answer, workers: Math.max(1, idle) });
+    if ('reason' in whole) return giveUp(whole);
+    if (whole.kind !== 'divisible') return expectKind(whole, 'document').document;
+    const parts: PartRead[] = [];
+    for (const read of await Promise.all(whole.ranges.map((range) => this.run({ ...input, task: 'part', range })))) {
+      if ('reason' in read) return giveUp(read);
+      parts.push(expectKind(read, 'part').part);
+    }
+    const joined = await this.run({ ...input, task: 'document', answer, workers: 1, parts });
+    return 'reason' in joined ? giveUp(joined) : expectKind(joined, 'document').document;
+  }
+
+  /** One request to a free worker: its result, or why the pool gave up on it (time limit, heap limit, a crashed worker). */
+  private async run(request: DistributiveOmit<WorkerRequest, 'id'>): Promise<WorkerResult | { reason: string }> {
     const slot = await this.acquire();
     const timeoutMs = this.options.timeoutMs ?? DEFAULTS.timeoutSeconds * 1000;
     const id = this.nextId++;
     try {
-      return await new Promise<WorkerReply['result']>((resolve) => {
-        const done = (result: WorkerReply['result'], replaceWorker: boolean): void => {
+      return await new Promise<WorkerResult | { reason: string }>((resolve) => {
+        const done = (result: WorkerResult | { reason: string }, replaceWorker: boolean): void => {
           clearTimeout(timer);
           slot.worker.off('message', onMessage);
           slot.worker.off('error', onError);
@@ -89,11 +125,7 @@ export class DocumentPool {
           }
           resolve(result);
         };
-        const giveUp = (reason: string): void => {
-          const doc = failedDocument(path, bytes, reason);
-          abandoned.add(doc);
-          done(failed(doc), true);
-        };
+        const giveUp = (reason: string): void => done({ reason }, true);
         const onMessage = (reply: WorkerReply): void => { if (reply.id === id) done(reply.result, false); };
         const onError = (error: Error & { code?: string }): void => giveUp(error.code === 'ERR_WORKER_OUT_OF_MEMORY'
           ? `ran out of memory (more than ${this.options.memoryMb ?? DEFAULTS.memoryMb} MB; raise --memory or split the file)`
@@ -103,7 +135,7 @@ export class DocumentPool {
         slot.worker.on('message', onMessage);
         slot.worker.once('error', onError);
         slot.worker.once('exit', onExit);
-        slot.worker.postMessage({ id, path, bytes, options: processOptions, answer } satisfies WorkerRequest);
+        slot.worker.postMessage({ ...request, id } satisfies WorkerRequest);
       });
     } finally {
       this.release(slot);

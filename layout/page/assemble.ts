@@ -76,6 +76,21 @@ export function pageBlocks(content: PageContent, firstLine: number): PageItem[] 
   return items;
 }
 
+/**
+ * Move a page's items `by` lines on: pages read apart (a range per worker) are numbered from line 1
+ * of their range, and take the lines the pages before them used once they are put in order.
+ */
+export function shiftLines(items: readonly PageItem[], by: number): void {
+  for (const { block } of items) {
+    if (block.kind === 'text') block.line += by;
+    else {
+      block.table.firstLine += by;
+      block.table.lastLine += by;
+      for (const row of block.table.rows) for (const cell of row) if (cell.origin.line !== null) cell.origin.line += by;
+    }
+  }
+}
+
 /** A text line; a wide gap becomes two spaces, as in the OCR text (it separates fields on one line). */
 function joinLine(runs: readonly PlacedText[]): string {
   const parts: PlacedText[][] = [];

@@ -1,0 +1,75 @@
+/**
+ * A long PDF read in parts (a range of pages per worker) and joined gives the very document reading
+ * it whole gives: tables continued across the cut, line numbers, provenance, issues and status.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PDFDocument } from 'pdf-lib';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ZipingDocument } from '../schemas/document.js';
+import { partsOf, pageRanges, processDocument, readPart } from '../pipeline/process.js';
+import { DocumentPool } from '../pipeline/workerPool.js';
+
+const PDF_SAMPLES = join(import.meta.dirname, '..', 'samples', 'pdf');
+const FIXTURES = join(import.meta.dirname, 'fixtures', 'pdf');
+/** 9 pages; its second form's table runs from page 3 to page 9 */
+const BREAKS = readFileSync(join(PDF_SAMPLES, 'project_self_eval_breaks.pdf'));
+
+/** What a document's reading decides, and the blocks it was read from (their lines and pages). */
+const outcome = (doc: ZipingDocument) => ({ records: doc.records, provenance: doc.provenance, issues: doc.issues, status: doc.status, blocks: doc.blocks, pages: doc.pages });
+
+/** A PDF of the given files' pages, in order. */
+async function concatenated(files: string[]): Promise<Uint8Array> {
+  const out = await PDFDocument.create();
+  for (const file of files) {
+    const source = await PDFDocument.load(readFileSync(file));
+    for (const page of await out.copyPages(source, source.getPageIndices())) out.addPage(page);
+  }
+  return out.save();
+}
+
+describe('a PDF read in parts', () => {
+  it('cut inside a table continued over pages 3–9, joins into the document read whole', async () => {
+    const whole = await processDocument('breaks.pdf', BREAKS);
+    const ranges = [{ first: 1, last: 4 }, { first: 5, last: 6 }, { first: 7, last: 9 }];
+    // structuredClone: the parts reach the joining worker as a message
+    const parts = structuredClone(await Promise.all(ranges.map((range) => readPart('breaks.pdf', BREAKS, range))));
+    const joined = await processDocument('breaks.pdf', BREAKS, {}, parts);
+    expect(whole.records).toHaveLength(2);
+    expect(outcome(joined)).toEqual(outcome(whole));
+  });
+
+  it('with a page without a usable text layer and OCR off, reports it as reading it whole does', async () => {
+    const bytes = await concatenated([join(PDF_SAMPLES, 'project_self_eval_breaks.pdf'), join(FIXTURES, 'no_tounicode.pdf')]);
+    const whole = await processDocument('mixed.pdf', bytes, { ocr: false });
+    const parts = await Promise.all([{ first: 1, last: 6 }, { first: 7, last: 11 }].map((range) => readPart('mixed.pdf', bytes, range, { ocr: false })));
+    const joined = await processDocument('mixed.pdf', bytes, { ocr: false }, parts);
+    expect(whole.status).toBe('partial');
+    expect(outcome(joined)).toEqual(outcome(whole));
+  });
+
+  it('is read whole below two parts of 8 pages, and in at most one part per worker', async () => {
+    expect(pageRanges(15, 2)).toBeNull();
+    expect(pageRanges(9, 4)).toBeNull();
+    expect(pageRanges(16, 1)).toBeNull();
+    expect(pageRanges(20, 2)).toEqual([{ first: 1, last: 10 }, { first: 11, last: 20 }]);
+    expect(pageRanges(24, 4)).toEqual([{ first: 1, last: 8 }, { first: 9, last: 16 }, { first: 17, last: 24 }]);
+    expect(await partsOf('breaks.pdf', BREAKS, 2)).toBeNull();
+    expect(await partsOf('notes.txt', new TextEncoder().encode('项目名称\n'.repeat(40)), 2)).toBeNull();
+  });
+
+  describe('by a pool of 2 workers', () => {
+    const pool = new DocumentPool({ size: 2 });
+    afterAll(() => pool.close());
+
+    it('gives the document one thread gives, the cut falling inside a continued table', async () => {
+      // 2 + 9 + 9 pages: the parts are pages 1–10 and 11–20, the cut between the first copy's pages 8 and 9
+      const bytes = await concatenated([join(PDF_SAMPLES, 'performance_target.pdf'), join(PDF_SAMPLES, 'project_self_eval_breaks.pdf'), join(PDF_SAMPLES, 'project_self_eval_breaks.pdf')]);
+      expect(await partsOf('long.pdf', bytes, 2)).toEqual([{ first: 1, last: 10 }, { first: 11, last: 20 }]);
+      const serial = await processDocument('long.pdf', bytes);
+      const pooled = await pool.processWhole('long.pdf', bytes);
+      expect(serial.records).toHaveLength(6);
+      expect(outcome(pooled)).toEqual(outcome(serial));
+    });
+  });
+});
