@@ -167,3 +167,22 @@ describe('a level label printed as both levels', () => {
     expect(rows.find((r) => r.name === '市民满意度')).toMatchObject({ level1: '满意度指标', level2: '满意度指标' });
   });
 });
+
+describe('goal texts followed by the next part of an outline', () => {
+  it('stop at the next part\'s numbered heading once each goal column has its text', async () => {
+    const form = [
+      '| 部门预算项目支出绩效自评表(2023年度) | | | |',
+      '|---|---|---|---|',
+      '| 项目名称 | 乡镇文化站免费开放补助 | | |',
+      '| 主管部门 | 某县文化和旅游局 | 实施单位 | 某县文化馆 |',
+      '| 项目基本情况 | 1.项目年度目标完成情况 | | |',
+      '| 项目年度目标 | 年度目标完成情况 | | |',
+      '| 全年安排资金12万元,保障全县乡镇文化站免费开放,开展群众文化活动。 | 全县乡镇文化站全部免费开放,全年开展群众文化活动60场。 | 2.项目实施内容及过程概述 | 项目由县文化馆组织实施,按季度拨付资金,年底开展绩效自评。 |',
+      '| 一级指标 | 二级指标 | 三级指标 | 年度指标值 |',
+      '| 产出指标 | 数量指标 | 开展群众文化活动 | 60场 |',
+    ].join('\n');
+    const record = (await processDocument('goals.md', text(form), { ocr: false })).records[0]!;
+    expect(record.goal_expected).toBe('全年安排资金12万元,保障全县乡镇文化站免费开放,开展群众文化活动。');
+    expect(record.goal_actual).toBe('全县乡镇文化站全部免费开放,全年开展群众文化活动60场。');
+  });
+});
