@@ -126,6 +126,15 @@ describe('a funds block captioned with its points (Hubei 项目自评表)', () =
     expect(doc.records[0]!.funds.weight).toBe(10);
   });
 
+  it('keeps the points with the caption where a dump ran the caption into the columns after it', async () => {
+    const dump = '2022年度财政项目绩效自评表单位名称:某县疾病预防控制中心填报日期:2023年3月2日项目名称疫苗冷链运维主管部门某县卫生健康局'
+      + '项目实施单位某县疾病预防控制中心预算执行情况 (万元) (20 分)预算数(A)执行数(B)执行率(B/A)得分(20分*执行率)年度财政资金总额'
+      + '一级指标二级指标三级指标年初目标值(A)实际完成值(B)得分产出指标数量指标冷链设备巡检次数12次12次10质量指标疫苗储存温度达标率100%100%10'
+      + '效益指标社会效益指标疫苗接种安全事故0起0起10';
+    const doc = await processDocument('dump.txt', text(dump), { ocr: false });
+    expect(doc.records[0]!.funds.weight).toBe(20);
+  });
+
   it('reads the unit line above the table (单位名称:… 填报日期:…) as the filing unit', async () => {
     const doc = await processDocument('hubei.md', text(HUBEI_MARKDOWN), { ocr: false });
     expect(doc.records[0]!.filing_unit).toBe('某区慢病防治站');

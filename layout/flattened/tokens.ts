@@ -202,8 +202,9 @@ function labelHits(token: string): Array<{ at: number; end: number }> {
   while (at < token.length) {
     const label = labelsFrom(INNER_INDEX, token, at).find((l) => token.startsWith(l, at) && !(PROSE_WORDS.has(l) && inSentence(token, at)));
     if (label) {
-      // a caption keeps the money unit printed after it: "资金投入情况(万元)"
-      const unit = /^\s*[(（]\s*万?元\s*[)）]/.exec(token.slice(at + label.length));
+      // a caption keeps the money unit printed after it, and the block's points after that: "资金投入情况(万元)",
+      // "预算执行情况 (万元) (20 分)"
+      const unit = /^\s*[(（]\s*万?元\s*[)）](?:\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）])?/.exec(token.slice(at + label.length));
       const end = at + label.length + (unit && SECTION_CAPTIONS.includes(label) ? unit[0].length : 0);
       hits.push({ at, end });
       at = end;
