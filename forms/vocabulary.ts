@@ -90,7 +90,9 @@ export const FIELD_LABELS = {
   funds_total_row: ['年度资金总额', '项目资金', '资金总额', '年度资金申请总额', '年度总金额', '年度财政资金总额',
     // the 510000 template's total row (总额 | 年初 | 调整后 | 执行 …)
     '总额'],
-  fiscal_row: ['其中:财政资金', '其中:当年财政拨款', '其中:财政拨款', '财政资金', '当年财政拨款', '财政拨款'],
+  // Sichuan's 项目支出绩效目标申报表 prints its funds as an outline of subtotals, (一)财政拨款小计 / 1、一般公共预算 …
+  // (二)自有资金小计: the 财政拨款 subtotal is the fiscal row (the outline's numbering is stripped with the label's)
+  fiscal_row: ['其中:财政资金', '其中:当年财政拨款', '其中:财政拨款', '财政资金', '当年财政拨款', '财政拨款', '财政拨款小计'],
   carryover_row: ['上年结转资金'],
   other_row: ['其他资金', '其他'],
   // the total split by the level of government that pays (transfer template: 中央财政资金 / 地方资金):
@@ -196,6 +198,9 @@ export const MONEY_UNIT_DECLARED = [
   // a caption wrapped under its label into a cell or line of its own: 项目资金 | (万元)
   /^[(（]\s*(万元|元)\s*[)）]$/,
 ];
+
+/** Captions of a form's funds block (预算执行情况(万元)(20分) over 预算数 | 执行数 | 执行率 | 得分). */
+export const FUNDS_CAPTIONS: readonly string[] = ['预算执行情况', '项目资金', '资金情况', '项目资金申请', '项目预算资金', '资金投入情况'];
 
 /** Captions of a form's blocks: they name a section, never hold a value. */
 export const SECTION_CAPTIONS: readonly string[] = [

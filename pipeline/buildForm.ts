@@ -10,7 +10,7 @@ import { prepareRow } from './cells.js';
 import { type BuildContext, type Built, FormDraft, finish, titleOrigin } from './build/draft.js';
 import { readHeaderLines } from './build/header.js';
 import { finishIndicators, indicatorHeaderOf, isClosingRow, readIndicatorRow } from './build/indicatorRows.js';
-import { readClosingRow, readLabelRow } from './build/labelRows.js';
+import { readClosingRow, readFundsCaptionWeight, readLabelRow } from './build/labelRows.js';
 import { buildSummaries } from './build/summaries.js';
 
 export type { BuildContext, Built };
@@ -85,6 +85,7 @@ export function buildRecords(segment: FormSegment, ctx: BuildContext): Built[] {
     const repair: Repair = { rule: 'project_amount_as_budget', before: amount.label.text, after: 'funds.adjusted_budget', confidence: 0.9 };
     draft.setMoney('adjusted_budget', false, amount.value, amount.text, [...amount.repairs, repair]);
   }
+  readFundsCaptionWeight(draft);
   finishIndicators(draft);
   return [finish(draft)];
 }

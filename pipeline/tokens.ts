@@ -6,11 +6,11 @@ import type { Repair } from '../schemas/document.js';
 import type { RowCell } from './indicators.js';
 import { labelKey } from '../forms/text.js';
 import { type FieldLabel, FIELD_LABELS, matchLabel, SECTION_CAPTIONS } from '../forms/vocabulary.js';
-import type { MoneyUnit } from '../forms/values.js';
+import { bracketedPoints, type MoneyUnit } from '../forms/values.js';
 
 export type Token =
   | { kind: 'label'; key: FieldLabel; cell: RowCell; inline: string | null; distance: number }
-  | { kind: 'section'; cell: RowCell; unit: MoneyUnit | null }
+  | { kind: 'section'; cell: RowCell; unit: MoneyUnit | null; caption: string; points: number | null }
   | { kind: 'value'; cell: RowCell };
 
 
@@ -23,19 +23,27 @@ function unitIn(text: string): MoneyUnit | null {
 }
 
 function asSection(cell: RowCell): Token | null {
-  const key = labelKey(cell.text).replace(/^[一二三四五六七八九十]+、?/, '');
+  // a block's caption may print the block's points after its unit: 预算执行情况(万元)(20分)
+  const points = bracketedPoints(cell.text);
+  const key = labelKey(points?.label ?? cell.text).replace(/^[一二三四五六七八九十]+、?/, '');
   const bare = key.replace(/\((万元|元|%)\)$/, '');
   // a unit in a cell of its own between a label and its amount (计划投资额 | (万元) | 570) captions it
-  if (SECTION_CAPTIONS.includes(bare) || (bare === '' && unitIn(cell.text) !== null)) return { kind: 'section', cell, unit: unitIn(cell.text) };
+  if (SECTION_CAPTIONS.includes(bare) || (bare === '' && points === null && unitIn(cell.text) !== null)) {
+    return { kind: 'section', cell, unit: unitIn(cell.text), caption: bare, points: points?.points ?? null };
+  }
   return null;
 }
 
 /** A year or span of years printed inside a label: 中期目标(2024年--2026年), 年度目标（2023年度）. */
 const YEARS_IN_LABEL = /[(（]\s*\d{4}\s*年?度?\s*(?:[-—–~～至到]+\s*\d{4}\s*年?度?\s*)?[)）]/g;
 
+/** An outline's item number before a label: 一、 or (一). */
+const OUTLINE_NUMBER = /^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]{1,3}[)）]\s*)/;
+
 function asLabel(cell: RowCell, text: string, inline: string | null): Token | null {
   // a money unit after a label (实际使用情况(万元)) is no part of it; the unit itself is read from the row's captions
-  const stripped = text.replace(/^[一二三四五六七八九十]+、/, '').replace(YEARS_IN_LABEL, '').replace(/[(（]\s*万?元\s*[)）]$/, '');
+  // (an outline's numbering is no part of its label either: 一、项目名称, (一)财政拨款小计)
+  const stripped = text.replace(OUTLINE_NUMBER, '').replace(YEARS_IN_LABEL, '').replace(/[(（]\s*万?元\s*[)）]$/, '');
   if (labelKey(stripped).length > LONGEST_LABEL) return null;
   const match = matchLabel(stripped, FIELD_LABELS);
   if (!match) return null;

@@ -202,8 +202,9 @@ function labelHits(token: string): Array<{ at: number; end: number }> {
   while (at < token.length) {
     const label = labelsFrom(INNER_INDEX, token, at).find((l) => token.startsWith(l, at) && !(PROSE_WORDS.has(l) && inSentence(token, at)));
     if (label) {
-      // a caption keeps the money unit printed after it: "资金投入情况(万元)"
-      const unit = /^\s*[(（]\s*万?元\s*[)）]/.exec(token.slice(at + label.length));
+      // a caption keeps the money unit printed after it, and the block's points after that: "资金投入情况(万元)",
+      // "预算执行情况 (万元) (20 分)"
+      const unit = /^\s*[(（]\s*万?元\s*[)）](?:\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）])?/.exec(token.slice(at + label.length));
       const end = at + label.length + (unit && SECTION_CAPTIONS.includes(label) ? unit[0].length : 0);
       hits.push({ at, end });
       at = end;
@@ -472,6 +473,17 @@ export function joinLetterSpaced(words: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * Is `token`, printed again right after the last cell of `before`, a level name of both ranks (满意度指标
+ * is a level-1 group and the level-2 group inside it) printed once as each: the pair is not opened
+ * by a level-1 cell, nor printed a third time.
+ */
+function levelOfBothRanks(token: string, before: readonly string[]): boolean {
+  const bothRanks = matchLevel1(token)?.distance === 0 && matchLevel2(token)?.distance === 0;
+  const opening = before[before.length - 2];
+  return bothRanks && (opening === undefined || (opening !== token && !isLevel1(opening)));
+}
+
 /** A cell that opens a bracket it does not close. */
 const openBracket = (text: string): boolean => (text.match(/[(（]/g) ?? []).length > (text.match(/[)）]/g) ?? []).length;
 
@@ -523,8 +535,11 @@ export function tokensOf(lines: readonly string[]): string[] {
   for (const token of out) {
     const prev = merged[merged.length - 1];
     if (prev !== undefined && LIST_ITEM.test(token) && LIST_ITEM.test(prev)) merged[merged.length - 1] = `${prev}\n${token}`;
-    // a level name printed twice in a row fills two parallel columns (长期 | 年度) of one row
-    else if (prev !== undefined && token === prev && (isLevel1(token) || isLevel2(token))) continue;
+    // a level name printed twice in a row fills two parallel columns (长期 | 年度) of one row; but a
+    // name that is a level of both ranks (满意度指标, 成本指标) printed twice where no level-1 cell
+    // opens the pair is the level-1 cell and the level-2 cell of its group (满意度指标 | 满意度指标 |
+    // 群众满意度 …), both kept (产出指标 | 成本指标 | 成本指标 is a level-2 in parallel columns)
+    else if (prev !== undefined && token === prev && (isLevel1(token) || isLevel2(token)) && !levelOfBothRanks(token, merged)) continue;
     // a label wrapped in its cell: "项目完成" / "指标", "可持续影响" / "指标", "总体" / "目标"
     // (社会效益 | 指标 too: the short label is a level already, the whole one is the printed label)
     // one character completes a label the spaces broke (一级指 | 标), never one that is whole (…整改措施 | 无)

@@ -36,6 +36,10 @@ export class FormDraft {
   /** the second-level name that opens a row the input ended inside, after the last indicator row */
   levelAfterRows: Level2 | null = null;
   placeholderCount = 0;
+  /** the points a funds block's caption prints (预算执行情况(万元)(20分)): its weight where no column gives one */
+  fundsCaptionPoints: { cell: RowCell; points: number } | null = null;
+  /** a funds column of the block's weight was printed (分值, 权重): a caption's points are not read over it */
+  fundsWeightColumn = false;
   /** 项目金额 / 项目资金总额: the project's amount, the year's budget only where no funds row gives one */
   projectAmount: KeyValue | null = null;
 

@@ -7,7 +7,9 @@ import { indicatorHeaderOf } from './indicatorRows.js';
 import { prepareRow } from '../cells.js';
 import { FormSegment, Origin, Repair } from '../../schemas/document.js';
 const HEADER_LINE_FIELDS: ReadonlyArray<[RegExp, (d: FormDraft, value: string, origin: Origin, repairs: Repair[]) => void]> = [
-  [/^填报单位(?:\s*[(（]盖章[)）])?\s*[:：]\s*(?:[(（]盖章[)）]\s*)?([^(（\s].*)$/, (d, v, l, r) => d.setText('filing_unit', v, l, r)],
+  // (Hubei's 项目自评表 prints 单位名称:… with 填报日期:… on the line above its table, as a label of the
+  // table's header block would name the filing unit)
+  [/^(?:填报单位|单位名称)(?:\s*[(（]盖章[)）])?\s*[:：]\s*(?:[(（]盖章[)）]\s*)?([^(（\s].*)$/, (d, v, l, r) => d.setText('filing_unit', v, l, r)],
   [/^预算部门(?:\s*[(（]盖章[)）])?\s*[:：]\s*(.+)$/, (d, v, l, r) => d.setText('filing_unit', v, l, r)],
   [/^(?:金额)?单位\s*[:：]\s*(万元|元)\s*$/, (d, v) => { d.amountUnit ??= v as MoneyUnit; }],
   [/^项目名称\s*[:：]\s*(.+)$/, (d, v, l, r) => d.setText('project_name', v, l, r)],

@@ -1,7 +1,7 @@
 /** Label/value rows: header fields, the funds block, goals, and the closing rows under the tables. */
 import { labelKey } from '../../forms/text.js';
 import { parseMoney, parseScore } from '../../forms/values.js';
-import { type FieldLabel } from '../../forms/vocabulary.js';
+import { FUNDS_CAPTIONS, type FieldLabel } from '../../forms/vocabulary.js';
 import { type Declared, FUNDS_KEYS, FormDraft, type FundsKey, GOAL_KEYS, type GoalKey, STANDARD_FUNDS_ORDER } from './draft.js';
 import { setContact, setFiller, setPhone } from './header.js';
 import { type RowCell } from '../indicators.js';
@@ -46,6 +46,22 @@ function applyPair(draft: FormDraft, pair: KeyValue): void {
     case 'contact': if (draft.record.contact.filler === null) setContact(draft, pair.text, pair.value.origin, pair.repairs); return;
     default: return;
   }
+}
+
+/**
+ * The funds block's weight from its caption: Hubei's 项目自评表 (every unit of the province files it)
+ * prints the block's points in the caption, 预算执行情况(万元)(20分), and no 分值 column, its score
+ * column saying how they are spent (得分(20分*执行率)). The points are printed, so they are read
+ * (a repair names where from, at a read field's confidence; the block's amounts may be cut off below
+ * it), but only where no weight column was printed, and never below the block's own score.
+ */
+export function readFundsCaptionWeight(draft: FormDraft): void {
+  const caption = draft.fundsCaptionPoints;
+  const funds = draft.record.funds;
+  if (!caption || draft.fundsWeightColumn || funds.weight !== null) return;
+  if (funds.score !== null && funds.score > caption.points) return;
+  const repair: Repair = { rule: 'funds_weight_from_caption', before: caption.cell.text, after: String(caption.points), confidence: 0.9 };
+  draft.setNumber('funds.weight', caption.cell, String(caption.points), [...caption.cell.repairs, repair]);
 }
 
 /** Assign a row of amounts to the declared funds columns: by count, by column, or by the standard order. */
@@ -165,6 +181,9 @@ export function readLabelRow(draft: FormDraft, cells: readonly RowCell[]): void 
     goalLabels.sort((a, b) => a.label.col - b.label.col);
   }
   if (fundsLabels.length >= 2) draft.fundsHeader = dedupe(fundsLabels.map((p) => ({ key: p.key as FundsKey, col: p.label.col })));
+  if (draft.fundsHeader.some((d) => d.key === 'funds_weight')) draft.fundsWeightColumn = true;
+  const captioned = sections.find((s) => s.points !== null && FUNDS_CAPTIONS.includes(s.caption));
+  if (captioned) draft.fundsCaptionPoints ??= { cell: captioned.cell, points: captioned.points! };
   // (a goal header may close a row of other fields: … | 919.00 | 总体目标 | 中期目标, its values on the next row)
   const goalHeaderCol = Math.min(...goalLabels.map((g) => g.label.col));
   if (goalLabels.length >= 1 && loose.every((v) => v.col < goalHeaderCol)) draft.goalHeader = dedupe(goalLabels.map((p) => ({ key: p.key as GoalKey, col: p.label.col })));
@@ -202,8 +221,9 @@ export function readLabelRow(draft: FormDraft, cells: readonly RowCell[]): void 
     return;
   }
 
-  // the goal texts, before any label that opens the next block at the end of the row (… | 年度预算数(万元))
-  const nextBlock = Math.min(...pairs.map((p) => p.label.col));
+  // the goal texts, before any label that opens the next block at the end of the row (… | 年度预算数(万元)),
+  // or before the next part's numbered heading once every goal column has its text (… | 2.项目实施情况 | …)
+  const nextBlock = Math.min(...pairs.map((p) => p.label.col), nextPartCol(draft, loose));
   const goalTexts = loose.filter((v) => v.col < nextBlock);
   if (pairs.every((p) => p.text === null) && goalTexts.length > 0 && draft.goalHeader.length > 0) {
     readGoalValues(draft, goalTexts);
@@ -213,6 +233,19 @@ export function readLabelRow(draft: FormDraft, cells: readonly RowCell[]): void 
   if (pairs.length === 0 && loose.length > 0 && sections.some((s) => labelKey(s.cell.text).endsWith('年度总体目标')) && draft.record.goal_expected === null) {
     draft.setText('goal_expected', loose[0]!.text, loose[0]!.origin, loose[0]!.repairs);
   }
+}
+
+/** A part's numbered heading in a form's outline: "2.项目实施内容及过程概述" (short, no sentence). */
+const PART_HEADING = /^\d{1,2}[.、．]\s*[\u4e00-\u9fff]{2,16}$/;
+
+/**
+ * The column of a numbered heading that opens the next part of the form after the goal texts, where
+ * every goal column was given its text before it; Infinity where there is none.
+ */
+function nextPartCol(draft: FormDraft, loose: readonly RowCell[]): number {
+  const goalColumns = draft.goalHeader.filter((d) => d.key !== 'completion_rate').length;
+  const heading = loose.findIndex((v, i) => i >= goalColumns && goalColumns > 0 && PART_HEADING.test(v.text.trim()));
+  return heading < 0 ? Infinity : loose[heading]!.col;
 }
 
 /**
