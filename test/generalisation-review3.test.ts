@@ -3,9 +3,16 @@
  * own header block again (部门名称, 主管部门 | 实施单位) over its indicator header is the same form, the
  * reprinted rows no indicators; another form's header block printed as a table of its own, its
  * indicators in the next table, opens that form and never continues the last one; a footer table
- * (填报单位 | 填报人) after a form is no form. Every text is our own.
+ * (填报单位 | 填报人) after a form is no form; an office suite's print titles (the header block over every
+ * page) are read once. Every text is our own.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { findSoffice } from '../extractors/office/libreoffice.js';
+import { exportPdf } from '../scripts/make-office-pdf-forms.js';
 import { processDocument } from '../pipeline/process.js';
 
 const html = (tables: string[][][], before = '') => new TextEncoder().encode(
@@ -61,4 +68,33 @@ describe('another form\'s header block printed as a table of its own', () => {
     expect(doc.records).toHaveLength(1);
     expect(doc.records[0]!.indicators.map((i) => i.name)).toEqual(rows('供水').map((r) => r[2]));
   });
+});
+
+describe('a long form printed by an office suite with print titles', () => {
+  const soffice = findSoffice();
+  it.skipIf(!soffice)('reads the header block that heads every page once, not as indicators on page 2', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Sheet1');
+    const thin = { style: 'thin' } as const;
+    const lines = [['2024年度部门整体支出绩效目标表', '', '', ''], ['部门名称', '某县文化局', '', ''], ['年度预算(万元)', '资金总额', '800', ''],
+      ['', '其中:财政拨款', '800', ''], ['年度总体目标', '保障场馆免费开放', '', ''], HEAD,
+      ...Array.from({ length: 60 }, (_, i) => ['产出指标', '数量指标', `第${i + 1}场公益演出场次`, `≥${i + 2}场`])];
+    lines.forEach((row, r) => row.forEach((text, c) => {
+      const cell = ws.getCell(r + 1, c + 1);
+      if (text !== '') cell.value = text;
+      cell.border = { top: thin, left: thin, bottom: thin, right: thin };
+    }));
+    ws.mergeCells(1, 1, 1, 4);
+    ws.columns.forEach((c) => { c.width = 20; });
+    Object.assign(ws.pageSetup, { paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '2:6' });
+    const dir = mkdtempSync(join(tmpdir(), 'review3-'));
+    try {
+      await wb.xlsx.writeFile(join(dir, 'long.xlsx'));
+      const doc = await processDocument('long.pdf', exportPdf(join(dir, 'long.xlsx'), dir), { ocr: false });
+      expect(doc.records).toHaveLength(1);
+      expect(doc.records[0]!.indicators.map((i) => i.name)).toEqual(lines.slice(6).map((r) => r[2]));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
