@@ -70,16 +70,45 @@ function isHeaderBlockLabel(text: string): boolean {
   return label !== null && label.distance === 0 && HEADER_BLOCK_FIELDS.has(label.canonical) && labelKey(text).length <= 10;
 }
 
-/** A row that heads an indicator table (一级指标 | 二级指标 | 三级指标 | 指标值 …): three or more column labels. */
-function hasIndicatorHeader(table: Table): boolean {
-  return table.rows.some((row) => row.filter((c) => c.text.trim() !== '' && matchIndicatorColumn(c.text) !== null).length >= 3);
+/** A header block's row as printed: a label of the block first, its value beside it (部门名称 | 某县教育局). */
+function opensWithHeaderBlock(table: Table): boolean {
+  return table.rows.slice(0, 3).some((row) => {
+    const filled = row.filter((c) => c.text.trim() !== '');
+    return filled.length >= 2 && isHeaderBlockLabel(filled[0]!.text) && matchIndicatorColumn(filled[1]!.text) === null;
+  });
 }
 
-/** The table's first rows are the form's own header block printed again (a sheet's print titles on every page). */
+/** A row that heads an indicator table (一级指标 | 二级指标 | 三级指标 | 指标值 …): three or more column labels. */
+function hasIndicatorHeader(table: Table): boolean {
+  return table.rows.some(isIndicatorHeader);
+}
+const isIndicatorHeader = (row: Table['rows'][number]): boolean => row.filter((c) => c.text.trim() !== '' && matchIndicatorColumn(c.text) !== null).length >= 3;
+
+/** A row's filled cells as the vocabulary reads them, to find a row printed again. */
+const rowText = (row: Table['rows'][number]): string => row.map((c) => labelKey(c.text)).filter((t) => t !== '').join('|');
+
+/**
+ * The table's first rows are the form's own header block printed again (a sheet's print titles on every
+ * page, a continuation page that reprints 部门名称 or 主管部门 | 实施单位 over the indicator header): every
+ * one of them that holds a header-block label is a row the form has printed already, cell for cell.
+ */
 function repeatsHeaderBlock(segment: FormSegment, table: Table): boolean {
-  const rowText = (row: Table['rows'][number]) => row.map((c) => labelKey(c.text)).join('|');
-  const own = new Set(segment.tables[0]!.rows.slice(0, 3).map(rowText));
-  return table.rows.slice(0, 3).every((row) => own.has(rowText(row)));
+  const own = new Set(segment.tables.flatMap((t) => t.rows.map(rowText)));
+  const labelled = table.rows.slice(0, 3).filter((row) => row.some((c) => isHeaderBlockLabel(c.text)));
+  return labelled.length > 0 && labelled.every((row) => own.has(rowText(row)));
+}
+
+/**
+ * A continuation that opens with the form's header block printed again (print titles: 部门名称, the
+ * funds rows, the goal) loses those rows, which the form already holds: read again under the indicator
+ * header they would be indicators. Its indicator header, printed again too, stays: it names the columns.
+ */
+function withoutReprintedBlock(segment: FormSegment, table: Table): Table {
+  if (!repeatsHeaderBlock(segment, table)) return table;
+  const own = new Set(segment.tables.flatMap((t) => t.rows.map(rowText)));
+  let skip = 0;
+  while (skip < table.rows.length && own.has(rowText(table.rows[skip]!)) && !isIndicatorHeader(table.rows[skip]!)) skip++;
+  return skip === 0 || skip === table.rows.length ? table : { ...table, rows: table.rows.slice(skip) };
 }
 
 /** Given blocks in reading order, return the form segments and the tables no form claims. */
@@ -95,6 +124,8 @@ export function segmentForms(blocks: readonly Block[]): { segments: FormSegment[
   let current: FormSegment | null = null;
   let pendingHeader: FormSegment['headerLines'] = [];
   let closedByProse = false;
+  // segments opened by a header block printed as a table of its own: forms only if indicators follow
+  const tentative = new Set<FormSegment>();
 
   const recentLines: string[] = [];
   for (const [b, block] of blocks.entries()) {
@@ -140,9 +171,20 @@ export function segmentForms(blocks: readonly Block[]): { segments: FormSegment[
       continue;
     }
     const table = block.table;
-    const continues = current !== null && !closedByProse && !(current.tables.length > 0 && tableStartsNewProject(current, table));
+    const startsNew = current !== null && current.tables.length > 0 && tableStartsNewProject(current, table);
+    const continues = current !== null && !closedByProse && !startsNew;
     if (continues && current) {
-      current.tables.push(table);
+      current.tables.push(current.tables.length > 0 ? withoutReprintedBlock(current, table) : table);
+    } else if (startsNew && !looksLikeForm(table) && opensWithHeaderBlock(table)) {
+      // another form's header block printed as a table of its own (部门名称 | … over its indicator table), or
+      // a footer (填报单位 | … | 填报人): it is a form only if indicators follow it, and never continues the last
+      current = { kind: kindFromTable(table), title: null, titleLine: null, titleBbox: null, page: table.rows[0]?.[0]?.origin.page ?? null,
+        headerLines: [...pendingHeader], tables: [table] };
+      adoptLeadingRows(current, table);
+      tentative.add(current);
+      segments.push(current);
+      pendingHeader = [];
+      closedByProse = false;
     } else if (looksLikeForm(table)) {
       current = { kind: kindFromTable(table), title: null, titleLine: null, titleBbox: null, page: table.rows[0]?.[0]?.origin.page ?? null,
         headerLines: [...pendingHeader], tables: [table] };
@@ -153,6 +195,12 @@ export function segmentForms(blocks: readonly Block[]): { segments: FormSegment[
     } else {
       otherTables.push(table);
     }
+  }
+  for (const segment of tentative) {
+    if (!segment.tables.some(hasIndicatorHeader)) {
+      segments.splice(segments.indexOf(segment), 1);
+      otherTables.push(...segment.tables);
+    } else if (segment.title === null) segment.kind = kindFromTable({ ...segment.tables[0]!, rows: segment.tables.flatMap((t) => t.rows) });
   }
   const formTables = segments.filter((s) => s.tables.length > 0).flatMap(explodeProjectList);
   return { segments: formTables, otherTables };

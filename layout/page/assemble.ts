@@ -153,8 +153,16 @@ function appendContinuation(prev: PlacedTable, next: PlacedTable): void {
   const headers = prev.rows.slice(0, 3).map(rowKey);
   // A row the page break cut in two: its second half joins the first, cell by cell.
   const splitRow = prev.openBottom && next.openTop;
+  // print titles: the page opens with the table's own first rows again (a header row, or the form's whole
+  // header block — 部门名称, the funds rows, the goal — and its indicator header): the run is dropped
+  const top = prev.rows.slice(0, 8).map(rowKey);
+  let reprinted = 0;
+  if (!splitRow && next.rows[0] && rowKey(next.rows[0]).length >= 4 && headers.includes(rowKey(next.rows[0]))) {
+    reprinted = 1;
+    while (reprinted < next.rows.length - 1 && rowKey(next.rows[reprinted]!).length >= 4 && top.includes(rowKey(next.rows[reprinted]!))) reprinted++;
+  }
   next.rows.forEach((row, r) => {
-    if (r === 0 && !splitRow && rowKey(row).length >= 4 && headers.includes(rowKey(row))) return;
+    if (r < reprinted) return;
     const mapped: Cell[] = r === 0 && splitRow ? prev.rows.pop()! : Array.from({ length: width }, (_, col) => ({ text: '', origin: { ...row[0]!.origin, col, bbox: null } }));
     row.forEach((cell, c) => {
       const target = mapped[mapColumn(c)]!;
