@@ -652,7 +652,11 @@ export function rebuildFlattened(lines: readonly string[], tokens: readonly stri
     if (unplaced.length > 0) {
       errors.push(`line ${line}: the indicator header's labels were printed among the first rows' cells; ${unplaced.length} cells before the first numbered row ("${unplaced.slice(0, 6).join(' ')}…") could not be placed in a row and were not read`);
     }
-    if (cutRows.size > 0) {
+    const graded = [...cutRows.values()].filter((c) => c.repair.rule === 'graded_row_cut');
+    if (graded.length > 0) {
+      errors.push(`line ${line}: rows of a graded table printed together with no separator (${graded.slice(0, 2).map((c) => c.repair.before).join(', ')}…) were cut at each run of grade thresholds; where a name, description and basis end is inferred, not read`);
+    }
+    if (cutRows.size > graded.length) {
       errors.push(`line ${line}: numbers printed together with no separator (${[...cutRows.values()].slice(0, 3).map((c) => c.repair.before).join(', ')}…) were cut into the header's columns by arithmetic (each score at most its weight, the form's points adding up); the cut is inferred, not read`);
     }
     if (unreadRuns.length > 0) {
