@@ -5,9 +5,38 @@
  * glosses dropped, characters converted with OpenCC's Taiwan → mainland tables.
  */
 import * as OpenCC from 'opencc-js';
+import { LEVEL1, LEVEL2 } from '../schemas/record.js';
+import { FIELD_LABELS, INDICATOR_COLUMNS } from './vocabulary.js';
 
 /** "(jī)", "(xiàng)": a bracketed pinyin syllable right after a CJK character. */
 const PINYIN_GLOSS = /(?<=[\u3400-\u9fff])[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüń]{1,7}[)）]/g;
+
+/**
+ * "???jī)": a character the mirror could not encode, printed as question marks, with its gloss's
+ * opening bracket lost too. Only the pinyin is left of it.
+ */
+const LOST_GLOSSED = /\?+[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüń]{1,7}[)）]/g;
+
+/** Words of the form long enough that their tail names them: the labels, columns and level names. */
+const FORM_WORDS: readonly string[] = [...new Set([
+  ...Object.values(FIELD_LABELS).flat(), ...Object.values(INDICATOR_COLUMNS).flat(), ...LEVEL1, ...LEVEL2,
+])].filter((word) => word.length >= 4);
+
+/**
+ * A lost character is restored where the text after it completes a word of the form: the longest
+ * such word, four characters of it or more read after the gap, and one first character among the
+ * words of that length ("?效指标分类" is 绩效指标分类, not 时效指标 completed by three); elsewhere it is
+ * dropped, as the mirror's question marks say nothing of what stood there.
+ */
+function restoreLostCharacters(text: string): string {
+  return text.replace(LOST_GLOSSED, (lost: string, at: number) => {
+    const after = text.slice(at + lost.length);
+    const completed = FORM_WORDS.filter((word) => after.startsWith(word.slice(1)));
+    const longest = Math.max(0, ...completed.map((word) => word.length));
+    const firsts = new Set(completed.filter((word) => word.length === longest).map((word) => word[0]!));
+    return longest >= 5 && firsts.size === 1 ? [...firsts][0]! : '';
+  });
+}
 
 let converter: ((text: string) => string) | null = null;
 
@@ -32,5 +61,6 @@ export function normaliseScript(text: string): { text: string; note: string | nu
   const traditional = cjk > 0 && result.converted >= 5 && result.converted / cjk >= 0.02;
   if (!traditional && result.glosses < 5) return { text, note: null };
   const parts = [traditional ? `${result.converted} traditional characters converted to simplified` : null, result.glosses >= 5 ? `${result.glosses} pinyin glosses dropped` : null].filter(Boolean);
-  return { text: traditional ? result.text : text.replace(PINYIN_GLOSS, ''), note: parts.join(', ') };
+  const bare = traditional ? result.text : text.replace(PINYIN_GLOSS, '');
+  return { text: result.glosses >= 5 ? restoreLostCharacters(bare) : bare, note: parts.join(', ') };
 }

@@ -25,9 +25,20 @@ const FORM_FAMILY = /绩效|自评|目标(申报|批复|填报|审核)?表$/;
 
 /** "1、", "附件2：", "附表：" before a title, and a leading "2020年度" or "XX局2020年" (the key keeps the form's own name). */
 export function titleText(line: string): string {
-  const bare = line.replace(/^(附件|附表)\s*\d*\s*[:：.、]?\s*/, '').replace(/^\d{1,2}\s*[.、．]\s*/, '');
-  const afterYear = /^[^\s]{0,30}?(?:19|20)\d{2}\s*年度?\s*(.{4,})$/.exec(bare);
-  return withoutIssuer((afterYear ? afterYear[1]! : bare).trim());
+  const bare = ownNumberedTitle(line.replace(/^(附件|附表)\s*\d*\s*[:：.、]?\s*/, '').replace(/^\d{1,2}\s*[.、．]\s*/, ''));
+  const afterYear = /^([^\s]{0,30}?)(?:19|20)\d{2}\s*年度?\s*(.{4,})$/.exec(bare);
+  // "某财社2023045号提前下达2024年…": what precedes the year is a document number, not an issuer
+  const issuer = afterYear && !/\d{4}[〕\])）]?\d{1,4}号/.test(afterYear[1]!);
+  return withoutIssuer((issuer ? afterYear[2]! : bare).trim());
+}
+
+/**
+ * A document's heading run onto the line of its numbered form ("2024年预算项目绩效目标 1、某局…绩效目标表",
+ * a mirror that joined the lines): the form's own title is the numbered one after the space.
+ */
+function ownNumberedTitle(text: string): string {
+  const numbered = /\s\d{1,2}\s*[、．.]\s*(\S.*)$/.exec(text);
+  return numbered && parseTitle(numbered[1]!) !== null ? numbered[1]! : text;
 }
 
 /**

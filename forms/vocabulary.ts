@@ -13,7 +13,8 @@ export interface LabelMatch<C extends string> { raw: string; canonical: C; dista
 /** Indicator-table columns of the contract and the labels counties print for them. */
 export const INDICATOR_COLUMNS = {
   // Hebei's 绩效评价指标表 heads its levels 评价指标 | 评价内容 and explains each row in 指标说明
-  level1: ['一级指标', '一级', '评价指标'],
+  // Hebei's transfer-payment target table classifies its indicators in 绩效指标分类 (产出指标, 效果指标)
+  level1: ['一级指标', '一级', '评价指标', '绩效指标分类'],
   level2: ['二级指标', '二级', '评价内容'],
   // Fujian's 项目年度绩效目标(定量目标) table: 评价内容 | 绩效内容 | 绩效目标值 | 实际完成值 | 累计完成率
   name: ['三级指标', '指标名称', '指标内容', '三级', '绩效内容'],
@@ -32,7 +33,7 @@ export const INDICATOR_COLUMNS = {
     '偏差原因分析', '偏差原因及改进措施',
   ],
   description: ['绩效指标描述', '指标解释', '指标描述', '指标说明'],
-  basis: ['指标值确定依据', '指标值设定依据', '指标值设置依据', '绩效标准', '指标值说明', '评价标准', '评(价)标准'],
+  basis: ['指标值确定依据', '指标值设定依据', '指标值设置依据', '绩效标准', '指标值说明', '评价标准', '评(价)标准', '评价标准确定依据'],
   // Sichuan/Chongqing/Jiangxi templates print a target as three cells: sign | number | unit
   target_op: ['指标性质', '计算符号', '指标方向'],
   target_unit: ['度量单位', '计量单位'],
@@ -42,6 +43,9 @@ export const INDICATOR_COLUMNS = {
   // level's column is that level's weight; indicatorHeaderOf assigns these by position, never by label
   level1_weight: [],
   level2_weight: [],
+  // graded target tables (绩效指标评价标准 over 优 | 良 | 中 | 差): one threshold per grade instead of one
+  // target; the columns under the caption are assigned by the grade sub-header (EXACT_COLUMN_LABELS)
+  grades: [],
 } as const;
 export type IndicatorColumn = keyof typeof INDICATOR_COLUMNS;
 
@@ -49,7 +53,31 @@ export type IndicatorColumn = keyof typeof INDICATOR_COLUMNS;
  * Column labels read only as printed: one slip away from a field's label, a near miss of them is
  * that field (绩效目标 is the form's goal; Fujian's 绩效目标值 heads the target column).
  */
-export const EXACT_COLUMN_LABELS: Readonly<Record<string, IndicatorColumn>> = { 绩效目标值: 'target' };
+export const EXACT_COLUMN_LABELS: Readonly<Record<string, IndicatorColumn>> = { 绩效目标值: 'target', 绩效指标评价标准: 'grades', 指标评价标准: 'grades' };
+
+/**
+ * The grades a graded target table sets a threshold for, best first, as the sub-header under its
+ * 绩效指标评价标准 caption prints them (Hebei and other provinces' transfer-payment target tables).
+ */
+const GRADE_SCALES: ReadonlyArray<readonly string[]> = [
+  ['优', '良', '中', '差'], ['优秀', '良好', '合格', '不合格'], ['优秀', '良好', '中等', '差'], ['优', '良', '合格', '不合格'], ['优秀', '良好', '一般', '较差'],
+];
+
+/** The grade names of a sub-header, as cells (优 | 良 | 中 | 差) or run together (优良中差); null when the cells are no grade scale. */
+export function gradeScale(cells: readonly string[]): readonly string[] | null {
+  const keys = cells.map((c) => labelKey(c)).filter(Boolean);
+  return GRADE_SCALES.find((scale) => keys.join('|') === scale.join('|') || (keys.length === 1 && keys[0] === scale.join(''))) ?? null;
+}
+
+/**
+ * Hebei's target table heads its level column 绩效指标分类 and its indicator column 绩效指标: right after a
+ * label naming the classification of the indicators, the caption (elsewhere a merged cell over the
+ * level columns, never a column) names the indicators themselves.
+ */
+export function namesIndicatorsAfter(previous: string, raw: string): boolean {
+  const key = labelKey(raw);
+  return CAPTIONS.has(key) && labelKey(previous) === `${key}分类`;
+}
 
 /** Labels of the form's header and funds blocks (left: canonical key, right: printed variants). */
 export const FIELD_LABELS = {

@@ -9,9 +9,12 @@
 import type { Block, Cell, Repair, Table } from '../schemas/document.js';
 import { isBlank } from '../forms/text.js';
 import { parseScore } from '../forms/values.js';
-import { HEADER_LINE, inAttachmentList, parseTitle } from '../forms/titles.js';
+import { HEADER_LINE, inAttachmentList, parseTitle, titleText } from '../forms/titles.js';
 import { listHeaderOf, projectPrefix } from '../forms/projectList.js';
-import { HEADER_BLOCK_FIELDS, INDICATOR_COLUMNS, type IndicatorColumn, SITE_CHROME, levelNamesIn, matchIndicatorColumn } from '../forms/vocabulary.js';
+import {
+  HEADER_BLOCK_FIELDS, INDICATOR_COLUMNS, type IndicatorColumn, SITE_CHROME, gradeScale, levelNamesIn, matchIndicatorColumn, namesIndicatorsAfter,
+} from '../forms/vocabulary.js';
+import { gradedRows } from './flattened/gradedRows.js';
 import {
   type CutCells, DIGIT_RUN_CONFIDENCE, type DigitRun, type FormPoints, cutDigitRuns, cutWeightFirstRows, digitRunRows, sharedWeight, weightFirstCutCells,
 } from './flattened/digitRuns.js';
@@ -221,6 +224,37 @@ function unknownColumns(tokens: readonly string[], at: number): string[] {
   return [];
 }
 
+/** The grade sub-header at `at`: its scale and how many tokens it takes (one run-together, or one per grade). */
+function gradeSubHeaderAt(tokens: readonly string[], at: number): { scale: readonly string[]; tokens: number } | null {
+  const one = gradeScale(tokens.slice(at, at + 1));
+  if (one) return { scale: one, tokens: 1 };
+  for (const size of [4, 3, 5]) {
+    const scale = gradeScale(tokens.slice(at, at + size));
+    if (scale) return { scale, tokens: size };
+  }
+  return null;
+}
+
+/**
+ * A graded table's header as printed, in two rows: the captions, the grades caption spanning one
+ * column per grade, and under it the grades (the build stage reads the best grade's as the target).
+ */
+function gradedHeader(header: readonly string[], columns: readonly IndicatorColumn[], scale: readonly string[]): string[][] {
+  const top: string[] = [];
+  const below: string[] = [];
+  header.forEach((label, k) => {
+    if (columns[k] !== 'grades') { top.push(label); below.push(''); return; }
+    scale.forEach((grade, g) => { top.push(g === 0 ? label : ''); below.push(grade); });
+  });
+  return [top, below];
+}
+
+/** The form's title among its header lines, as the key keeps it. */
+const titleOf = (texts: readonly string[]): string | null => {
+  const title = texts.find((t) => parseTitle(t) !== null);
+  return title === undefined ? null : titleText(title);
+};
+
 /** One form's tokens → header lines and table rows. */
 function rebuildForm(tokens: readonly string[]): Rebuilt {
   const texts: string[] = [];
@@ -244,10 +278,15 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
       builder.flush();
       const header: string[] = [];
       // a column's bracketed remark split off into a token of its own (年初目标值 | (A)) stays with it
-      while (i < tokens.length && (columnLabel(tokens[i]!) || (header.length > 0 && (COLUMN_REMARK.test(tokens[i]!) || POINTS_REMARK.test(tokens[i]!))))) {
-        if (columnLabel(tokens[i]!)) header.push(tokens[i]!);
+      // (绩效指标 after 绩效指标分类 names the indicator column: namesIndicatorsAfter)
+      const isColumn = (token: string): boolean => columnLabel(token) !== null || namesIndicatorsAfter(header.at(-1) ?? '', token);
+      while (i < tokens.length && (isColumn(tokens[i]!) || (header.length > 0 && (COLUMN_REMARK.test(tokens[i]!) || POINTS_REMARK.test(tokens[i]!))))) {
+        if (isColumn(tokens[i]!)) header.push(tokens[i]!);
         i++;
       }
+      // a graded table's sub-header under its 绩效指标评价标准 caption: 优 | 良 | 中 | 差, or run together
+      const grades = header.some((h) => columnLabel(h)?.canonical === 'grades') ? gradeSubHeaderAt(tokens, i) : null;
+      if (grades) i += grades.tokens;
       header.push(...upperColumnsBelow(upper, header));
       const unknown = unknownColumns(tokens, i);
       header.push(...unknown);
@@ -262,12 +301,21 @@ function rebuildForm(tokens: readonly string[]): Rebuilt {
       }
       i = start;
       while (i < tokens.length && !endsIndicatorBlock(tokens[i]!) && !opensReportSection(tokens, i)) i++;
-      const columns = header.map((h) => columnLabel(h)?.canonical ?? 'note');
+      const columns = header.map((h, k): IndicatorColumn => (
+        k > 0 && namesIndicatorsAfter(header[k - 1]!, h) ? 'name' : columnLabel(h)?.canonical ?? 'note'));
       // one caption over both level columns (评价内容 over 产出目标 | 数量目标): the rows print a level-1
       // name before the level-2 one, so the table has a level-1 column its header does not name
       if (columns[0] === 'level2' && tokens.slice(start, i).some((t) => isLevel1(t) && !isLevel2(t))) {
         header.unshift(LEVEL1_UNDER_CAPTION);
         columns.unshift('level1');
+      }
+      const gradedRead = grades ? gradedRows(tokens.slice(start, i), columns, grades.scale.length, titleOf(texts)) : null;
+      if (grades && gradedRead) {
+        builder.rows.push(...gradedHeader(header, columns, grades.scale), ...gradedRead.rows);
+        indicators += gradedRead.rows.length;
+        cut = gradedRead.cut;
+        for (const [row, cells] of gradedRead.cutRows) fusedRows.set(row, cells);
+        continue;
       }
       const rowTokens = interleaveNameRuns(tokens.slice(start, i), columns);
       // rows whose numbers were printed together: cut once the form's points are known (below)
@@ -604,7 +652,11 @@ export function rebuildFlattened(lines: readonly string[], tokens: readonly stri
     if (unplaced.length > 0) {
       errors.push(`line ${line}: the indicator header's labels were printed among the first rows' cells; ${unplaced.length} cells before the first numbered row ("${unplaced.slice(0, 6).join(' ')}…") could not be placed in a row and were not read`);
     }
-    if (cutRows.size > 0) {
+    const graded = [...cutRows.values()].filter((c) => c.repair.rule === 'graded_row_cut');
+    if (graded.length > 0) {
+      errors.push(`line ${line}: rows of a graded table printed together with no separator (${graded.slice(0, 2).map((c) => c.repair.before).join(', ')}…) were cut at each run of grade thresholds; where a name, description and basis end is inferred, not read`);
+    }
+    if (cutRows.size > graded.length) {
       errors.push(`line ${line}: numbers printed together with no separator (${[...cutRows.values()].slice(0, 3).map((c) => c.repair.before).join(', ')}…) were cut into the header's columns by arithmetic (each score at most its weight, the form's points adding up); the cut is inferred, not read`);
     }
     if (unreadRuns.length > 0) {

@@ -9,7 +9,7 @@ import { matchLevel1, matchLevel2, SITE_CHROME } from '../forms/vocabulary.js';
 import { prepareRow } from './cells.js';
 import { type BuildContext, type Built, FormDraft, finish, titleOrigin } from './build/draft.js';
 import { readHeaderLines } from './build/header.js';
-import { finishIndicators, indicatorHeaderOf, isClosingRow, readIndicatorRow } from './build/indicatorRows.js';
+import { finishIndicators, indicatorHeaderOf, isClosingRow, readIndicatorRow, withGradeSubHeader } from './build/indicatorRows.js';
 import { readClosingRow, readFundsCaptionWeight, readLabelRow } from './build/labelRows.js';
 import { buildSummaries } from './build/summaries.js';
 
@@ -17,6 +17,9 @@ export type { BuildContext, Built };
 
 /** Repairs of the flattened reader that cut cells out of a run of numbers (layout/flattened/digitRuns.ts). */
 const NUMBERS_CUT: ReadonlySet<string> = new Set(['digit_run_cut_by_arithmetic', 'target_cut_from_name']);
+
+/** A document's number: a year, then its serial, then 号 ("〔2023〕45号", "202345号" with the brackets lost). */
+const DOCUMENT_NUMBER = /[〔[(（]?\d{4}[〕\])）]?\d{1,4}号/;
 
 /** Whether any cell of the segment's tables was read by a repair the rule names (how the extractor read it). */
 function anyCellRepaired(segment: FormSegment, isRule: (rule: string) => boolean): boolean {
@@ -69,6 +72,9 @@ export function buildRecords(segment: FormSegment, ctx: BuildContext): Built[] {
           continue;
         }
       }
+      // a graded table's sub-header (优 | 良 | 中 | 差) under its caption: one column per grade
+      const graded = state === 'indicators' ? withGradeSubHeader(draft.indicatorHeader, cells) : null;
+      if (graded) { draft.indicatorHeader = graded; continue; }
       if (state === 'indicators' && isClosingRow(cells)) state = 'closing';
       if (state === 'indicators') readIndicatorRow(draft, cells, placeholders);
       else if (state === 'closing') readClosingRow(draft, cells);
@@ -76,7 +82,8 @@ export function buildRecords(segment: FormSegment, ctx: BuildContext): Built[] {
     }
   }
   // Only when no 项目名称 cell was printed: "3、保障房易地建设评估费绩效目标表" names the project.
-  if (draft.record.project_name === null && segment.title) {
+  // (a title that names a document, "某财社〔2023〕45号提前下达…", names an allocation of funds, no project)
+  if (draft.record.project_name === null && segment.title && !DOCUMENT_NUMBER.test(segment.title)) {
     const fromTitle = segment.title.replace(/\s/g, '').replace(/(项目支出绩效自评表|项目绩效自评表|绩效自评表|项目绩效目标表|绩效目标表|自评表)$/, '');
     if (fromTitle && fromTitle !== segment.title.replace(/\s/g, '')) draft.setText('project_name', fromTitle, titleOrigin(segment), [...(segment.titleRepairs ?? []), { rule: 'project_name_from_title', before: segment.title, after: fromTitle, confidence: 0.9 }]);
   }

@@ -12,7 +12,11 @@ import { bracketedPoints, isValueLike, parseScore } from '../forms/values.js';
 
 export interface RowCell { text: string; col: number; origin: Origin; repairs: Repair[] }
 /** A column of the indicator header; `unknown` holds the printed label of a column no vocabulary entry names. */
-export interface HeaderColumn { column: IndicatorColumn; col: number; unknown?: string }
+export interface HeaderColumn {
+  column: IndicatorColumn; col: number; unknown?: string;
+  /** a graded table's grade (优, 良 …) whose threshold the column holds */
+  grade?: string;
+}
 
 /** Fields a row's cells were assigned to (level labels kept apart). */
 export type RowFields = Partial<Record<Exclude<IndicatorColumn, 'level1' | 'level2'>, RowCell>>;
@@ -34,6 +38,8 @@ export interface AlignedRow {
   shifted: boolean;
   labelOnly: boolean;
   hadPlaceholder: boolean;
+  /** a graded table's thresholds after the best grade's (which is the target), in grade order */
+  grades?: RowCell[];
 }
 
 const NEG = -1e9;
@@ -69,6 +75,7 @@ function fit(column: IndicatorColumn, text: string, isLabel: boolean): number {
     case 'level2': return matchLevel2(text) ? 3 : matchShortLevel2(text) ? 0.9 : isOwnLevelLabel(text) ? 0.5 : NEG;
     case 'name': return isLabel ? -1 : isValueLike(text) ? -4 : isOwnLevelLabel(text) ? 0 : 1;
     case 'target':
+    case 'grades':
     case 'actual': return isLabel ? -2 : isValueLike(text) || isDash(text) ? 1 : 0.5;
     case 'weight':
     case 'level1_weight':
@@ -168,6 +175,7 @@ export function alignRow(cells: readonly RowCell[], header: readonly HeaderColum
         else row.rubricGroupCell = cell;
       }
       // two sign columns (指标性质 | 指标方向): the one holding the comparison is the target's sign
+      else if (column === 'grades') row.grades = [cell, ...(row.grades ?? [])];
       else if (!(column === 'target_op' && row.fields.target_op && isOperatorCell(row.fields.target_op.text))) row.fields[column] = cell;
       i--; j--;
     } else if (how === 'skip') j--;

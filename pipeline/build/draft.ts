@@ -145,7 +145,8 @@ function isNameLike(value: string): boolean {
 
 function scopeOf(title: string): FormRecord['scope'] {
   if (/部门整体/.test(title)) return 'department';
-  if (/区域/.test(title)) return 'region';
+  // a transfer payment's allocation (提前下达…中央财政…补助): the region's target table of the transfer
+  if (/区域|转移支付|提前下达/.test(title)) return 'region';
   return 'project';
 }
 

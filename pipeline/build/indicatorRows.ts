@@ -2,7 +2,10 @@
 import levenshtein from 'fast-levenshtein';
 import { isBlank, labelKey } from '../../forms/text.js';
 import { bracketedPoints, parseScore, parseValue } from '../../forms/values.js';
-import { FIELD_LABELS, HEADER_BLOCK_FIELDS, INDICATOR_COLUMNS, type IndicatorColumn, ROW_NUMBER, SIGNATURE_BLOCK, isRubricLevel1, matchIndicatorColumn, matchLabel, matchLevel1, matchLevel2 } from '../../forms/vocabulary.js';
+import {
+  FIELD_LABELS, HEADER_BLOCK_FIELDS, INDICATOR_COLUMNS, type IndicatorColumn, ROW_NUMBER, SIGNATURE_BLOCK, gradeScale, isRubricLevel1, matchIndicatorColumn,
+  matchLabel, matchLevel1, matchLevel2, namesIndicatorsAfter,
+} from '../../forms/vocabulary.js';
 import { FormDraft } from './draft.js';
 import { type AlignedRow, type HeaderColumn, type RowCell, alignRow, isOperatorCell, isUnitCell, labelOnlyRow, resolveLevels } from '../indicators.js';
 import type { Repair } from '../../schemas/document.js';
@@ -27,9 +30,11 @@ const LEVEL_WEIGHT: Partial<Record<IndicatorColumn, IndicatorColumn>> = { level1
 export function indicatorHeaderOf(cells: readonly RowCell[]): HeaderColumn[] | null {
   const header: HeaderColumn[] = [];
   let previous: IndicatorColumn | null = null;
+  let previousText = '';
   for (const cell of cells) {
     if (isBlank(cell.text)) continue;
-    const match = matchIndicatorColumn(cell.text);
+    const match = namesIndicatorsAfter(previousText, cell.text) ? { canonical: 'name' as const } : matchIndicatorColumn(cell.text);
+    previousText = cell.text;
     const levelWeight = match?.canonical === 'weight' && previous ? LEVEL_WEIGHT[previous] : undefined;
     if (levelWeight && !header.some((h) => h.column === levelWeight)) header.push({ column: levelWeight, col: cell.col });
     // 指标性质 | 指标方向: two sign columns, one holding 定量/正向, the other the comparison
@@ -62,6 +67,21 @@ export function indicatorHeaderOf(cells: readonly RowCell[]): HeaderColumn[] | n
   return header;
 }
 
+/**
+ * A graded table's sub-header (优 | 良 | 中 | 差) under the header's 绩效指标评价标准 caption: the header
+ * with the caption's column spread over one column per grade, the best grade's column the target
+ * (the threshold the indicator is to reach: the nearest this template prints to one target), the
+ * others kept apart as grades. Null when the header has no such caption or the row is no scale.
+ */
+export function withGradeSubHeader(header: readonly HeaderColumn[], cells: readonly RowCell[]): HeaderColumn[] | null {
+  const caption = header.findIndex((h) => h.column === 'grades');
+  const scale = caption < 0 ? null : gradeScale(cells.map((c) => c.text));
+  if (!scale || cells.length !== scale.length) return null;
+  const grades: HeaderColumn[] = cells.map((cell, k) => ({ column: k === 0 ? 'target' : 'grades', col: cell.col, grade: scale[k] }));
+  const others = header.filter((h, k) => k !== caption && !grades.some((g) => g.col === h.col));
+  return [...others, ...grades].sort((a, b) => a.col - b.col);
+}
+
 export function isClosingRow(cells: readonly RowCell[]): boolean {
   if (SIGNATURE_BLOCK.test(cells[0]?.text.replace(/\s/g, '') ?? '')) return true;
   // after the indicator rows: an attachment's heading (附件:, 附件2), or the header of another table
@@ -92,6 +112,21 @@ export function readIndicatorRow(draft: FormDraft, cells: readonly RowCell[], pl
   draft.indicatorRows.push(alignRow(cells, draft.indicatorHeader, draft.rubricTable));
 }
 
+
+/** Confidence in a graded table's best-grade threshold read as the target: the template prints no one target. */
+const GRADED_TARGET_CONFIDENCE = 0.8;
+
+/**
+ * A graded table's target is its best grade's threshold (优 100% of 优 100% | 良 90% | 中 85% | 差 80%): a
+ * reading of the contract's one target, said with every grade, so a reviewer sees the thresholds.
+ */
+function gradedTarget(draft: FormDraft, row: AlignedRow): Repair | null {
+  const grades = draft.indicatorHeader.filter((h) => h.grade !== undefined);
+  const target = row.fields.target;
+  if (grades.length === 0 || !target) return null;
+  const thresholds = [target, ...(row.grades ?? [])].map((cell) => `${grades.find((g) => g.col === cell.col)?.grade ?? '?'} ${cell.text}`);
+  return { rule: 'best_grade_as_target', before: thresholds.join(' | '), after: target.text, confidence: GRADED_TARGET_CONFIDENCE };
+}
 
 function indicatorField(draft: FormDraft, path: string, cell: RowCell | undefined, extra: Repair[]): { text: string | null; confidence: number } {
   if (!cell) return { text: null, confidence: 1 };
@@ -186,6 +221,8 @@ export function finishIndicators(draft: FormDraft): void {
       const repairs = [...shift];
       const text = column === 'target' ? splitTargetText(r.row.fields) : cell.text;
       if (text !== cell.text) repairs.push({ rule: 'target_from_split_cells', before: cell.text, after: text, confidence: 0.97 });
+      const graded = column === 'target' ? gradedTarget(draft, r.row) : null;
+      if (graded) repairs.push(graded);
       const parsed = parseValue(text);
       if (parsed.junk) repairs.push({ rule: 'latin_junk_removed', before: cell.text, after: cell.text.replace(parsed.junk, ''), confidence: 0.9 });
       if (/百分/.test(cell.text)) repairs.push({ rule: 'percent_word_to_sign', before: cell.text, after: '%', confidence: 0.99 });
