@@ -75,3 +75,14 @@ describe('a graded target table as mirrors print it', () => {
     expect(form.issues.map((i) => i.kind)).not.toContain('unmapped_column');
   });
 });
+
+describe('a graded standards column with no grade sub-header', () => {
+  it('reports the standards it could not read as a target, so the form is reviewed', async () => {
+    const form = ['某市转移支付绩效目标表', '', '| 绩效指标分类 | 绩效指标 | 绩效指标评价标准 | 评价标准确定依据 |', '| --- | --- | --- | --- |',
+      '| 产出指标 | 补助发放率 | 98% | 按发放标准评价 |'].join('\n');
+    const doc = await processDocument('graded.md', new TextEncoder().encode(form), { ocr: false });
+    const record = doc.records[0]!;
+    expect(record.needs_review).toBe(true);
+    expect(record.issues.some((i) => i.kind === 'grades_unread')).toBe(true);
+  });
+});

@@ -254,6 +254,10 @@ export function finishIndicators(draft: FormDraft): void {
       confidences.push(0.6);
     }
     if (r.row.dropped.length > 0) draft.issue(p, 'dropped_cells', `cells not placed: ${r.row.dropped.map((c) => `"${c.text}"`).join(', ')}`, 'info');
+    // never silent: graded standards printed without the grade sub-header that says which is which
+    if (r.row.grades?.length && !draft.indicatorHeader.some((h) => h.grade !== undefined)) {
+      draft.issue(`${p}.target`, 'grades_unread', `graded standards printed with no grade sub-header (优/良/中/差): ${r.row.grades.map((c) => `"${c.text}"`).join(', ')} not read as a target`);
+    }
     if (indicator.level1 === null) draft.issue(`${p}.level1`, 'missing', 'no first-level label for this row');
     indicator.confidence = Math.round(Math.min(...confidences) * 1000) / 1000;
     draft.record.indicators.push(indicator);
