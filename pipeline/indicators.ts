@@ -97,7 +97,9 @@ const RUBRIC_GROUP_FIT = 0.2;
 function isRubricGroupAt(cell: RowCell, column: HeaderColumn): boolean {
   if (column.column !== 'level2' || cell.col !== column.col) return false;
   const label = rubricGroupName(cell.text);
-  return label !== null && matchLevel2(label) === null && matchShortLevel2(label) === null && matchLevel1(label) === null;
+  // (a group whose words also name a first level — 项目效益 under 项目绩效 — is still a group where it is
+  // printed: the first-level column, when filled, holds the row's first level)
+  return label !== null && matchLevel2(label) === null && matchShortLevel2(label) === null;
 }
 
 /** The group's name as the rubric prints it, without spaces and its bracketed points ("资金管理(10分)"). */

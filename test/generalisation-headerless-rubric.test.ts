@@ -50,6 +50,8 @@ describe('a rubric that kept neither its title nor its header', () => {
       ['产出指标', 40, '实际完成率', 15, 15], ['产出指标', 40, '完成及时性', 10, 9],
       ['效益指标', 40, '经济效益(选填)', 10, 9], ['效益指标', 40, '生态效益(选填)', null, null], ['效益指标', 40, '受益群众满意度', 5, 5],
     ]);
+    // each row's printed second-level group, also where the group names the row's first level (项目产出)
+    expect(first!.indicators.map((i) => i.level2)).toEqual(['项目立项', '项目立项', '绩效目标', '资金投入', '资金投入', '组织实施', '项目产出', '项目产出', '项目效益', '项目效益', '项目效益']);
     expect(first!.issues.map((i) => i.kind)).toContain('rubric_read_by_shape');
     const weight = doc.provenance.find((p) => p.form_index === 0 && p.field === 'indicators[3].weight');
     expect(weight?.confidence).toBeLessThan(0.9);

@@ -232,7 +232,8 @@ export function shapeRubric(tokens: readonly string[]): ShapeRubric | null {
       const first = level1Cells(row);
       cells[0] = first.level1;
       cells[1] = first.points;
-      if (row.level2 && !first.level2Taken) { cells[2] = row.level2.text; cells[3] = String(row.level2.points); }
+      // (a caption that also names the first level is still the row's printed second-level group)
+      if (row.level2) { cells[2] = row.level2.text; cells[3] = String(row.level2.points); }
     }
     cells[4] = row.name;
     row.numbers.forEach((n, k) => { cells[5 + k] = n; });
