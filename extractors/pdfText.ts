@@ -133,9 +133,11 @@ export function joinPdfPages(parts: readonly PagesRead[], path: string): Extract
     for (const items of part.pages) shiftLines(items, linesBefore);
     linesBefore += lines;
   }
+  const notes: string[] = [];
+  const blocks = pagesToBlocks(parts.flatMap((part) => part.pages), notes);
   return {
-    encoding: null, blocks: pagesToBlocks(parts.flatMap((part) => part.pages)), pages: parts.flatMap((part) => part.frames),
-    warnings: parts.flatMap((part) => part.warnings), errors: parts.flatMap((part) => part.errors),
+    encoding: null, blocks, pages: parts.flatMap((part) => part.frames),
+    warnings: [...parts.flatMap((part) => part.warnings), ...notes], errors: parts.flatMap((part) => part.errors),
   };
 }
 

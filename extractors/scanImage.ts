@@ -69,6 +69,6 @@ export const scanImageExtractor: Extractor = {
       frames.push(ocrFrame(scanned, dpi));
     }
     if (pages.length === 0) throw new InputError(path, `the image holds no text or table${named}`);
-    return { encoding: null, blocks: pagesToBlocks(pages), pages: frames, warnings };
+    return { encoding: null, blocks: pagesToBlocks(pages, warnings), pages: frames, warnings };
   },
 };

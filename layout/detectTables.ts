@@ -7,7 +7,7 @@
 import { Parser } from 'htmlparser2';
 import type { Block, Cell, Table } from '../schemas/document.js';
 import { labelKey } from '../forms/text.js';
-import { parseTitle } from '../forms/titles.js';
+import { opensFormCell, parseTitle } from '../forms/titles.js';
 
 type RawRow = { cells: string[]; line: number };
 
@@ -131,8 +131,19 @@ function isFurniture(block: Block): boolean {
 }
 
 /**
+ * A table that repeats the previous table's first row but goes on with another form's header
+ * block (项目名称 乙 where the previous printed 项目名称 甲): forms of one template stacked in a
+ * sheet, each under the same title row — the next form, not a header repeated after a break.
+ */
+function opensAnotherForm(prev: Table, next: Table): boolean {
+  const top = prev.rows.slice(0, 8).map(rowKey);
+  return next.rows.slice(1, 4).some((row) => !top.includes(rowKey(row)) && row.some((cell) => opensFormCell(cell.text)));
+}
+
+/**
  * Merge a table into the previous one when its first row repeats one of the previous table's
- * first three rows (a header repeated after a page break); the repeated row is dropped.
+ * first three rows (a header repeated after a page break) and it opens no form of its own; the
+ * repeated row is dropped.
  */
 export function mergeContinuations(blocks: readonly Block[]): Block[] {
   const out: Block[] = [];
@@ -145,7 +156,7 @@ export function mergeContinuations(blocks: readonly Block[]): Block[] {
       if (prev?.kind === 'table' && prev.table.format === block.table.format && first) {
         const key = rowKey(first);
         const headerKeys = prev.table.rows.slice(0, 3).map(rowKey);
-        if (key.length >= 4 && headerKeys.includes(key)) {
+        if (key.length >= 4 && headerKeys.includes(key) && !opensAnotherForm(prev.table, block.table)) {
           prev.table.rows.push(...block.table.rows.slice(1));
           prev.table.lastLine = block.table.lastLine;
           out.splice(back + 1);

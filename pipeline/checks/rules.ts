@@ -43,6 +43,9 @@ function level1Groups(form: FormRecord): Map<string, { weight: number; weights: 
   return groups;
 }
 
+/** A bare value (≥120人, 100%, 3000): what a target or actual column holds, not an indicator's name. */
+const VALUE_ONLY = /^(?:[≥≤<>=＜＞≧≦]\s*\d+(?:\.\d+)?\s*\S{0,4}|\d+(?:\.\d+)?\s*[%％]?)$/;
+
 const sum = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0);
 
 /** One form's rules, by id; the id is the finding's `rule` and the `audits` view's `rule`. */
@@ -56,6 +59,17 @@ export const FORM_RULES = {
     kind: 'missing', severity: 'error',
     why: 'a self-evaluation or target table without indicator rows was not read: the document is partial',
     check: ({ form }) => (form.form_type !== 'summary' && form.indicators.length === 0 ? [{ field: 'indicators', expected: null, found: null, detail: 'no indicator rows found' }] : []),
+  },
+  indicator_name_is_value: {
+    kind: 'inconsistent', severity: 'warn',
+    why: 'an indicator named by a bare value (≥120人, 100%) is a value column read as names: columns printed on another page (a sheet wider than its page) or shifted cells',
+    check: ({ form }) => {
+      const named = form.indicators.flatMap((x, i) => (x.name !== null && VALUE_ONLY.test(x.name.replace(/\s/g, '')) ? [i] : []));
+      return named.length === 0 ? [] : [{
+        field: `indicators[${named[0]}].name`, expected: null, found: form.indicators[named[0]!]!.name,
+        detail: `${named.length} indicator${named.length > 1 ? 's are' : ' is'} named by a bare value ("${form.indicators[named[0]!]!.name}"): a target or actual column read as names`,
+      }];
+    },
   },
   total_score_missing: {
     kind: 'missing', severity: 'warn',
