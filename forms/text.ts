@@ -3,7 +3,7 @@
  * the repairs it made so provenance can explain the value.
  */
 import type { Repair } from '../schemas/document.js';
-import { memoizeString } from './memo.js';
+import { detached, memoizeString } from './memo.js';
 
 const CJK = '\\u3400-\\u9fff\\uf900-\\ufaff';
 const CJK_PUNCT = '\\u3000-\\u303f\\uff01-\\uff0f\\uff1a-\\uff20\\u201c\\u201d\\u2018\\u2019';
@@ -71,8 +71,9 @@ export function cleanCell(raw: string): Cleaned {
   const hit = cleanCache.get(raw);
   if (hit) return { text: hit.text, repairs: [...hit.repairs] };
   if (cleanCache.size >= CLEAN_CACHE_LIMIT) cleanCache.clear();
-  const cleaned = cleanUncached(raw);
-  cleanCache.set(raw, cleaned);
+  const own = detached(raw); // not a slice of the document's text, which the cache would keep (forms/memo.ts)
+  const cleaned = cleanUncached(own);
+  cleanCache.set(own, cleaned);
   return { text: cleaned.text, repairs: [...cleaned.repairs] };
 }
 

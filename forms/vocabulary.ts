@@ -7,6 +7,7 @@ import levenshtein from 'fast-levenshtein';
 import { LEVEL1, LEVEL2 } from '../schemas/record.js';
 import { labelKey, halfWidthAlnum } from './text.js';
 import { splitLabelWeight } from './values.js';
+import { detached } from './memo.js';
 
 export interface LabelMatch<C extends string> { raw: string; canonical: C; distance: number }
 
@@ -194,12 +195,14 @@ function allowedDistance(term: string): number {
 const labelCache = new WeakMap<object, Map<string, LabelMatch<string> | null>>();
 const CACHE_LIMIT = 50000;
 
-function cached<V>(cache: Map<string, V>, key: string, compute: () => V): V {
+/** `compute` is given a copy of `key` holding nothing else (forms/memo.ts, `detached`): what it keeps of it, the cache keeps. */
+function cached<V>(cache: Map<string, V>, key: string, compute: (key: string) => V): V {
   const hit = cache.get(key);
   if (hit !== undefined || cache.has(key)) return hit as V;
   if (cache.size >= CACHE_LIMIT) cache.clear(); // bounded memory on long batches
-  const value = compute();
-  cache.set(key, value);
+  const own = detached(key);
+  const value = compute(own);
+  cache.set(own, value);
   return value;
 }
 
@@ -208,10 +211,10 @@ export function matchLabel<C extends string>(raw: string, vocabulary: Record<C, 
   let cache = labelCache.get(vocabulary);
   if (!cache) { cache = new Map(); labelCache.set(vocabulary, cache); }
   // "全年预算数(A)", "执行率(B/A)", "指标值(或计划水平)": the label before a bracketed remark
-  const match = cached(cache, raw, () => {
-    const whole = computeLabelMatch(raw, vocabulary);
-    const bare = withoutRemark(raw);
-    if (bare === raw || (whole && whole.distance === 0)) return whole;
+  const match = cached(cache, raw, (own) => {
+    const whole = computeLabelMatch(own, vocabulary);
+    const bare = withoutRemark(own);
+    if (bare === own || (whole && whole.distance === 0)) return whole;
     // 实施单位(盖章) is 实施单位 exactly, not 填报单位(盖章) with one slip: an exact label before its remark wins
     const beforeRemark = computeLabelMatch(bare, vocabulary);
     return beforeRemark && (!whole || beforeRemark.distance === 0) ? beforeRemark : whole;
@@ -320,9 +323,9 @@ function computeLabelMatch<C extends string>(raw: string, vocabulary: Record<C, 
  */
 export function matchIndicatorColumn(raw: string): LabelMatch<IndicatorColumn> | null {
   // (every cell of a header or list row is asked: one lookup instead of the keys and regexes below)
-  const match = cached(columnCache, raw, () => {
-    const exact = EXACT_COLUMN_LABELS[labelKey(raw)];
-    return exact ? { raw, canonical: exact, distance: 0 } : columnMatch(raw);
+  const match = cached(columnCache, raw, (own) => {
+    const exact = EXACT_COLUMN_LABELS[labelKey(own)];
+    return exact ? { raw: own, canonical: exact, distance: 0 } : columnMatch(own);
   });
   return match ? { ...match } : null;
 }
@@ -382,10 +385,10 @@ const level1Cache = new Map<string, LevelLabel<(typeof LEVEL1)[number]> | null>(
 const level2Cache = new Map<string, LevelLabel<(typeof LEVEL2)[number]> | null>();
 
 export function matchLevel1(raw: string): LevelLabel<(typeof LEVEL1)[number]> | null {
-  return cached(level1Cache, raw, () => matchLevel(raw, LEVEL1, LEVEL1_ALIASES));
+  return cached(level1Cache, raw, (own) => matchLevel(own, LEVEL1, LEVEL1_ALIASES));
 }
 export function matchLevel2(raw: string): LevelLabel<(typeof LEVEL2)[number]> | null {
-  return cached(level2Cache, raw, () => matchLevel(raw, LEVEL2, LEVEL2_ALIASES));
+  return cached(level2Cache, raw, (own) => matchLevel(own, LEVEL2, LEVEL2_ALIASES));
 }
 
 /**
@@ -395,11 +398,11 @@ export function matchLevel2(raw: string): LevelLabel<(typeof LEVEL2)[number]> | 
  */
 export function matchShortLevel2(text: string): LevelLabel<Level2> | null {
   // (asked of every cell against every level-2 column of a row: one lookup)
-  const match = cached(shortLevel2Cache, text, () => {
-    const t = text.replace(/\s/g, '');
+  const match = cached(shortLevel2Cache, text, (own) => {
+    const t = own.replace(/\s/g, '');
     if (t.endsWith('指标') || matchLevel2(t)) return null;
     const full = matchLevel2(`${t}指标`);
-    return full && full.distance === 0 ? { ...full, printed: text, distance: 1 } : null;
+    return full && full.distance === 0 ? { ...full, printed: own, distance: 1 } : null;
   });
   return match ? { ...match } : null;
 }

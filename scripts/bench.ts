@@ -15,12 +15,17 @@
  *   scans: pages at 300 dpi through the OCR path, each engine with 1 and 2 workers; reference:
  *   Debian's native tesseract CLI (whole page), when it is installed; and each engine's share of
  *   fields right on the scanned samples (what picks the default engine).
+ *   --memory (runs alone, in no other run: on 2 cores 100,000 forms take about 3 min, 1,000 pages ~45 min):
+ *   bounded memory — a text batch of --memory-forms forms (100,000) and one scanned PDF of
+ *   --memory-scan-pages pages (1,000; scripts/make-long-scan.ts) by OCR with 2 workers, each with
+ *   the RSS of the whole process at its start, 25%, 50%, 75% and end, and its peak. 0 skips a row.
  * Usage: npm run bench [-- --quick] [-- --forms 10000 --pages 200 --scan-pages 12 --office-files 300] [-- --ocr-text-only | --scans-only | --pdf-only]
+ *        npm run bench -- --memory [--memory-forms 100000] [--memory-scan-pages 1000]
  *   --quick: a contributor's check in under 3 minutes — fewer forms, pages and files, no 2,000-file
  *   run, two scanned pages and no scan-accuracy rows.
  *        npm run bench -- --distributed [--docs 100]   (BullMQ workers into PostgreSQL: scripts/bench-distributed.ts)
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +57,9 @@ const TARGET_FORMS = numberOption('forms', 10000, 2000);
 const TARGET_PAGES = numberOption('pages', 200, 40);
 const SCAN_PAGES = numberOption('scan-pages', 12, 2);
 const OFFICE_FILES = numberOption('office-files', 300, 60);
+/** --memory only (it runs alone: 1,000 scanned pages take about 45 min on 2 cores, 21.6 pages/min on 2026-12-06) */
+const MEMORY_FORMS = numberOption('memory-forms', 100_000, 100_000);
+const MEMORY_SCAN_PAGES = numberOption('memory-scan-pages', 1000, 1000);
 
 const OCR_TEXT_TARGET_FORMS_PER_S = 2000;
 const OCR_TEXT_TARGET_SHARE_OF_FLOOR = 0.5;
@@ -62,6 +70,13 @@ const SCAN_TARGET_TIMES_NATIVE = 1.0;
 const SCAN_TARGET_SPEEDUP = 1.8;
 const SCAN_TARGET_WORKER_MB = 1024;
 const SCAN_TARGET_FIELDS_RIGHT = 0.95;
+const MEMORY_TARGET_MB = 1024;
+/**
+ * Flat: RSS at the end at most this much above RSS at 25% of the run. The first quarter is warm-up
+ * (workers start, JIT, heaps grow to their working size, the OCR models load); memory held per
+ * item read would go on growing through the other three quarters.
+ */
+const MEMORY_TARGET_GROWTH = 1.15;
 
 /** One line of the table: what ran, how fast, against what measured in this run, and the target. */
 interface Row {
@@ -78,6 +93,8 @@ interface Row {
   /** results.json only: CPU seconds of every thread, and the share of the wall time the main thread (the writer) was busy */
   cpu_s?: number;
   main_thread_busy?: number;
+  /** results.json only (--memory): RSS of the whole process before the run, and at its start, 25%, 50%, 75% and end */
+  rss_mb?: { before: number; start: number; p25: number; p50: number; p75: number; end: number };
 }
 
 const met = (ok: boolean | null): Row['met'] => (ok === null ? '—' : ok ? 'yes' : 'no');
@@ -397,6 +414,109 @@ async function benchScanAccuracy(): Promise<Row[]> {
   return rows;
 }
 
+/** Resident memory of the whole process in MB: the main thread and every worker thread (threads share it). */
+function rssMb(): number {
+  return Math.round(process.memoryUsage().rss / 2 ** 20);
+}
+
+/** RSS sampled every 100 ms while a run goes on, and at the points the run marks. */
+class RssTimeline {
+  readonly before = rssMb();
+  private readonly started = performance.now();
+  private readonly samples: Array<{ at: number; mb: number }> = [];
+  private readonly timer = setInterval(() => this.sample(), 100);
+
+  sample(): number {
+    const mb = rssMb();
+    this.samples.push({ at: performance.now() - this.started, mb });
+    return mb;
+  }
+
+  /** ms since the start */
+  elapsed(): number {
+    return performance.now() - this.started;
+  }
+
+  stop(): { peak: number; seconds: number } {
+    clearInterval(this.timer);
+    this.sample();
+    return { peak: Math.max(this.before, ...this.samples.map((s) => s.mb)), seconds: (performance.now() - this.started) / 1000 };
+  }
+
+  /**
+   * The sample taken nearest each share of the time up to the last `sample()` before `stop()` (a long
+   * document's pages are read at an even pace, and the workers still run at that sample).
+   */
+  atShares(shares: readonly number[], wall: number): number[] {
+    return shares.map((share) => this.samples.reduce((best, s) => (Math.abs(s.at - share * wall) < Math.abs(best.at - share * wall) ? s : best)).mb);
+  }
+}
+
+/** The memory row: RSS start/25%/50%/75%/end, peak and whether memory stayed flat and under 1 GB. */
+function memoryRow(path: string, items: string, seconds: number, throughput: string, before: number, series: number[], peak: number): Row {
+  const [start, p25, p50, p75, end] = series as [number, number, number, number, number];
+  const growth = end / p25;
+  return {
+    path, items, wall_s: round(seconds), throughput,
+    reference: `RSS start/25%/50%/75%/end ${series.join('/')} MB (${before} MB before)`, ratio: `end ${round(growth)}× 25%`, peak_rss_mb: peak,
+    target: `flat memory (end ≤ ${MEMORY_TARGET_GROWTH}× 25%), < 1 GB`, met: met(peak < MEMORY_TARGET_MB && growth <= MEMORY_TARGET_GROWTH),
+    rss_mb: { before, start, p25, p50, p75, end },
+  };
+}
+
+/**
+ * A text batch of `targetForms` forms: the OCR-text corpus written to a temporary folder file by
+ * file (only the paths are held), read by the workers and stored by the writer as any batch is.
+ * RSS is taken when 1% (start, after warm-up), 25%, 50%, 75% and all of the files are stored.
+ */
+async function benchMemoryText(targetForms: number): Promise<Row> {
+  const dir = mkdtempSync(join(tmpdir(), 'ziping-bench-'));
+  const files = await ocrTextCorpus(dir, targetForms, 0);
+  const db = openDatabase(join(dir, 'bench.sqlite'));
+  const checkpoints = [0.01, 0.25, 0.5, 0.75, 1].map((share) => Math.max(1, Math.round(share * files.length)));
+  const series: number[] = [];
+  let done = 0;
+  const timeline = new RssTimeline();
+  const results = await runBatch(db, files, {
+    concurrency: 2, onDocument: () => { done++; for (const c of checkpoints) if (done === c) series.push(timeline.sample()); },
+  });
+  const { peak, seconds } = timeline.stop();
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+  const forms = results.reduce((n, r) => n + r.forms, 0);
+  return memoryRow(`memory: ocr_text (${files.length} files)`, `${forms} forms in ${files.length} files${failedNote(results)}`, seconds,
+    `${round(forms / seconds)} forms/s`, timeline.before, series, peak);
+}
+
+/**
+ * One scanned PDF of `pages` pages (scripts/make-long-scan.ts, built in a child process) read by
+ * OCR with the default engine and 2 workers, which share its pages. A document gives no progress
+ * until it is stored, so RSS is taken at the start and at 25%, 50%, 75% and the end of the wall time.
+ */
+async function benchMemoryScan(pages: number): Promise<Row> {
+  const dir = mkdtempSync(join(tmpdir(), 'ziping-bench-'));
+  const path = join(dir, 'long_scan.pdf');
+  const made = spawnSync(process.execPath, [...process.execArgv, join(ROOT, 'scripts', 'make-long-scan.ts'), path, String(pages)], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`make-long-scan failed: ${made.stderr}`);
+  const size = statSync(path).size;
+  const db = openDatabase(join(dir, 'bench.sqlite'));
+  const timeline = new RssTimeline();
+  // a part of the pages is one request to a worker: the default 120-s limit stops a scan of more than ~60 pages
+  const timeoutSeconds = Math.max(DEFAULTS.timeoutSeconds, pages * 30);
+  let stored = 0; // the document stored, its workers not yet closed
+  const [result] = await runBatch(db, [path], {
+    concurrency: 2, workers: 2, force: true, timeoutSeconds, process: { ocrEngine: DEFAULTS.ocrEngine },
+    onDocument: () => { timeline.sample(); stored = timeline.elapsed(); },
+  });
+  const { peak, seconds } = timeline.stop();
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+  const failed = result!.status === 'failed' ? `, FAILED: ${result!.message}` : '';
+  return memoryRow(`memory: scanned PDF (${DEFAULTS.ocrEngine}, 2 workers)`,
+    `${result!.pages} of ${pages} pages read, ${result!.forms} forms, ${round(size / 2 ** 20)} MB file${failed}`, seconds,
+    `${round((pages / seconds) * 60)} pages/min`, timeline.before, timeline.atShares([0, 0.25, 0.5, 0.75, 1], stored), peak);
+}
+
 /** The table as a person reads it: one line per row, columns padded to their widest cell. */
 function printTable(rows: readonly Row[]): void {
   const columns = ['path', 'items', 'wall_s', 'throughput', 'reference', 'ratio', 'peak_rss_mb', 'target', 'met'] as const;
@@ -426,6 +546,11 @@ async function main(): Promise<void> {
     saveResults(machine, rows, (performance.now() - started) / 1000);
   };
   if (process.argv.includes('--pdf-only')) add(await benchPdf());
+  else if (process.argv.includes('--memory')) {
+    // one row at a time: a crash (or the time limit) in the scan keeps the text batch's figures
+    if (MEMORY_FORMS > 0) add([await benchMemoryText(MEMORY_FORMS)]);
+    if (MEMORY_SCAN_PAGES > 0) add([await benchMemoryScan(MEMORY_SCAN_PAGES)]);
+  }
   else if (scansOnly) {
     add(await benchScans());
     if (!QUICK) add(await benchScanAccuracy());
