@@ -180,18 +180,17 @@ describe('a level label printed as both levels', () => {
 describe('goal texts followed by the next part of an outline', () => {
   it('stop at the next part\'s numbered heading once each goal column has its text', async () => {
     const form = [
-      '| 部门预算项目支出绩效自评表(2023年度) | | | |',
+      '| 某县项目支出绩效自评表(2024年度) | | | |',
       '|---|---|---|---|',
-      '| 项目名称 | 乡镇文化站免费开放补助 | | |',
-      '| 主管部门 | 某县文化和旅游局 | 实施单位 | 某县文化馆 |',
-      '| 项目基本情况 | 1.项目年度目标完成情况 | | |',
-      '| 项目年度目标 | 年度目标完成情况 | | |',
-      '| 全年安排资金12万元,保障全县乡镇文化站免费开放,开展群众文化活动。 | 全县乡镇文化站全部免费开放,全年开展群众文化活动60场。 | 2.项目实施内容及过程概述 | 项目由县文化馆组织实施,按季度拨付资金,年底开展绩效自评。 |',
+      '| 项目名称 | 农村饮水安全巡查 | | |',
+      '| 主管部门 | 某县水利局 | 实施单位 | 某县供水服务站 |',
+      '| 预期目标 | 实际完成情况 | | |',
+      '| 完成全县42处供水点的水质巡查,问题当月整改。 | 巡查42处供水点,发现问题7个,均已整改。 | 3、资金使用情况 | 按月支付巡查人员劳务费,年底结清。 |',
       '| 一级指标 | 二级指标 | 三级指标 | 年度指标值 |',
-      '| 产出指标 | 数量指标 | 开展群众文化活动 | 60场 |',
+      '| 产出指标 | 数量指标 | 巡查供水点 | 42处 |',
     ].join('\n');
     const record = (await processDocument('goals.md', text(form), { ocr: false })).records[0]!;
-    expect(record.goal_expected).toBe('全年安排资金12万元,保障全县乡镇文化站免费开放,开展群众文化活动。');
-    expect(record.goal_actual).toBe('全县乡镇文化站全部免费开放,全年开展群众文化活动60场。');
+    expect(record.goal_expected).toBe('完成全县42处供水点的水质巡查,问题当月整改。');
+    expect(record.goal_actual).toBe('巡查42处供水点,发现问题7个,均已整改。');
   });
 });

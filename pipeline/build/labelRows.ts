@@ -235,7 +235,7 @@ export function readLabelRow(draft: FormDraft, cells: readonly RowCell[]): void 
   }
 }
 
-/** A part's numbered heading in a form's outline: "2.项目实施内容及过程概述" (short, no sentence). */
+/** A part's numbered heading in a form's outline: "3、资金使用情况" (short, no sentence). */
 const PART_HEADING = /^\d{1,2}[.、．]\s*[\u4e00-\u9fff]{2,16}$/;
 
 /**
