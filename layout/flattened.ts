@@ -210,7 +210,7 @@ const MAX_UNKNOWN_COLUMNS = 12;
 
 /**
  * Header cells after the labels the vocabulary knows and before the first row's level name: columns
- * of the form's own (西坪镇尧山村 | 桃舟乡吾培村 … one per place). Kept in the header, so the build
+ * of the form's own (甲镇东村 | 乙乡西村 … one per place). Kept in the header, so the build
  * stage reports each as a column it does not know; none when no level name follows them.
  */
 function unknownColumns(tokens: readonly string[], at: number): string[] {

@@ -473,24 +473,24 @@ describe('rubric forms', () => {
   it('a 分值 column after a level column weighs that level; the one after 三级指标 weighs the row', async () => {
     const form = ['部门整体支出绩效自评表', '', '| 部门名称 | 某县商务局 |', '| --- | --- |',
       '| 一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 得分 |',
-      '| 项目决策 | 20 | 项目目标 | 4 | 目标内容 | 4 | 3 |',
-      '|  |  |  |  | 决策程序 | 5 | 5 |',
-      '| 项目管理 | 25 | 资金到位 | 5 | 到位率 | 3 | 2 |'].join('\n');
+      '| 项目决策 | 30 | 立项依据 | 9 | 依据充分性 | 6 | 5 |',
+      '|  |  |  |  | 程序规范性 | 3 | 3 |',
+      '| 项目管理 | 35 | 经费保障 | 8 | 保障及时率 | 4 | 2 |'].join('\n');
     const doc = await processDocument('rubric.md', text(form), { ocr: false });
     expect(doc.records[0]!.indicators.map((i) => [i.level1, i.level1_weight, i.name, i.weight, i.score])).toEqual([
-      ['决策指标', 20, '目标内容', 4, 3], ['决策指标', 20, '决策程序', 5, 5], ['过程指标', 25, '到位率', 3, 2],
+      ['决策指标', 30, '依据充分性', 6, 5], ['决策指标', 30, '程序规范性', 3, 3], ['过程指标', 35, '保障及时率', 4, 2],
     ]);
     expect(doc.records[0]!.issues.map((i) => i.detail).join('\n')).not.toMatch(/"分值" maps to no known column/);
   });
 
   it('a rubric dumped one cell per line is read by its shape: label and weight pairs open the levels of the row after them', async () => {
     const dump = ['部门整体支出绩效自评表', '部门名称', '某县商务局', '一级指标', '分值', '二级指标', '分值', '三级指标', '分值', '得分',
-      '项目决策', '20', '项目目标', '4', '目标内容', '4', '3', '决策依据', '5', '5',
-      '项目管理', '25', '资金管理', '10', '资金使用', '7', '6',
-      '项目绩效', '55', '项目产出', '15', '产出数量', '5', '5'].join('\n');
+      '项目决策', '30', '立项依据', '9', '依据充分性', '6', '5', '程序规范性', '3', '3',
+      '项目管理', '35', '经费保障', '8', '保障及时率', '4', '2',
+      '项目绩效', '35', '项目产出', '12', '完成数量', '6', '6'].join('\n');
     const doc = await processDocument('rubric.txt', text(dump), { ocr: false });
     expect(doc.records[0]!.indicators.map((i) => [i.level1, i.level1_weight, i.name, i.weight, i.score])).toEqual([
-      ['决策指标', 20, '目标内容', 4, 3], ['决策指标', 20, '决策依据', 5, 5], ['过程指标', 25, '资金使用', 7, 6], ['产出指标', 55, '产出数量', 5, 5],
+      ['决策指标', 30, '依据充分性', 6, 5], ['决策指标', 30, '程序规范性', 3, 3], ['过程指标', 35, '保障及时率', 4, 2], ['产出指标', 35, '完成数量', 6, 6],
     ]);
     expect(doc.records[0]!.needs_review).toBe(true);
   });

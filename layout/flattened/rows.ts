@@ -200,7 +200,7 @@ function rubricColumns(header: readonly IndicatorColumn[]): RubricColumns | null
 /**
  * A rubric's rows, which print their level labels in the rubric's own words (项目目标, 资金管理), so
  * the vocabulary cannot find them: the shape does. A row ends at a name followed by its 分值 and
- * 得分; the label/weight pairs before it are the levels it opens ("项目管理 25 资金到位 5 到位率 3 3":
+ * 得分; the label/weight pairs before it are the levels it opens ("项目管理 35 经费保障 8 保障及时率 4 2":
  * level 1 with its weight, level 2 with its weight, then the row). Cells go under their columns in
  * the header's order. A first-level label outside the vocabulary (项目绩效) over a second-level one
  * that names a first-level group (项目产出) gives that group, with the printed first-level weight.
