@@ -832,7 +832,7 @@ describe('a form cut at its start with no header anywhere', () => {
       '合计 | 30 | 29 |',
       '项目支出绩效自评表(2024年度)',
       '项目名称 | 城区环卫保洁经费 |',
-      '主管部门 | 县城市管理局 | 实施单位 | 县环境卫生管理所 |',
+      '主管部门 | 某县住建局 | 实施单位 | 某县市容服务中心 |',
     ];
     const doc = await processDocument('cut.txt', text(lines.join('\n')), { ocr: false });
     expect(doc.records).toHaveLength(2);

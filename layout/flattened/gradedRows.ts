@@ -138,8 +138,8 @@ function cutBasis(text: string, known: readonly string[]): [string, string] | nu
 }
 
 /**
- * A name run onto its description: the description repeats the name's wording at its end (…按标准
- * 发放的比率 | 救助标准与…,救助资金按标准发放的比率), or the name ends in a bracketed unit (满意度(%)) or at
+ * A name run onto its description: the description repeats the name's wording at its end (补贴到户
+ * 的比率 | 补贴按季度足额发放到户的比率), or the name ends in a bracketed unit (满意度(%)) or at
  * its first 率 or 度 (资金到位率 | 资金是否…); null when none marks the end.
  */
 function cutName(text: string): [string, string] | null {
