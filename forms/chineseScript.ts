@@ -20,7 +20,7 @@ const LOST_GLOSSED = /\?+[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü�
 /** Words of the form long enough that their tail names them: the labels, columns and level names. */
 const FORM_WORDS: readonly string[] = [...new Set([
   ...Object.values(FIELD_LABELS).flat(), ...Object.values(INDICATOR_COLUMNS).flat(), ...LEVEL1, ...LEVEL2,
-])].filter((word) => word.length >= 4);
+])].filter((word) => word.length >= 5);
 
 /**
  * A lost character is restored where the text after it completes a word of the form: the longest

@@ -456,12 +456,12 @@ export function impliedLevel1(level2: Level2): Level1 | null {
   return parents.length === 1 ? parents[0]! : USUAL_PARENT[level2] ?? null;
 }
 
-/** The second-level name a first-level group implies, when it has only one child in every template. */
 /** The 部门整体 scoring rubric's own first-level groups (决策, 过程/管理): their level-2 groups have no canonical names. */
 export function isRubricLevel1(level1: Level1 | null | undefined): boolean {
   return level1 === '决策指标' || level1 === '过程指标';
 }
 
+/** The second-level name a first-level group implies, when it has only one child in every template. */
 export function impliedLevel2(level1: Level1): Level2 | null {
   return level1 === '预算执行率指标' ? '预算执行率' : null;
 }

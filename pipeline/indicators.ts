@@ -103,7 +103,7 @@ function isRubricGroupAt(cell: RowCell, column: HeaderColumn): boolean {
 }
 
 /** The group's name as the rubric prints it, without spaces and its bracketed points ("资金管理(10分)"). */
-export function rubricGroupName(text: string): string | null {
+function rubricGroupName(text: string): string | null {
   const compact = text.replace(/\s/g, '');
   const label = bracketedPoints(compact)?.label ?? compact;
   return /^[\u4e00-\u9fff、()（）]{2,14}$/.test(label) && !isValueLike(label) ? label : null;

@@ -82,3 +82,9 @@ describe('a number and its unit a spreadsheet dump split with a space', () => {
     ]);
   });
 });
+
+describe('prose that repeats a phrase', () => {
+  it('is no run of rows: a sentence is left whole', () => {
+    expect(tokensOf(['本所按期办结按期办结4件来信，全年无积案。'])).toEqual(['本所按期办结按期办结4件来信，全年无积案。']);
+  });
+});

@@ -222,7 +222,7 @@ const WRAPPABLE_LEVELS: readonly string[] = [...new Set([...LEVEL1, ...LEVEL2])]
  * two CJK characters that falls inside a level name is removed, so the run can be cut at the name. A
  * space elsewhere is left (it may separate two cells).
  */
-export function joinWrappedLevels(token: string): string[] {
+function joinWrappedLevels(token: string): string[] {
   if (!/[\u4e00-\u9fff]\s[\u4e00-\u9fff]/.test(token)) return [token];
   const joined = token.replace(/(?<=[\u4e00-\u9fff])\s(?=[\u4e00-\u9fff])/g, (space, at: number) => {
     const spans = WRAPPABLE_LEVELS.some((label) => {
@@ -431,8 +431,9 @@ function shortLevelAtFront(name: string): string {
  * row and more is cut here (a single row is splitRepeatedValue's); every piece is a reading of the
  * cell order, which the flattened table's repair says (confidence < 0.9, the form under review).
  */
-export function splitScoredRows(token: string): string[] {
-  if (token.length < 12) return [token];
+function splitScoredRows(token: string): string[] {
+  // a sentence (。；) is prose that happens to repeat a phrase ("按时完成按时完成3项工作。"), no rows
+  if (token.length < 12 || /[。；;]/.test(token)) return [token];
   const pieces: string[] = [];
   let from = 0;
   for (const m of token.matchAll(/(?<=[\u4e00-\u9fff%])\d{1,3}(?:\.\d)?(?=[\u4e00-\u9fff]|$)/g)) {
