@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { type PageContent, pageBlocks, pagesToBlocks, shiftLines } from '../layout/page/assemble.js';
 import type { PageFrame } from '../schemas/document.js';
 import { loadPdfjs, restoreNativeBuiltins } from './pdf/pdfjs.js';
@@ -75,41 +75,17 @@ export async function pdfPageCount(bytes: Uint8Array, path: string, options: Pdf
   }
 }
 
-/**
- * Pages read ahead of the one being assembled. pdf.js inflates a page's streams asynchronously
- * (Node's DecompressionStream, on the thread pool), so a page read alone leaves this thread idle
- * for about a third of its time; with the next pages already asked for, their parsing fills those
- * waits (100 pages of the bench PDF in one thread: 4.5 s one at a time, 3.3 s four ahead). Pages
- * are still assembled, and read by OCR when they must be, one by one in page order. Once a page
- * needs OCR the document is taken for a scan and read a page at a time: pdf.js decodes a page's
- * images when it reads its operators, and a scan's pages held ahead would each hold a full-page image.
- */
-const PAGES_READ_AHEAD = 4;
-
-interface PageReading { page: PDFPageProxy; content: PageContent }
-
-/** A page's text layer and rulings, asked for now and awaited later; a failure surfaces where it is awaited. */
-function startReading(pdf: PDFDocumentProxy, n: number): Promise<PageReading> {
-  const reading = pdf.getPage(n).then(async (page) => ({ page, content: await readPage(page) }));
-  reading.catch(() => {}); // awaited in page order, or abandoned with the document when an earlier page failed
-  return reading;
-}
-
 /** Pages `range` of a PDF (all of them by default), each read into its layout; `joinPdfPages` puts ranges together. */
 export async function readPdfPages(bytes: Uint8Array, path: string, options: PdfOptions = {}, range?: PageRange): Promise<PagesRead> {
   const pdf = await openPdf(bytes, path, options);
   const read: PagesRead = { pageCount: pdf.numPages, pages: [], frames: [], blank: 0, unusable: [], warnings: [], errors: [] };
   try {
     if (read.pageCount === 0) throw new InputError(path, 'the PDF has no pages');
-    const [first, last] = [range?.first ?? 1, range?.last ?? read.pageCount];
-    const ahead = new Map<number, Promise<PageReading>>();
-    let [line, readAhead] = [1, PAGES_READ_AHEAD];
-    for (let n = first; n <= last; n++) {
-      for (let next = n; next <= Math.min(last, n + readAhead); next++) if (!ahead.has(next)) ahead.set(next, startReading(pdf, next));
-      const { page, content: textLayer } = await ahead.get(n)!;
-      ahead.delete(n);
-      let [content, frame] = [textLayer, textLayerFrame(textLayer)];
-      if (content.unusable) readAhead = 0;
+    let line = 1;
+    for (let n = range?.first ?? 1; n <= (range?.last ?? read.pageCount); n++) {
+      const page = await pdf.getPage(n);
+      let content = await readPage(page);
+      let frame = textLayerFrame(content);
       if (content.unusable && options.ocr !== false) {
         const reason = content.unusable;
         const dpi = options.dpi ?? DEFAULTS.dpi;

@@ -6,7 +6,7 @@
  * origin names its sheet and address (`Sheet1!C7`). A sheet longer than any form is cut before
  * exceljs builds it (`office/sheetRows.ts`), so memory stays bounded whatever the file holds.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Block } from '../schemas/document.js';
 import { numberTables } from '../layout/detectTables.js';
 import { checkZip, sniffOffice, type ZipEntry } from './office/container.js';
@@ -66,7 +66,9 @@ function sheetGrids(workbook: ExcelJS.Workbook): { grids: SheetGrid[]; warnings:
 
 /** Given an .xlsx's bytes (already checked against the zip-bomb guard), return its blocks. */
 export async function readWorkbook(bytes: Uint8Array, path: string, entries: readonly ZipEntry[]): Promise<Extraction> {
-  const workbook = new ExcelJS.Workbook();
+  // loaded on first use: importing exceljs is about 0.3 s of every worker's start, most batches have no workbook
+  const { default: { Workbook } } = await import('exceljs');
+  const workbook = new Workbook();
   let cut: CutSheet[];
   try {
     const capped = await capSheetRows(bytes, entries, { maxRows: MAX_SHEET_ROWS, maxCells: MAX_SHEET_CELLS });

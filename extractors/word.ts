@@ -4,7 +4,6 @@
  * binaries, and RTF (often saved under a .doc name), converted to .docx by LibreOffice first. mammoth's XML parser (xmldom) never fetches
  * external entities, and images are not carried into the HTML.
  */
-import mammoth from 'mammoth';
 import { checkZip, sniffOffice, type ZipEntry } from './office/container.js';
 import { htmlToBlocks } from './office/htmlBlocks.js';
 import { readConverted } from './office/libreoffice.js';
@@ -17,6 +16,7 @@ export async function readDocx(bytes: Uint8Array, path: string, entries: readonl
   let html: string;
   let messages: Array<{ type: string; message: string }>;
   try {
+    const { default: mammoth } = await import('mammoth'); // loaded on first use, as exceljs is (spreadsheet.ts)
     const result = await mammoth.convertToHtml(
       { buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) },
       { convertImage: mammoth.images.imgElement(() => Promise.resolve({ src: '' })), ignoreEmptyParagraphs: true },

@@ -23,19 +23,26 @@ interface Input { id: number; path: string; bytes: Uint8Array; options: ProcessO
 export type WorkerRequest =
   /** `workers`: how many could read its pages alongside (1: read it whole); `parts`: its pages already read, to join */
   | Input & { task: 'document'; answer: WorkerAnswer; workers: number; parts?: PartRead[] }
-  | Input & { task: 'part'; range: PageRange };
+  | Input & { task: 'part'; range: PageRange }
+  /** open the document as the worker reading it does, so that what reading its pages needs (pdf.js) is loaded here before a part arrives */
+  | Input & { task: 'prepare' };
 
 export type WorkerResult =
   | { kind: 'document'; document: ProcessedDocument | ZipingDocument }
   /** the document may be split by pages: the ranges to read it in */
   | { kind: 'divisible'; ranges: PageRange[] }
-  | { kind: 'part'; part: PartRead };
+  | { kind: 'part'; part: PartRead }
+  | { kind: 'prepared' };
 
 export interface WorkerReply { id: number; result: WorkerResult }
 
 async function answer(request: WorkerRequest): Promise<WorkerResult> {
   const { path, bytes, options } = request;
   if (request.task === 'part') return { kind: 'part', part: await readPart(path, bytes, request.range, options) };
+  if (request.task === 'prepare') {
+    await partsOf(path, bytes, 1, options);
+    return { kind: 'prepared' };
+  }
   if (!request.parts && request.workers > 1) {
     const ranges = await partsOf(path, bytes, request.workers, options);
     if (ranges) return { kind: 'divisible', ranges };

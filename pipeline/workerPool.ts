@@ -95,7 +95,11 @@ export class DocumentPool {
     };
     // split only over workers that are idle now: when every worker has a document, parts would only add work
     const idle = this.slots.filter((slot) => !slot.busy).length;
-    const whole = await this.run({ ...input, task: 'document', answer, workers: Math.max(1, idle) });
+    const asked = this.run({ ...input, task: 'document', answer, workers: Math.max(1, idle) });
+    // While one worker decides, the other idle ones open the document too: a worker's first PDF
+    // loads pdf.js (about a second), which would otherwise delay the part it is then given
+    for (let other = 1; other < idle; other++) void this.run({ ...input, task: 'prepare' });
+    const whole = await asked;
     if ('reason' in whole) return giveUp(whole);
     if (whole.kind !== 'divisible') return expectKind(whole, 'document').document;
     const parts: PartRead[] = [];

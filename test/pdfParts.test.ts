@@ -48,12 +48,12 @@ describe('a PDF read in parts', () => {
     expect(outcome(joined)).toEqual(outcome(whole));
   });
 
-  it('is read whole below two parts of 8 pages, and in at most one part per worker', async () => {
-    expect(pageRanges(15, 2)).toBeNull();
-    expect(pageRanges(9, 4)).toBeNull();
-    expect(pageRanges(16, 1)).toBeNull();
-    expect(pageRanges(20, 2)).toEqual([{ first: 1, last: 10 }, { first: 11, last: 20 }]);
-    expect(pageRanges(24, 4)).toEqual([{ first: 1, last: 8 }, { first: 9, last: 16 }, { first: 17, last: 24 }]);
+  it('is read whole below two parts of 48 pages, and in at most one part per worker', async () => {
+    expect(pageRanges(95, 2)).toBeNull();
+    expect(pageRanges(47, 4)).toBeNull();
+    expect(pageRanges(200, 1)).toBeNull();
+    expect(pageRanges(100, 2)).toEqual([{ first: 1, last: 50 }, { first: 51, last: 100 }]);
+    expect(pageRanges(150, 4)).toEqual([{ first: 1, last: 50 }, { first: 51, last: 100 }, { first: 101, last: 150 }]);
     expect(await partsOf('breaks.pdf', BREAKS, 2)).toBeNull();
     expect(await partsOf('notes.txt', new TextEncoder().encode('项目名称\n'.repeat(40)), 2)).toBeNull();
   });
@@ -63,12 +63,13 @@ describe('a PDF read in parts', () => {
     afterAll(() => pool.close());
 
     it('gives the document one thread gives, the cut falling inside a continued table', async () => {
-      // 2 + 9 + 9 pages: the parts are pages 1–10 and 11–20, the cut between the first copy's pages 8 and 9
-      const bytes = await concatenated([join(PDF_SAMPLES, 'performance_target.pdf'), join(PDF_SAMPLES, 'project_self_eval_breaks.pdf'), join(PDF_SAMPLES, 'project_self_eval_breaks.pdf')]);
-      expect(await partsOf('long.pdf', bytes, 2)).toEqual([{ first: 1, last: 10 }, { first: 11, last: 20 }]);
+      // 2 + 11 × 9 pages: the parts are pages 1–50 and 51–101, the cut between the sixth copy's pages 3 and 4
+      const breaks = Array.from({ length: 11 }, () => join(PDF_SAMPLES, 'project_self_eval_breaks.pdf'));
+      const bytes = await concatenated([join(PDF_SAMPLES, 'performance_target.pdf'), ...breaks]);
+      expect(await partsOf('long.pdf', bytes, 2)).toEqual([{ first: 1, last: 50 }, { first: 51, last: 101 }]);
       const serial = await processDocument('long.pdf', bytes);
       const pooled = await pool.processWhole('long.pdf', bytes);
-      expect(serial.records).toHaveLength(6);
+      expect(serial.records).toHaveLength(24);
       expect(outcome(pooled)).toEqual(outcome(serial));
     });
   });
