@@ -38,14 +38,64 @@ function restoreLostCharacters(text: string): string {
   });
 }
 
+/** OpenCC's Taiwan → mainland preset: its dictionaries, and the converter built from them. */
+const TW_TO_CN = 'tw2s';
 let converter: ((text: string) => string) | null = null;
+let convertible: RegExp | null = null;
+
+type DictLike = string | ReadonlyArray<readonly [string, string]>;
+
+function entriesOf(dict: DictLike): Array<readonly [string, string]> {
+  return typeof dict === 'string' ? dict.split('|').map((entry) => entry.split(' ') as [string, string]) : [...dict];
+}
+
+/**
+ * A character class of every character a conversion can change: where an entry of the preset's
+ * normalisation or conversion dictionaries differs from its replacement (every character of an
+ * entry whose length changes), and the ideographic description characters OpenCC reads ahead from.
+ * A line without any of them matches no entry that changes anything, so it converts to itself.
+ */
+function convertibleCharacters(): RegExp {
+  const config = (OpenCC.Locale.configs as Record<string, { conversionChain: readonly DictLike[][]; normalizationChain?: readonly DictLike[][] }>)[TW_TO_CN]!;
+  const characters = new Set<string>();
+  for (const group of [...(config.normalizationChain ?? []), ...config.conversionChain]) {
+    for (const dict of group) {
+      for (const [from, to] of entriesOf(dict)) {
+        if (from === to) continue;
+        const [a, b] = [[...from], [...to]];
+        a.forEach((c, i) => { if (a.length !== b.length || c !== b[i]) characters.add(c); });
+      }
+    }
+  }
+  const escaped = [...characters].map((c) => (/[\\\]\[^-]/.test(c) ? `\\${c}` : c)).join('');
+  return new RegExp(`[${escaped}\u2ff0-\u2fff]`, 'u');
+}
+
+/**
+ * The text converted by OpenCC, only the lines it can change passed to it: most lines of a
+ * simplified document have no character it converts, and converting costs more than looking
+ * (OpenCC was about a tenth of reading an OCR text). Entries never span a line break, so the lines
+ * convert as the whole text does; should a line change length (a character outside the BMP), the
+ * whole text is converted at once, as position-wise counting needs.
+ */
+function convertedText(text: string): string {
+  const convert = (converter ??= OpenCC.Converter({ from: 'tw', to: 'cn' }));
+  const changeable = (convertible ??= convertibleCharacters());
+  let lengthChanged = false;
+  const lines = text.split('\n').map((line) => {
+    if (!changeable.test(line)) return line;
+    const converted = convert(line);
+    if (converted.length !== line.length) lengthChanged = true;
+    return converted;
+  });
+  return lengthChanged ? convert(text) : lines.join('\n');
+}
 
 /** Share of CJK characters a conversion changed, and the converted text. */
 export function toSimplified(text: string): { text: string; glosses: number; converted: number } {
   let glosses = 0;
   const bare = text.replace(PINYIN_GLOSS, () => { glosses++; return ''; });
-  converter ??= OpenCC.Converter({ from: 'tw', to: 'cn' });
-  const simplified = converter!(bare);
+  const simplified = convertedText(bare);
   let converted = 0;
   for (let i = 0; i < bare.length && i < simplified.length; i++) if (bare[i] !== simplified[i]) converted++;
   return { text: simplified, glosses, converted };
