@@ -33,8 +33,11 @@ let models: Promise<Models> | null = null;
 async function load(): Promise<Models> {
   const ort = await import('onnxruntime-node');
   // one thread per session: the worker pool already keeps every core busy, and onnxruntime's own
-  // threading measured 3–4× slower than that on two cores
-  const options: InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' };
+  // threading measured 3–4× slower than that on two cores. No CPU memory arena: the arena keeps
+  // the largest activations each input size ever needed (recognition runs vary in width), which
+  // held about 370 MB more per OCR worker (4 pages at 300 dpi, one worker: peak 1,370 → 1,000 MB
+  // for the whole process) and made no difference to the time per page.
+  const options: InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', enableCpuMemArena: false };
   const [det, rec] = await Promise.all([
     ort.InferenceSession.create(modelPaths.detectionPath, options),
     ort.InferenceSession.create(modelPaths.recognitionPath, options),
