@@ -107,7 +107,8 @@ async function measured<T>(work: () => Promise<T> | T): Promise<{ value: T; seco
   const started = performance.now();
   try {
     const value = await work();
-    return { value, seconds: (performance.now() - started) / 1000, peakRssMb: Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20), startRssMb: Math.round(start / 2 ** 20) };
+    const peakRss = Math.max(peak, process.memoryUsage().rss);
+    return { value, seconds: (performance.now() - started) / 1000, peakRssMb: Math.round(peakRss / 2 ** 20), startRssMb: Math.round(start / 2 ** 20) };
   } finally {
     clearInterval(sampler);
   }
