@@ -67,7 +67,7 @@ function convertibleCharacters(): RegExp {
       }
     }
   }
-  const escaped = [...characters].map((c) => (/[\\\]\[^-]/.test(c) ? `\\${c}` : c)).join('');
+  const escaped = [...characters].map((c) => (/[\\\][^-]/.test(c) ? `\\${c}` : c)).join('');
   return new RegExp(`[${escaped}\u2ff0-\u2fff]`, 'u');
 }
 
