@@ -14,6 +14,14 @@ import { DEFAULTS } from '../schemas/options.js';
 
 const ENTRY = fileURLToPath(new URL('../bin/worker.js', import.meta.url));
 
+/**
+ * A worker's young generation, larger than V8's default: reading a document allocates many
+ * short-lived strings and arrays (cells, tokens, candidate matches), and with the default the
+ * worker spent about a tenth of its time collecting them. The OCR-text bench (10,062 forms, 2
+ * workers): 829–876 → 946–985 forms/s, 20.3–21.5 → 17.5–18.4 CPU s, about 50 MB more in all.
+ */
+const YOUNG_GENERATION_MB = 64;
+
 export interface PoolOptions {
   /** worker threads @default 2 */
   size: number;
@@ -53,7 +61,7 @@ export class DocumentPool {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(ENTRY, { resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb ?? DEFAULTS.memoryMb } });
+    const worker = new Worker(ENTRY, { resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb ?? DEFAULTS.memoryMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     worker.unref();
     return worker;
   }
