@@ -27,6 +27,11 @@ function step(state: Cleaned, rule: string, confidence: number, fn: (s: string) 
 const FORMATTING_TAGS = /<\/?(b|i|u|p|span|div|strong|em|font|sup|sub|center)(\s[^<>]*)?\/?>/gi;
 
 /** `<br>` becomes a line break and OCR formatting tags are dropped (OCR HTML does not escape text). */
+/** `text` as a regular expression that matches it literally. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 export function stripMarkup(text: string): string {
   return text
     .replace(/<br\s*\/?>/gi, '\n')

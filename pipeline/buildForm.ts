@@ -5,6 +5,7 @@
  * indicator block is aligned by content (indicators.ts).
  */
 import type { FormSegment, Repair } from '../schemas/document.js';
+import { DOCUMENT_NUMBER } from '../forms/titles.js';
 import { matchLevel1, matchLevel2, SITE_CHROME } from '../forms/vocabulary.js';
 import { prepareRow } from './cells.js';
 import { type BuildContext, type Built, FormDraft, finish, titleOrigin } from './build/draft.js';
@@ -17,9 +18,6 @@ export type { BuildContext, Built };
 
 /** Repairs of the flattened reader that cut cells out of a run of numbers (layout/flattened/digitRuns.ts). */
 const NUMBERS_CUT: ReadonlySet<string> = new Set(['digit_run_cut_by_arithmetic', 'target_cut_from_name']);
-
-/** A document's number: a year, then its serial, then 号 ("〔2023〕45号", "202345号" with the brackets lost). */
-const DOCUMENT_NUMBER = /[〔[(（]?\d{4}[〕\])）]?\d{1,4}号/;
 
 /** Whether any cell of the segment's tables was read by a repair the rule names (how the extractor read it). */
 function anyCellRepaired(segment: FormSegment, isRule: (rule: string) => boolean): boolean {

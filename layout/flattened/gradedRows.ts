@@ -9,6 +9,7 @@
  * bracketed unit, or at its first 率/度. Every cut is an inference (a repair at confidence < 0.9).
  */
 import type { Repair } from '../../schemas/document.js';
+import { escapeRegExp } from '../../forms/text.js';
 import { type IndicatorColumn, levelNamesIn } from '../../forms/vocabulary.js';
 import type { CutCells } from './digitRuns.js';
 import { isLevel1, isLevel2 } from './words.js';
@@ -43,7 +44,7 @@ function thresholdRuns(text: string, count: number): Array<{ at: number; end: nu
     for (let size = 1; size <= 3; size++) {
       const unit = text.slice(at + number.length, at + number.length + size);
       if (unit !== '%' && !/^[\u4e00-\u9fff]+$/.test(unit)) break;
-      const escaped = unit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const escaped = escapeRegExp(unit);
       const run = new RegExp(`^(?:\\d+(?:\\.\\d+)?${escaped}){${count}}(?![\\d.])`).exec(text.slice(at));
       const values = run ? [...run[0].matchAll(new RegExp(`\\d+(?:\\.\\d+)?${escaped}`, 'g'))].map((m) => m[0]) : [];
       if (run && inGradeOrder(values)) {
@@ -119,7 +120,7 @@ function piecesOf(printed: readonly string[], count: number): Piece[] {
 function textAndLevels(text: string): Piece[] {
   const names = levelNamesIn(text);
   if (names.length === 0) return [{ kind: 'text', text, fused: true }];
-  const pattern = new RegExp(`(${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`);
+  const pattern = new RegExp(`(${names.map(escapeRegExp).join('|')})`);
   return text.split(pattern).filter(Boolean).map((part): Piece => (names.includes(part) ? { kind: 'level', text: part } : { kind: 'text', text: part, fused: true }));
 }
 

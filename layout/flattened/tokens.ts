@@ -1,5 +1,6 @@
 /** A flattened file as tokens: cells cut apart where a dump ran them together, joined where spaces broke them. */
 import { memoizeString } from '../../forms/memo.js';
+import { escapeRegExp } from '../../forms/text.js';
 import { parseTitle } from '../../forms/titles.js';
 import { isValueLike } from '../../forms/values.js';
 import { EXACT_COLUMN_LABELS, FIELD_LABELS, INDICATOR_COLUMNS, SECTION_CAPTIONS, matchLevel1, matchLevel2, matchShortLevel2 } from '../../forms/vocabulary.js';
@@ -284,8 +285,6 @@ export function splitTrailingValue(token: string): string[] {
 const COMPARISON = String.raw`(?:>=|<=|≥|≤|≧|≦|＞|＜|>|<)`;
 /** A value's unit: a percentage or a short word; 年, 月 and 日 are a date's, which is never cut into values. */
 const isValueUnit = (unit: string): boolean => unit === '%' || (/^[\u4e00-\u9fff]{1,3}$/.test(unit) && !/[年月日]/.test(unit));
-
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // built once: these run on every cell of a file
 const TARGET_AFTER_COMPARISON = new RegExp(String.raw`^${COMPARISON}\d+(?:\.\d+)?`);
