@@ -34,6 +34,9 @@ const isAmount = (text: string): boolean => /^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+\.\d
  * then three or more indicator column labels.
  */
 export function listHeaderOf<C extends Texted>(cells: readonly C[]): ListHeader<C> | null {
+  // (every row of every form is asked: most are answered by their first cell, which must be a project label)
+  const lead = cells[0] ? matchLabel(cells[0].text, FIELD_LABELS)?.canonical : undefined;
+  if (lead === undefined || !PROJECT_FIELDS.has(lead)) return null;
   // 年度目标 is a field (the project's goal) though it is also a truncated 年度目标值
   const exactField = (text: string) => matchLabel(text, FIELD_LABELS)?.distance === 0;
   const first = cells.findIndex((c) => isIndicatorLabel(c.text) && !exactField(c.text));

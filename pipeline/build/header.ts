@@ -78,9 +78,10 @@ function declaredMoneyUnit(segment: FormSegment): MoneyUnit | null {
       texts.push(...cells.map((c) => c.text));
     }
   }
+  const normalised = texts.map((text) => text.replace(/\s+/g, (w) => (w.includes('\n') ? '\n' : w)));
   for (const pattern of MONEY_UNIT_DECLARED) {
-    for (const text of texts) {
-      const m = pattern.exec(text.replace(/\s+/g, (w) => (w.includes('\n') ? '\n' : w)));
+    for (const text of normalised) {
+      const m = pattern.exec(text);
       if (m) return m[1] as MoneyUnit;
     }
   }
