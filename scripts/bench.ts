@@ -280,9 +280,11 @@ async function benchOffice(ocrFormsPerSecond: number): Promise<Row[]> {
   const long = join(dir, 'long.xlsx');
   await writeLongWorkbook(long, join(sampleDir, 'self_eval_workbook.xlsx'));
   const big = await batchOf(mkdtempSync(join(dir, 'long-')), [long], 1);
+  // judged on what reading it added to the process, which already holds the sections before it
+  const added = big.peakRssMb - big.startRssMb;
   rows.push({
-    path: 'office (100,000-row sheet)', items: `${big.forms} forms${big.failed}`, wall_s: round(big.seconds), throughput: '—', reference: '—', ratio: '—',
-    peak_rss_mb: big.peakRssMb, target: 'bounded memory (< 1 GB)', met: met(big.peakRssMb < 1024),
+    path: 'office (100,000-row sheet)', items: `${big.forms} forms${big.failed}`, wall_s: round(big.seconds), throughput: '—', reference: '—',
+    ratio: `+${added} MB`, peak_rss_mb: big.peakRssMb, target: 'bounded memory (< 1 GB added)', met: met(added < 1024),
   });
   rmSync(dir, { recursive: true, force: true });
   return rows;
