@@ -75,20 +75,12 @@ function convertibleCharacters(): RegExp {
  * The text converted by OpenCC, only the lines it can change passed to it: most lines of a
  * simplified document have no character it converts, and converting costs more than looking
  * (OpenCC was about a tenth of reading an OCR text). Entries never span a line break, so the lines
- * convert as the whole text does; should a line change length (a character outside the BMP), the
- * whole text is converted at once, as position-wise counting needs.
+ * convert to the very text the whole would (test/convertLibraries.test.ts checks every entry).
  */
 function convertedText(text: string): string {
   const convert = (converter ??= OpenCC.Converter({ from: 'tw', to: 'cn' }));
   const changeable = (convertible ??= convertibleCharacters());
-  let lengthChanged = false;
-  const lines = text.split('\n').map((line) => {
-    if (!changeable.test(line)) return line;
-    const converted = convert(line);
-    if (converted.length !== line.length) lengthChanged = true;
-    return converted;
-  });
-  return lengthChanged ? convert(text) : lines.join('\n');
+  return text.split('\n').map((line) => (changeable.test(line) ? convert(line) : line)).join('\n');
 }
 
 /** Share of CJK characters a conversion changed, and the converted text. */
