@@ -45,8 +45,8 @@ function ownNumberedTitle(text: string): string {
 }
 
 /**
- * The issuing place printed before a template's own title: 东莞市 | 财政项目支出绩效目标批复表,
- * 山西省阳泉市 | 市级预算部门…申报表. Only where the template's words follow (项目, 财政, 部门, 转移支付, 市级 …),
+ * The issuing place printed before a template's own title: 某市 | 财政项目支出绩效目标批复表,
+ * 某省某市 | 市级预算部门…申报表. Only where the template's words follow (项目, 财政, 部门, 转移支付, 市级 …),
  * so a project named after a district (老旧小区改造项目…) keeps its name.
  */
 function withoutIssuer(title: string): string {

@@ -27,7 +27,7 @@ function asSection(cell: RowCell): Token | null {
   const points = bracketedPoints(cell.text);
   const key = labelKey(points?.label ?? cell.text).replace(/^[一二三四五六七八九十]+、?/, '');
   const bare = key.replace(/\((万元|元|%)\)$/, '');
-  // a unit in a cell of its own between a label and its amount (计划投资额 | (万元) | 570) captions it
+  // a unit in a cell of its own between a label and its amount (计划投资额 | (万元) | 120) captions it
   if (SECTION_CAPTIONS.includes(bare) || (bare === '' && points === null && unitIn(cell.text) !== null)) {
     return { kind: 'section', cell, unit: unitIn(cell.text), caption: bare, points: points?.points ?? null };
   }
@@ -168,7 +168,7 @@ export function pairLabels(tokens: readonly Token[]): { pairs: KeyValue[]; loose
       i = run.end - 1;
       continue;
     }
-    // a unit caption between a label and its amount (计划投资额 | (万元) | 570) is stepped over; the row's sections keep it
+    // a unit caption between a label and its amount (计划投资额 | (万元) | 120) is stepped over; the row's sections keep it
     const unitBetween = tokens[i + 1]?.kind === 'section' && (tokens[i + 1] as Extract<Token, { kind: 'section' }>).unit !== null && tokens[i + 2]?.kind === 'value';
     if (unitBetween) { sections.push(tokens[i + 1] as Extract<Token, { kind: 'section' }>); i++; }
     const next = tokens[i + 1];

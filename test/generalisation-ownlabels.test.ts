@@ -45,26 +45,26 @@ describe('a level-2 label in the template\'s own wording', () => {
 
 describe('the funds block of the 510000 self-evaluation template', () => {
   it('reads 总额 and 其中:财政资金 under 年初预算 | 调整后预算数 | 预算执行数 | 预算执行率 | 权重 | 得分', async () => {
-    // as a web page's table comes out of a copy: cells apart by pipes, each row padded with empty ones
+    // as a web page's table comes out of a copy: cells apart by pipes, each row padded to the table's width
+    const row = (...cells: string[]): string => [...cells, ...Array<string>(11 - cells.length).fill('')].join(' | ');
     const md = [
-      '部门预算项目支出绩效自评表(2024年度) | ||||||||||',
-      '项目名称 | 社区矫正设备购置项目 | |||||||||',
-      '主管部门 | 某县某局 | 实施单位 | 某县某局 | |||||||',
-      '预算执行情况(10分) | 年度预算数(万元) | 年初预算 | 调整后预算数 | 预算执行数 | 预算执行率 | 权重 | 得分 | 原因 | ||',
-      '总额 | 2.00 | 5.40 | 5.40 | 100.00% | 10 | 10 | 执行率低于九成的须写明原因;预算有调整的另附说明. | |||',
-      '其中:财政资金 | 2.00 | 5.40 | 5.40 | 100.00% | / | / | ||||',
-      '单位资金 | 0.00 | 0.00 | 0.00 | 0.00% | / | / | ||||',
-      '其他资金 | / | / | ||||||||',
-      '绩效指标(90分) | 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 完成值 | 权重 | 得分 | 未完成原因分析 |',
-      '产出指标 | 数量指标 | 购置设备台数 | = | 6 | 台 | 6 | 90 | 90 | ||',
+      row('项目支出绩效自评表(2024年度)'),
+      row('项目名称', '乡村广播设备更新'),
+      row('主管部门', '某县某局', '实施单位', '某县某中心'),
+      row('预算执行情况(10分)', '年度预算数(万元)', '年初预算', '调整后预算数', '预算执行数', '预算执行率', '权重', '得分', '原因'),
+      row('总额', '4.00', '6.20', '6.20', '100.00%', '10', '10', '年中追加了设备款'),
+      row('其中:财政资金', '4.00', '6.20', '6.20', '100.00%', '/', '/'),
+      row('单位资金', '0.00', '0.00', '0.00', '0.00%', '/', '/'),
+      row('绩效指标(90分)', '一级指标', '二级指标', '三级指标', '指标性质', '指标值', '度量单位', '完成值', '权重', '得分', '未完成原因分析'),
+      row('产出指标', '数量指标', '更新广播设备套数', '=', '8', '套', '8', '90', '90'),
     ].join('\n');
     const doc = await processDocument('sichuan.txt', text(md), { ocr: false });
     const funds = doc.records[0]!.funds;
-    expect(funds.initial_budget).toBe(20000);
-    expect(funds.adjusted_budget).toBe(54000);
-    expect(funds.executed).toBe(54000);
+    expect(funds.initial_budget).toBe(40000);
+    expect(funds.adjusted_budget).toBe(62000);
+    expect(funds.executed).toBe(62000);
     expect(funds.weight).toBe(10);
     expect(funds.score).toBe(10);
-    expect(funds.fiscal?.executed).toBe(54000);
+    expect(funds.fiscal?.executed).toBe(62000);
   });
 });

@@ -184,7 +184,7 @@ export function readLabelRow(draft: FormDraft, cells: readonly RowCell[]): void 
   if (draft.fundsHeader.some((d) => d.key === 'funds_weight')) draft.fundsWeightColumn = true;
   const captioned = sections.find((s) => s.points !== null && FUNDS_CAPTIONS.includes(s.caption));
   if (captioned) draft.fundsCaptionPoints ??= { cell: captioned.cell, points: captioned.points! };
-  // (a goal header may close a row of other fields: … | 919.00 | 总体目标 | 中期目标, its values on the next row)
+  // (a goal header may close a row of other fields: … | 36.50 | 总体目标 | 中期目标, its values on the next row)
   const goalHeaderCol = Math.min(...goalLabels.map((g) => g.label.col));
   if (goalLabels.length >= 1 && loose.every((v) => v.col < goalHeaderCol)) draft.goalHeader = dedupe(goalLabels.map((p) => ({ key: p.key as GoalKey, col: p.label.col })));
 
