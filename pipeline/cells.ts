@@ -4,10 +4,26 @@ import type { RowCell } from './indicators.js';
 import { cleanCell, isPlaceholder } from '../forms/text.js';
 import { FIELD_LABELS, type FieldLabel, SECTION_CAPTIONS, matchLabel } from '../forms/vocabulary.js';
 
-export interface PreparedRow { cells: RowCell[]; placeholders: RowCell[] }
+export interface PreparedRow { readonly cells: readonly RowCell[]; readonly placeholders: readonly RowCell[] }
+
+/**
+ * Rows already prepared: the header reading (its money unit, above the indicator header) and the
+ * row loop both prepare the rows of a form's header block. Tables are finished before they are
+ * built (layout owns them), so a row prepared once stays what it was; the entry goes with the row.
+ */
+const preparedRows = new WeakMap<readonly Cell[], PreparedRow>();
 
 /** Clean a table row; template placeholders (指标 2:, .....) are set apart, not kept as cells. */
 export function prepareRow(row: readonly Cell[]): PreparedRow {
+  let prepared = preparedRows.get(row);
+  if (!prepared) {
+    prepared = cleanRow(row);
+    preparedRows.set(row, prepared);
+  }
+  return prepared;
+}
+
+function cleanRow(row: readonly Cell[]): PreparedRow {
   const cells: RowCell[] = [];
   const placeholders: RowCell[] = [];
   // a row of the header block opens with a label ("项目名称 某项目 | 预算单位 某局", "单位名称:某局 …"); an indicator row with its levels

@@ -44,6 +44,9 @@ export interface AlignedRow {
 
 const NEG = -1e9;
 
+/** How `alignRow` reached a cell of its table. */
+const [NONE, ASSIGN, SKIP, DROP] = [0, 1, 2, 3] as const;
+
 function isDash(text: string): boolean {
   return /^[/／—\-–]+$/.test(text.replace(/\s/g, ''));
 }
@@ -64,27 +67,53 @@ export function isUnitCell(text: string): boolean {
   return /^(%|％|‰|[a-zA-Z]{1,3}|[\u4e00-\u9fff]{1,4}(\/[\u4e00-\u9fff]{1,3})?)$/.test(t) && !levelLabelOf(t);
 }
 
-/** How well a cell fits a column, from its content (`isLabel`: it is a level label); NEG means it cannot go there. */
-function fit(column: IndicatorColumn, text: string, isLabel: boolean): number {
+/**
+ * What a cell's text is, read once per row: the alignment pairs every cell with every column, and
+ * each pairing asked the vocabularies again.
+ */
+interface CellTraits {
+  text: string;
+  level1: boolean;
+  level2: boolean;
+  shortLevel2: boolean;
+  ownLevel: boolean;
+  /** a level label of either vocabulary */
+  label: boolean;
+  valueLike: boolean;
+  dash: boolean;
+  score: boolean;
+}
+
+function traitsOf(text: string): CellTraits {
+  const level1 = matchLevel1(text) !== null;
+  const level2 = matchLevel2(text) !== null;
+  return {
+    text, level1, level2, shortLevel2: matchShortLevel2(text) !== null, ownLevel: isOwnLevelLabel(text), label: level1 || level2,
+    valueLike: isValueLike(text), dash: isDash(text), score: parseScore(text) !== null,
+  };
+}
+
+/** How well a cell fits a column, from its content; NEG means it cannot go there. */
+function fit(column: IndicatorColumn, cell: CellTraits): number {
   switch (column) {
     // a label in both vocabularies (满意度指标, 成本指标) is read as first-level first; demoteCostLabel corrects 成本指标
-    case 'level1': return matchLevel1(text) ? 3.1 : NEG;
+    case 'level1': return cell.level1 ? 3.1 : NEG;
     // 服务对象满意度 before a name: a level-2 label without its 指标 (worth less than the name it also could be);
     // a label in a template's own wording (Guangdong's 投资(或建设规模)控制指标) stands in the level-2
     // column too: taken as the name, it pushed the name into the target and the target out of the row
-    case 'level2': return matchLevel2(text) ? 3 : matchShortLevel2(text) ? 0.9 : isOwnLevelLabel(text) ? 0.5 : NEG;
-    case 'name': return isLabel ? -1 : isValueLike(text) ? -4 : isOwnLevelLabel(text) ? 0 : 1;
+    case 'level2': return cell.level2 ? 3 : cell.shortLevel2 ? 0.9 : cell.ownLevel ? 0.5 : NEG;
+    case 'name': return cell.label ? -1 : cell.valueLike ? -4 : cell.ownLevel ? 0 : 1;
     case 'target':
     case 'grades':
-    case 'actual': return isLabel ? -2 : isValueLike(text) || isDash(text) ? 1 : 0.5;
+    case 'actual': return cell.label ? -2 : cell.valueLike || cell.dash ? 1 : 0.5;
     case 'weight':
     case 'level1_weight':
     case 'level2_weight':
-    case 'score': return parseScore(text) !== null ? 1 : isDash(text) ? 0.5 : -3;
+    case 'score': return cell.score ? 1 : cell.dash ? 0.5 : -3;
     // 指标性质 | 指标方向 hold 定量/定性 and 正向/反向 where the comparison is printed in the target
-    case 'target_op': return isOperatorCell(text) ? 2 : /^(定[量性]|正向|反向|中性)$/.test(text.trim()) ? 0.5 : -3;
-    case 'target_unit': return isUnitCell(text) ? 1 : -3;
-    default: return isLabel ? -2 : isValueLike(text) && text.length < 8 ? -0.5 : 0.5;
+    case 'target_op': return isOperatorCell(cell.text) ? 2 : /^(定[量性]|正向|反向|中性)$/.test(cell.text.trim()) ? 0.5 : -3;
+    case 'target_unit': return isUnitCell(cell.text) ? 1 : -3;
+    default: return cell.label ? -2 : cell.valueLike && cell.text.length < 8 ? -0.5 : 0.5;
   }
 }
 
@@ -118,8 +147,8 @@ function skipCost(column: IndicatorColumn): number {
  * Cost of leaving a cell out. Two level labels in one row mean one is the caption of a merged
  * cell above; the label nearer the values is this row's, so dropping an earlier cell is cheaper.
  */
-function dropCost(cell: RowCell, index: number): number {
-  return (levelLabelOf(cell.text) || isOwnLevelLabel(cell.text) ? -1.5 : -3) - 0.01 * index;
+function dropCost(cell: CellTraits, index: number): number {
+  return (cell.label || cell.ownLevel ? -1.5 : -3) - 0.01 * index;
 }
 
 /**
@@ -129,43 +158,44 @@ function dropCost(cell: RowCell, index: number): number {
 export function alignRow(cells: readonly RowCell[], header: readonly HeaderColumn[], rubric = false): AlignedRow {
   const n = cells.length;
   const m = header.length;
-  const best: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(NEG));
-  const move: string[][] = Array.from({ length: n + 1 }, () => new Array<string>(m + 1).fill(''));
-  best[0]![0] = 0;
-  // what each cell is, read once: the table below pairs every cell with every column
-  const isLabel = cells.map((cell) => levelLabelOf(cell.text));
-  const drop = cells.map((cell, i) => dropCost(cell, i));
+  const width = m + 1;
+  // best[i * width + j]: the best score of the first i cells over the first j columns; move: how it was reached
+  const best = new Float64Array((n + 1) * width).fill(NEG);
+  const move = new Uint8Array((n + 1) * width);
+  best[0] = 0;
+  const traits = cells.map((cell) => traitsOf(cell.text));
+  const drop = traits.map((cell, i) => dropCost(cell, i));
   for (let i = 0; i <= n; i++) {
     for (let j = 0; j <= m; j++) {
       if (i === 0 && j === 0) continue;
       let value = NEG;
-      let how = '';
+      let how: number = NONE;
       if (i > 0 && j > 0) {
-        const f = rubric && isRubricGroupAt(cells[i - 1]!, header[j - 1]!) ? RUBRIC_GROUP_FIT : fit(header[j - 1]!.column, cells[i - 1]!.text, isLabel[i - 1]!);
+        const f = rubric && isRubricGroupAt(cells[i - 1]!, header[j - 1]!) ? RUBRIC_GROUP_FIT : fit(header[j - 1]!.column, traits[i - 1]!);
         if (f > NEG / 2) {
           const bonus = cells[i - 1]!.col === header[j - 1]!.col ? 0.3 : 0;
-          const v = best[i - 1]![j - 1]! + f + bonus;
-          if (v > value) { value = v; how = 'assign'; }
+          const v = best[(i - 1) * width + j - 1]! + f + bonus;
+          if (v > value) { value = v; how = ASSIGN; }
         }
       }
-      if (j > 0 && best[i]![j - 1]! > NEG / 2) {
-        const v = best[i]![j - 1]! + skipCost(header[j - 1]!.column);
-        if (v > value) { value = v; how = 'skip'; }
+      if (j > 0 && best[i * width + j - 1]! > NEG / 2) {
+        const v = best[i * width + j - 1]! + skipCost(header[j - 1]!.column);
+        if (v > value) { value = v; how = SKIP; }
       }
-      if (i > 0 && best[i - 1]![j]! > NEG / 2) {
-        const v = best[i - 1]![j]! + drop[i - 1]!;
-        if (v > value) { value = v; how = 'drop'; }
+      if (i > 0 && best[(i - 1) * width + j]! > NEG / 2) {
+        const v = best[(i - 1) * width + j]! + drop[i - 1]!;
+        if (v > value) { value = v; how = DROP; }
       }
-      best[i]![j] = value;
-      move[i]![j] = how;
+      best[i * width + j] = value;
+      move[i * width + j] = how;
     }
   }
   const row = emptyRow(false, false);
   let i = n;
   let j = m;
   while (i > 0 || j > 0) {
-    const how = move[i]![j];
-    if (how === 'assign') {
+    const how = move[i * width + j];
+    if (how === ASSIGN) {
       const cell = cells[i - 1]!;
       const { column, col } = header[j - 1]!;
       if (cell.col !== col) row.shifted = true;
@@ -180,7 +210,7 @@ export function alignRow(cells: readonly RowCell[], header: readonly HeaderColum
       else if (column === 'grades') row.grades = [cell, ...(row.grades ?? [])];
       else if (!(column === 'target_op' && row.fields.target_op && isOperatorCell(row.fields.target_op.text))) row.fields[column] = cell;
       i--; j--;
-    } else if (how === 'skip') j--;
+    } else if (how === SKIP) j--;
     else { row.dropped.unshift(cells[i - 1]!); i--; }
   }
   // a rubric's level weight printed in its own column: the level label carries it, as "产出指标(50分)" would

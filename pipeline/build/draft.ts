@@ -29,7 +29,7 @@ export class FormDraft {
   printedMoneyUnits: Array<{ unit: MoneyUnit; text: string; origin: Origin }> = [];
   fundsHeader: Array<Declared<FundsKey>> = [];
   goalHeader: Array<Declared<GoalKey>> = [];
-  indicatorHeader: HeaderColumn[] = [];
+  indicatorHeader: readonly HeaderColumn[] = [];
   indicatorRows: AlignedRow[] = [];
   /** the indicator table is a scoring rubric (决策/过程 groups): its level-2 groups are its own words */
   rubricTable = false;

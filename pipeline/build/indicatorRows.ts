@@ -27,7 +27,24 @@ function nearestMissingColumn(text: string, present: ReadonlySet<IndicatorColumn
 /** A weight column right after a level's column weighs that level (rubric templates print three 分值 columns). */
 const LEVEL_WEIGHT: Partial<Record<IndicatorColumn, IndicatorColumn>> = { level1: 'level1_weight', level2: 'level2_weight' };
 
-export function indicatorHeaderOf(cells: readonly RowCell[]): HeaderColumn[] | null {
+/**
+ * Rows already asked: every row of a form is asked whether it is the indicator header, those of the
+ * header block twice (its money unit is read above the header first). Prepared rows are shared
+ * (`prepareRow`), so their cells are the key; the entry goes with them.
+ */
+const headersOfRows = new WeakMap<readonly RowCell[], readonly HeaderColumn[] | null>();
+
+/** The indicator header a row prints, or null: the columns it names, in the printed order. */
+export function indicatorHeaderOf(cells: readonly RowCell[]): readonly HeaderColumn[] | null {
+  let header = headersOfRows.get(cells);
+  if (header === undefined) {
+    header = readIndicatorHeader(cells);
+    headersOfRows.set(cells, header);
+  }
+  return header;
+}
+
+function readIndicatorHeader(cells: readonly RowCell[]): HeaderColumn[] | null {
   const header: HeaderColumn[] = [];
   let previous: IndicatorColumn | null = null;
   let previousText = '';

@@ -86,26 +86,42 @@ export function scoreStatements(scores: readonly FormScore[]): Statement[] {
   ]);
 }
 
+type TextBlock = Extract<ZipingDocument['blocks'][number], { kind: 'text' }>;
+
+/** A spreadsheet's text blocks that carry a cell address, by line (none for other documents). */
+function addressedLines(doc: ZipingDocument): Map<number, TextBlock[]> {
+  const byLine = new Map<number, TextBlock[]>();
+  for (const block of doc.blocks) {
+    if (block.kind !== 'text' || block.address === undefined || block.line === null) continue;
+    const onLine = byLine.get(block.line);
+    if (onLine) onLine.push(block);
+    else byLine.set(block.line, [block]);
+  }
+  return byLine;
+}
+
 /**
  * The sheet and cell a field came from. Table cells carry them in their origin; a field read from
  * a header line (填报单位：…) has only the line, so the spreadsheet's text block on that line that
  * holds the raw text gives them.
  */
-function cellOf(doc: ZipingDocument, origin: Origin | null, raw: string | null): { sheet: string | null; address: string | null } {
+function cellOf(addressed: Map<number, TextBlock[]>, origin: Origin | null, raw: string | null): { sheet: string | null; address: string | null } {
   if (!origin) return { sheet: null, address: null };
   if (origin.address !== undefined) return { sheet: origin.sheet ?? null, address: origin.address };
   if (origin.line === null || origin.table !== null) return { sheet: null, address: null };
-  const onLine = doc.blocks.filter((b) => b.kind === 'text' && b.line === origin.line && b.address !== undefined);
-  const block = onLine.find((b) => b.kind === 'text' && raw !== null && b.text.includes(raw)) ?? (onLine.length === 1 ? onLine[0] : undefined);
-  return block?.kind === 'text' ? { sheet: block.sheet ?? null, address: block.address ?? null } : { sheet: null, address: null };
+  const onLine = addressed.get(origin.line) ?? [];
+  const block = onLine.find((b) => raw !== null && b.text.includes(raw)) ?? (onLine.length === 1 ? onLine[0] : undefined);
+  return block ? { sheet: block.sheet ?? null, address: block.address ?? null } : { sheet: null, address: null };
 }
 
 function provenanceStatements(doc: ZipingDocument): Statement[] {
   const formIds = new Map(doc.records.map((r) => [r.source.form_index, r.id]));
+  // (looked up once per document: a field per line of a long text would search every block again)
+  const addressed = addressedLines(doc);
   return doc.provenance.flatMap((p) => {
     const formId = formIds.get(p.form_index);
     if (!formId) return [];
-    const cell = cellOf(doc, p.origin, p.raw);
+    const cell = cellOf(addressed, p.origin, p.raw);
     return [statement(INSERT_PROVENANCE, formId, p.field, p.raw, doc.source.file, p.origin?.page ?? null, p.origin?.table ?? null, p.origin?.row ?? null,
       p.origin?.col ?? null, p.origin?.line ?? null, p.origin?.bbox ? JSON.stringify(p.origin.bbox) : null, JSON.stringify(p.repairs), p.confidence,
       cell.sheet, cell.address)];
