@@ -40,8 +40,19 @@ function restoreLostCharacters(text: string): string {
 
 /** OpenCC's Taiwan → mainland preset: its dictionaries, and the converter built from them. */
 const TW_TO_CN = 'tw2s';
-let converter: ((text: string) => string) | null = null;
-let convertible: RegExp | null = null;
+
+/** What a UTF-16 code unit is to the conversion (`conversionOf`), bit by bit. */
+const CHANGES = 1;
+const IN_KEY = 2;
+/** an ideographic description character (⿰, ⿱ …): OpenCC steps over the sequence it opens as one unit */
+const DESCRIBES = 4;
+
+interface Conversion {
+  convert: (text: string) => string;
+  /** each code unit's bits */
+  units: Uint8Array;
+}
+let conversion: Conversion | null = null;
 
 type DictLike = string | ReadonlyArray<readonly [string, string]>;
 
@@ -50,37 +61,67 @@ function entriesOf(dict: DictLike): Array<readonly [string, string]> {
 }
 
 /**
- * A character class of every character a conversion can change: where an entry of the preset's
- * normalisation or conversion dictionaries differs from its replacement (every character of an
- * entry whose length changes), and the ideographic description characters OpenCC reads ahead from.
- * A line without any of them matches no entry that changes anything, so it converts to itself.
+ * The converter, and each code unit's part in a conversion read off the preset's normalisation and
+ * conversion dictionaries: whether a conversion can change it (it differs from its replacement in
+ * an entry; every character of an entry whose length changes), and whether any entry's key holds
+ * it. Text without a changing character matches no entry that changes anything, so it converts to
+ * itself; and since OpenCC matches each dictionary's keys from left to right, a match never spans a
+ * character no key holds, so the runs between such characters convert apart. Surrogates count as
+ * both (a character beyond the BMP is converted with its run, whatever it is): that only joins runs.
  */
-function convertibleCharacters(): RegExp {
+function conversionOf(): Conversion {
   const config = (OpenCC.Locale.configs as Record<string, { conversionChain: readonly DictLike[][]; normalizationChain?: readonly DictLike[][] }>)[TW_TO_CN]!;
-  const characters = new Set<string>();
+  const units = new Uint8Array(0x10000);
+  units.fill(CHANGES | IN_KEY, 0xd800, 0xe000);
+  units.fill(DESCRIBES, 0x2ff0, 0x3000);
+  const mark = (character: string, bit: number): void => { if (character.length === 1) units[character.charCodeAt(0)]! |= bit; };
   for (const group of [...(config.normalizationChain ?? []), ...config.conversionChain]) {
     for (const dict of group) {
       for (const [from, to] of entriesOf(dict)) {
+        for (const c of from) mark(c, IN_KEY);
         if (from === to) continue;
         const [a, b] = [[...from], [...to]];
-        a.forEach((c, i) => { if (a.length !== b.length || c !== b[i]) characters.add(c); });
+        a.forEach((c, i) => { if (a.length !== b.length || c !== b[i]) mark(c, CHANGES); });
       }
     }
   }
-  const escaped = [...characters].map((c) => (/[\\\][^-]/.test(c) ? `\\${c}` : c)).join('');
-  return new RegExp(`[${escaped}\u2ff0-\u2fff]`, 'u');
+  return { convert: OpenCC.Converter({ from: 'tw', to: 'cn' }), units };
 }
 
 /**
- * The text converted by OpenCC, only the lines it can change passed to it: most lines of a
- * simplified document have no character it converts, and converting costs more than looking
- * (OpenCC was about a tenth of reading an OCR text). Entries never span a line break, so the lines
- * convert to the very text the whole would (test/convertLibraries.test.ts checks every entry).
+ * The text converted by OpenCC, only the runs it can change passed to it: a simplified document
+ * has few characters it converts, and converting costs more than looking (OpenCC was about a tenth
+ * of reading an OCR text). The runs convert to the very text the whole would
+ * (test/convertLibraries.test.ts checks every entry); a text with an ideographic description
+ * sequence, which OpenCC reads as one unit whatever it holds, goes whole.
  */
 function convertedText(text: string): string {
-  const convert = (converter ??= OpenCC.Converter({ from: 'tw', to: 'cn' }));
-  const changeable = (convertible ??= convertibleCharacters());
-  return text.split('\n').map((line) => (changeable.test(line) ? convert(line) : line)).join('\n');
+  const { convert, units } = (conversion ??= conversionOf());
+  let changes = false;
+  for (let i = 0; i < text.length; i++) {
+    const unit = units[text.charCodeAt(i)]!;
+    if (unit & DESCRIBES) return convert(text);
+    if (unit & CHANGES) changes = true;
+  }
+  if (!changes) return text;
+  let converted = '';
+  let copied = 0;
+  let runStart = -1;
+  let runChanges = false;
+  for (let i = 0; i <= text.length; i++) {
+    const unit = i < text.length ? units[text.charCodeAt(i)]! : 0;
+    if (unit & IN_KEY) {
+      if (runStart < 0) { runStart = i; runChanges = false; }
+      if (unit & CHANGES) runChanges = true;
+    } else if (runStart >= 0) {
+      if (runChanges) {
+        converted += text.slice(copied, runStart) + convert(text.slice(runStart, i));
+        copied = i;
+      }
+      runStart = -1;
+    }
+  }
+  return copied === 0 ? text : converted + text.slice(copied);
 }
 
 /** Share of CJK characters a conversion changed, and the converted text. */
@@ -89,7 +130,7 @@ export function toSimplified(text: string): { text: string; glosses: number; con
   const bare = text.replace(PINYIN_GLOSS, () => { glosses++; return ''; });
   const simplified = convertedText(bare);
   let converted = 0;
-  for (let i = 0; i < bare.length && i < simplified.length; i++) if (bare[i] !== simplified[i]) converted++;
+  if (simplified !== bare) for (let i = 0; i < bare.length && i < simplified.length; i++) if (bare.charCodeAt(i) !== simplified.charCodeAt(i)) converted++;
   return { text: simplified, glosses, converted };
 }
 
@@ -98,7 +139,11 @@ export function toSimplified(text: string): { text: string; glosses: number; con
  * simplified text are names or quotations, left as printed.
  */
 export function normaliseScript(text: string): { text: string; note: string | null } {
-  const cjk = (text.match(/[\u3400-\u9fff]/g) ?? []).length;
+  let cjk = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0x3400 && unit <= 0x9fff) cjk++;
+  }
   const result = toSimplified(text);
   const traditional = cjk > 0 && result.converted >= 5 && result.converted / cjk >= 0.02;
   if (!traditional && result.glosses < 5) return { text, note: null };

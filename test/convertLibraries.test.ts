@@ -1,6 +1,6 @@
 /**
  * Two shortcuts around libraries, each of which must give what the library gives:
- * - OpenCC converts only the lines holding a character its dictionaries change (forms/chineseScript.ts);
+ * - OpenCC converts only the runs of a line holding a character its dictionaries change (forms/chineseScript.ts);
  * - pdf.js inflates Flate streams with its own inflater, Node's DecompressionStream refusing the
  *   formats pdf.js asks for, and only those (extractors/pdf/pdfjs.ts).
  */
@@ -14,7 +14,7 @@ const preset = (OpenCC.Locale.configs as Record<string, { conversionChain: Dict[
 const entries = [...(preset.normalizationChain ?? []), ...preset.conversionChain].flat()
   .flatMap((dict) => (typeof dict === 'string' ? dict.split('|').map((e) => e.split(' ') as [string, string]) : [...dict]));
 
-describe('OpenCC, only on the lines it can change', () => {
+describe('OpenCC, only on the runs it can change', () => {
   const whole = OpenCC.Converter({ from: 'tw', to: 'cn' });
 
   // each key on a line of its own, after simplified text, and two keys run together across lines
@@ -39,6 +39,22 @@ describe('OpenCC, only on the lines it can change', () => {
     let differing = 0;
     for (let i = 0; i < text.length && i < converted.length; i++) if (text[i] !== converted[i]) differing++;
     expect(toSimplified(text).converted).toBe(differing);
+  });
+
+  it('converts keys run together and keys between cells, spaces and numbers on one line as OpenCC does', () => {
+    // (runs of key characters convert apart: keys touching each other, keys across a cell border)
+    const other = (i: number): string => changed[(i * 7919) % changed.length]!;
+    const lines = changed.map((k, i) => `| ${k}${other(i)} | 95%${other(i + 1)}${k} |${k} ${other(i + 2)}，${k}${other(i + 3)}`);
+    const text = lines.join('\n');
+    expect(toSimplified(text).text).toBe(whole(text));
+  });
+
+  it('reads an ideographic description sequence as one unit, as OpenCC does', () => {
+    // ⿰ and ⿱ take two parts, ⿲ three: OpenCC steps over the parts, which a run of their own would convert
+    const single = changed.filter((k) => k.length === 1);
+    const text = single.slice(0, 300).map((k, i) => `${['⿰', '⿱', '⿲'][i % 3]}${k}${single[i + 1]}${single[i + 2]}${k}`).join('\n');
+    expect(toSimplified(text).text).toBe(whole(text));
+    expect(whole(text)).not.toBe(text);
   });
 
   it('leaves a simplified line as it is and converts a traditional one beside it', () => {
