@@ -4,15 +4,15 @@
  * replaced, and the batch goes on. A long document a worker says can be split by pages is read
  * by several workers at once, a range of pages each (see worker.ts).
  */
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { ZipingDocument } from '../schemas/document.js';
 import { failedDocument, type PartRead, type ProcessOptions } from './process.js';
 import { processed, type ProcessedDocument } from './processed.js';
 import type { WorkerAnswer, WorkerReply, WorkerRequest, WorkerResult } from './worker.js';
 import { DEFAULTS } from '../schemas/options.js';
+import { TSX_WORKER, workerScript } from './workerScript.js';
 
-const ENTRY = fileURLToPath(new URL('../bin/worker.js', import.meta.url));
 
 /**
  * A worker's young generation, larger than V8's default: reading a document allocates many
@@ -56,12 +56,17 @@ export class DocumentPool {
   private readonly waiting: Array<(slot: Slot) => void> = [];
   private nextId = 0;
 
+  /** the worker's bundled script (`workerScript.ts`), read once per pool */
+  private readonly script = workerScript();
+
   constructor(private readonly options: PoolOptions) {
     for (let i = 0; i < options.size; i++) this.slots.push({ worker: this.spawn(), busy: false });
   }
 
   private spawn(): Worker {
-    const worker = new Worker(ENTRY, { resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb ?? DEFAULTS.memoryMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    // (a worker replaced long after the pool started may find its bundle rebuilt and removed by another run)
+    const script = existsSync(this.script) ? this.script : TSX_WORKER;
+    const worker = new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb ?? DEFAULTS.memoryMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     worker.unref();
     return worker;
   }
