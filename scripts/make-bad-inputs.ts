@@ -120,6 +120,21 @@ export async function fiveHundredPagePdf(): Promise<Uint8Array> {
   return doc.save();
 }
 
+/**
+ * A 2,000-page PDF of pages full of log lines (no form on any), for a time limit to stop: reading it
+ * takes several seconds on a 2-core machine (6.4 s with one worker, 2026-12-06). The 500-page PDF
+ * reads in under a second since workers start from a bundle, too fast for the shortest limit (1 s).
+ */
+export async function longLogPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  for (let i = 1; i <= 2000; i++) {
+    const page = doc.addPage([595, 842]);
+    for (let line = 0; line < 40; line++) page.drawText(`Archive scan log, page ${i} of 2000, entry ${line + 1}`, { x: 60, y: 800 - line * 18, size: 10, font });
+  }
+  return doc.save();
+}
+
 /** 50 MB of text on one line, no line break anywhere. */
 export function fiftyMegabyteLine(): Buffer {
   const unit = Buffer.from('项目支出绩效自评表 数量指标 ≥95% 100% 10 ', 'utf8');
@@ -130,9 +145,11 @@ export async function makeLargeBadInputs(dir: string): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
   const pages = join(dir, 'five_hundred_pages.pdf');
   const line = join(dir, 'fifty_mb_one_line.txt');
+  const long = join(dir, 'two_thousand_log_pages.pdf');
   writeFileSync(pages, await fiveHundredPagePdf());
   writeFileSync(line, fiftyMegabyteLine());
-  return [pages, line];
+  writeFileSync(long, await longLogPdf());
+  return [pages, line, long];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -80,15 +80,15 @@ describe('bad-input corpus', () => {
 describe('large inputs', () => {
   it('a 500-page PDF and a 50 MB single-line file fail with a reason, and a time limit stops a long document', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ziping-large-'));
-    const [pages, line] = await makeLargeBadInputs(dir);
+    const [pages, line, long] = await makeLargeBadInputs(dir);
     const db = join(dir, 'db.sqlite');
     const result = run(['ingest', pages!, line!, '--db', db, '--quiet']);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/five_hundred_pages\.pdf: no budget performance form found/);
     expect(result.stderr).toMatch(/fifty_mb_one_line\.txt: no budget performance form found/);
-    const timed = run(['ingest', pages!, '--db', join(dir, 'timeout.sqlite'), '--timeout', '1', '--quiet']);
+    const timed = run(['ingest', long!, '--db', join(dir, 'timeout.sqlite'), '--timeout', '1', '--quiet']);
     expect(timed.status).toBe(1);
-    expect(timed.stderr).toMatch(/five_hundred_pages\.pdf: processing took longer than 1 s and was stopped/);
+    expect(timed.stderr).toMatch(/two_thousand_log_pages\.pdf: processing took longer than 1 s and was stopped/);
     const row = new Database(join(dir, 'timeout.sqlite'), { readonly: true }).prepare('SELECT status FROM documents').get() as { status: string };
     expect(row.status).toBe('failed');
   }, 120000);
