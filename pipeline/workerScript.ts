@@ -13,17 +13,22 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSync, version as esbuildVersion } from 'esbuild';
+import { type BuildOptions, buildSync, version as esbuildVersion } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The worker loading its TypeScript through tsx: the fallback. */
 export const TSX_WORKER = join(ROOT, 'bin', 'worker.js');
 
-/** What a bundle was built from: esbuild's version and each input's size and modification time. */
-interface Manifest { esbuild: string; script: string; inputs: Record<string, [size: number, mtimeMs: number]> }
+/** How a bundle is built: one ES module for Node, packages left to node_modules. */
+const BUILD: BuildOptions = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', write: false, metafile: true, logLevel: 'silent' };
+
+/** What a bundle was built from: esbuild's version and options, and each input's size and modification time. */
+interface Manifest { esbuild: string; options: string; script: string; inputs: Record<string, [size: number, mtimeMs: number]> }
+
+const buildKey = (): { esbuild: string; options: string } => ({ esbuild: esbuildVersion, options: JSON.stringify(BUILD) });
 
 const fingerprint = (path: string): [number, number] => {
   const stat = statSync(path);
@@ -34,7 +39,8 @@ const fingerprint = (path: string): [number, number] => {
 function freshBundle(cacheDir: string, manifestPath: string, baseDir: string): string | null {
   if (!existsSync(manifestPath)) return null;
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
-  if (manifest.esbuild !== esbuildVersion) return null;
+  const key = buildKey();
+  if (manifest.esbuild !== key.esbuild || manifest.options !== key.options) return null;
   for (const [input, [size, mtimeMs]] of Object.entries(manifest.inputs)) {
     const path = resolve(baseDir, input);
     if (!existsSync(path)) return null;
@@ -48,22 +54,23 @@ function freshBundle(cacheDir: string, manifestPath: string, baseDir: string): s
 /**
  * Bundle `entry` into `cacheDir` and record its inputs. Each file is written under a temporary name
  * and renamed, so two processes building at once never read a half-written file; the bundle's name
- * is its content's hash, so a manifest always names a complete bundle.
+ * is its content's hash, so a manifest always names a complete bundle. A source changed while the
+ * bundle was being built is not recorded as built: the next start builds again.
  */
 function buildBundle(entry: string, cacheDir: string, manifestPath: string, baseDir: string): string {
-  const built = buildSync({
-    entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external',
-    write: false, metafile: true, logLevel: 'silent', absWorkingDir: baseDir,
-  });
-  const code = built.outputFiles[0]!.contents;
-  const name = `${entry.replace(/.*\//, '').replace(/\.ts$/, '')}-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`;
+  const started = Date.now();
+  const built = buildSync({ ...BUILD, entryPoints: [entry], absWorkingDir: baseDir });
+  const code = built.outputFiles![0]!.contents;
+  const name = `${basename(entry, '.ts')}-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`;
   const temporary = `.${randomUUID()}`;
   const script = join(cacheDir, name);
   writeFileSync(script + temporary, code);
   renameSync(script + temporary, script);
-  const inputs = Object.fromEntries(Object.keys(built.metafile.inputs).map((input) => [input, fingerprint(resolve(baseDir, input))]));
-  writeFileSync(manifestPath + temporary, JSON.stringify({ esbuild: esbuildVersion, script: name, inputs } satisfies Manifest));
-  renameSync(manifestPath + temporary, manifestPath);
+  const inputs = Object.fromEntries(Object.keys(built.metafile!.inputs).map((input) => [input, fingerprint(resolve(baseDir, input))]));
+  if (Object.values(inputs).every(([, mtimeMs]) => mtimeMs < started)) {
+    writeFileSync(manifestPath + temporary, JSON.stringify({ ...buildKey(), script: name, inputs } satisfies Manifest));
+    renameSync(manifestPath + temporary, manifestPath);
+  }
   removeOldBundles(cacheDir, name);
   return script;
 }
