@@ -81,6 +81,14 @@ function withoutLostCharacter(text: string): string {
   return text.replace(/(?<=\d)[?？]+$/, '');
 }
 
+/**
+ * The points a rate earns of a weight (91.67% of 10 is 9.167): how a funds row's score follows from
+ * its 执行率 and 权重. Readers compare it with the printed score within their own tolerance.
+ */
+export function pointsOfRate(ratePercent: number, weight: number): number {
+  return (ratePercent / 100) * weight;
+}
+
 /** A bare number, optionally followed by 分 (a weight or a score). */
 export function parseScore(text: string): number | null {
   const t = withoutLostCharacter(halfWidthAlnum(text).replace(/\s/g, ''));

@@ -1,4 +1,5 @@
 /** Numbers printed together, cut where the row then adds up. */
+import { pointsOfRate } from '../../forms/values.js';
 import { fieldLabel } from './words.js';
 // ---------------------------------------------------------------- numbers run together
 
@@ -83,7 +84,8 @@ const FUNDS_TAIL: readonly string[] = ['execution_rate', 'funds_weight', 'funds_
 
 /** Does a rate, weight and score add up: score = rate × weight to the score's printed cents, score ≤ weight ≤ 100? */
 function tailAddsUp(rate: number, weight: number, score: number): boolean {
-  return rate <= 100 && weight > 0 && weight <= 100 && score <= weight && Math.abs((rate / 100) * weight - score) <= 0.005 + 1e-9;
+  // (a cut is kept only where the arithmetic holds to the printed rounding: a looser match admits wrong cuts)
+  return rate <= 100 && weight > 0 && weight <= 100 && score <= weight && Math.abs(pointsOfRate(rate, weight) - score) <= 0.005 + 1e-9;
 }
 
 /**

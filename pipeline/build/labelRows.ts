@@ -1,6 +1,6 @@
 /** Label/value rows: header fields, the funds block, goals, and the closing rows under the tables. */
 import { labelKey } from '../../forms/text.js';
-import { parseMoney, parseScore } from '../../forms/values.js';
+import { parseMoney, parseScore, pointsOfRate } from '../../forms/values.js';
 import { FUNDS_CAPTIONS, type FieldLabel } from '../../forms/vocabulary.js';
 import { type Declared, FUNDS_KEYS, FormDraft, type FundsKey, GOAL_KEYS, type GoalKey, STANDARD_FUNDS_ORDER } from './draft.js';
 import { setContact, setFiller, setPhone } from './header.js';
@@ -140,7 +140,8 @@ function rateProven(values: readonly RowCell[], keys: ReadonlyArray<FundsKey | n
   const weight = at('funds_weight');
   const score = at('funds_score');
   if (rate === null || weight === null || score === null || rate > 100 || weight <= 0) return false;
-  return Math.abs((rate / 100) * weight - score) <= Math.max(0.01, weight * 0.001) + 0.005;
+  // (printed values: the score may be rounded or truncated to its last digit)
+  return Math.abs(pointsOfRate(rate, weight) - score) <= Math.max(0.01, weight * 0.001) + 0.005;
 }
 
 /** What kind of funds cell a column expects. */
