@@ -13,7 +13,6 @@ import type { WorkerAnswer, WorkerReply, WorkerRequest, WorkerResult } from './w
 import { DEFAULTS } from '../schemas/options.js';
 import { TSX_WORKER, workerScript } from './workerScript.js';
 
-
 /**
  * A worker's young generation, larger than V8's default: reading a document allocates many
  * short-lived strings and arrays (cells, tokens, candidate matches), and with the default the
@@ -30,6 +29,8 @@ export interface PoolOptions {
   /** heap limit per worker in MB @default 1536 */
   memoryMb?: number;
   process?: ProcessOptions;
+  /** the script workers start @default the worker's bundle (`workerScript.ts`) */
+  script?: string;
 }
 
 interface Slot { worker: Worker; busy: boolean }
@@ -56,18 +57,31 @@ export class DocumentPool {
   private readonly waiting: Array<(slot: Slot) => void> = [];
   private nextId = 0;
 
-  /** the worker's bundled script (`workerScript.ts`), read once per pool */
-  private readonly script = workerScript();
+  /** the worker's bundled script (`workerScript.ts`), read once per pool; tsx's entry once a worker failed to start from it */
+  private script: string;
+  /** workers that stopped while no request waited on them: replaced before their next request */
+  private readonly stopped = new WeakSet<Worker>();
 
   constructor(private readonly options: PoolOptions) {
+    this.script = options.script ?? workerScript();
     for (let i = 0; i < options.size; i++) this.slots.push({ worker: this.spawn(), busy: false });
   }
 
   private spawn(): Worker {
-    // (a worker replaced long after the pool started may find its bundle rebuilt and removed by another run)
+    // (a worker replaced long after the pool started may find its bundle removed since)
     const script = existsSync(this.script) ? this.script : TSX_WORKER;
     const worker = new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb ?? DEFAULTS.memoryMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     worker.unref();
+    let answered = false;
+    worker.once('message', () => { answered = true; });
+    // An error no request listens for (the worker is idle) would end the whole process; the worker
+    // is marked stopped instead. A worker that failed before it ever answered may have failed to
+    // load its script: the next ones start through tsx (the same modules, loaded more slowly).
+    worker.on('error', () => {
+      this.stopped.add(worker);
+      if (!answered) this.script = TSX_WORKER;
+    });
+    worker.once('exit', () => this.stopped.add(worker));
     return worker;
   }
 
@@ -127,6 +141,7 @@ export class DocumentPool {
   /** One request to a free worker: its result, or why the pool gave up on it (time limit, heap limit, a crashed worker). */
   private async run(request: DistributiveOmit<WorkerRequest, 'id'>): Promise<WorkerResult | { reason: string }> {
     const slot = await this.acquire();
+    if (this.stopped.has(slot.worker)) slot.worker = this.spawn();
     const timeoutMs = this.options.timeoutMs ?? DEFAULTS.timeoutSeconds * 1000;
     const id = this.nextId++;
     try {
