@@ -13,16 +13,29 @@ export function detached(key: string): string {
   return key.length < 13 ? key : Buffer.from(key, 'utf16le').toString('utf16le');
 }
 
-export function memoizeString<V>(fn: (key: string) => V, limit = 50000): (key: string) => V {
-  const cache = new Map<string, V>();
-  return (key: string): V => {
-    const hit = cache.get(key);
-    if (hit !== undefined || cache.has(key)) return hit as V;
-    if (cache.size >= limit) cache.clear();
-    // the value is computed from the copy too: substrings of it hold only the copy
+/**
+ * A string-keyed cache cleared when it holds `limit` entries (bounded memory on long batches). On a
+ * miss the value is computed from a detached copy of the key, which the cache then keeps: what the
+ * computation keeps of its argument holds only that copy.
+ */
+export class BoundedCache<V> {
+  private readonly entries = new Map<string, V>();
+
+  constructor(private readonly limit = 50000) {}
+
+  /** The value for `key`, computed by `compute` on a miss. */
+  get(key: string, compute: (own: string) => V): V {
+    const hit = this.entries.get(key);
+    if (hit !== undefined || this.entries.has(key)) return hit as V;
+    if (this.entries.size >= this.limit) this.entries.clear();
     const own = detached(key);
-    const value = fn(own);
-    cache.set(own, value);
+    const value = compute(own);
+    this.entries.set(own, value);
     return value;
-  };
+  }
+}
+
+export function memoizeString<V>(fn: (key: string) => V, limit = 50000): (key: string) => V {
+  const cache = new BoundedCache<V>(limit);
+  return (key: string): V => cache.get(key, fn);
 }

@@ -3,7 +3,7 @@
  * the repairs it made so provenance can explain the value.
  */
 import type { Repair } from '../schemas/document.js';
-import { detached, memoizeString } from './memo.js';
+import { BoundedCache, memoizeString } from './memo.js';
 
 const CJK = '\\u3400-\\u9fff\\uf900-\\ufaff';
 const CJK_PUNCT = '\\u3000-\\u303f\\uff01-\\uff0f\\uff1a-\\uff20\\u201c\\u201d\\u2018\\u2019';
@@ -68,17 +68,11 @@ export function fixSpacing(text: string): string {
     .trim();
 }
 
-const cleanCache = new Map<string, Cleaned>();
-const CLEAN_CACHE_LIMIT = 100000;
+const cleanCache = new BoundedCache<Cleaned>(100000);
 
-/** The full cleaning chain for one cell, with its evidence (memoised: cells repeat across forms). */
+/** The full cleaning chain for one cell, with its evidence (memoised: cells repeat across forms; each caller gets its own repairs). */
 export function cleanCell(raw: string): Cleaned {
-  const hit = cleanCache.get(raw);
-  if (hit) return { text: hit.text, repairs: [...hit.repairs] };
-  if (cleanCache.size >= CLEAN_CACHE_LIMIT) cleanCache.clear();
-  const own = detached(raw); // not a slice of the document's text, which the cache would keep (forms/memo.ts)
-  const cleaned = cleanUncached(own);
-  cleanCache.set(own, cleaned);
+  const cleaned = cleanCache.get(raw, cleanUncached);
   return { text: cleaned.text, repairs: [...cleaned.repairs] };
 }
 

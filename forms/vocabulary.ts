@@ -7,7 +7,7 @@ import levenshtein from 'fast-levenshtein';
 import { LEVEL1, LEVEL2 } from '../schemas/record.js';
 import { labelKey, halfWidthAlnum } from './text.js';
 import { splitLabelWeight } from './values.js';
-import { detached } from './memo.js';
+import { BoundedCache } from './memo.js';
 
 export interface LabelMatch<C extends string> { raw: string; canonical: C; distance: number }
 
@@ -192,26 +192,14 @@ function allowedDistance(term: string): number {
 }
 
 /** Per-vocabulary caches: the same printed labels recur on every form of a batch. */
-const labelCache = new WeakMap<object, Map<string, LabelMatch<string> | null>>();
-const CACHE_LIMIT = 50000;
-
-/** `compute` is given a copy of `key` holding nothing else (forms/memo.ts, `detached`): what it keeps of it, the cache keeps. */
-function cached<V>(cache: Map<string, V>, key: string, compute: (key: string) => V): V {
-  const hit = cache.get(key);
-  if (hit !== undefined || cache.has(key)) return hit as V;
-  if (cache.size >= CACHE_LIMIT) cache.clear(); // bounded memory on long batches
-  const own = detached(key);
-  const value = compute(own);
-  cache.set(own, value);
-  return value;
-}
+const labelCache = new WeakMap<object, BoundedCache<LabelMatch<string> | null>>();
 
 /** Best fuzzy match of a printed label against a vocabulary; truncations of ≥ 60% count. */
 export function matchLabel<C extends string>(raw: string, vocabulary: Record<C, readonly string[]>): LabelMatch<C> | null {
   let cache = labelCache.get(vocabulary);
-  if (!cache) { cache = new Map(); labelCache.set(vocabulary, cache); }
+  if (!cache) { cache = new BoundedCache(); labelCache.set(vocabulary, cache); }
   // "全年预算数(A)", "执行率(B/A)", "指标值(或计划水平)": the label before a bracketed remark
-  const match = cached(cache, raw, (own) => {
+  const match = cache.get(raw, (own) => {
     const whole = computeLabelMatch(own, vocabulary);
     const bare = withoutRemark(own);
     if (bare === own || (whole && whole.distance === 0)) return whole;
@@ -323,13 +311,13 @@ function computeLabelMatch<C extends string>(raw: string, vocabulary: Record<C, 
  */
 export function matchIndicatorColumn(raw: string): LabelMatch<IndicatorColumn> | null {
   // (every cell of a header or list row is asked: one lookup instead of the keys and regexes below)
-  const match = cached(columnCache, raw, (own) => {
+  const match = columnCache.get(raw, (own) => {
     const exact = EXACT_COLUMN_LABELS[labelKey(own)];
     return exact ? { raw: own, canonical: exact, distance: 0 } : columnMatch(own);
   });
   return match ? { ...match } : null;
 }
-const columnCache = new Map<string, LabelMatch<IndicatorColumn> | null>();
+const columnCache = new BoundedCache<LabelMatch<IndicatorColumn> | null>();
 
 function columnMatch(raw: string): LabelMatch<IndicatorColumn> | null {
   const period = /[(（]\s*(长期|中期|年度|当年)\s*[)）]\s*$/.exec(raw);
@@ -381,14 +369,14 @@ function matchLevel<L extends string>(raw: string, names: readonly L[], aliases:
   return best;
 }
 
-const level1Cache = new Map<string, LevelLabel<(typeof LEVEL1)[number]> | null>();
-const level2Cache = new Map<string, LevelLabel<(typeof LEVEL2)[number]> | null>();
+const level1Cache = new BoundedCache<LevelLabel<(typeof LEVEL1)[number]> | null>();
+const level2Cache = new BoundedCache<LevelLabel<(typeof LEVEL2)[number]> | null>();
 
 export function matchLevel1(raw: string): LevelLabel<(typeof LEVEL1)[number]> | null {
-  return cached(level1Cache, raw, (own) => matchLevel(own, LEVEL1, LEVEL1_ALIASES));
+  return level1Cache.get(raw, (own) => matchLevel(own, LEVEL1, LEVEL1_ALIASES));
 }
 export function matchLevel2(raw: string): LevelLabel<(typeof LEVEL2)[number]> | null {
-  return cached(level2Cache, raw, (own) => matchLevel(own, LEVEL2, LEVEL2_ALIASES));
+  return level2Cache.get(raw, (own) => matchLevel(own, LEVEL2, LEVEL2_ALIASES));
 }
 
 /**
@@ -398,7 +386,7 @@ export function matchLevel2(raw: string): LevelLabel<(typeof LEVEL2)[number]> | 
  */
 export function matchShortLevel2(text: string): LevelLabel<Level2> | null {
   // (asked of every cell against every level-2 column of a row: one lookup)
-  const match = cached(shortLevel2Cache, text, (own) => {
+  const match = shortLevel2Cache.get(text, (own) => {
     const t = own.replace(/\s/g, '');
     if (t.endsWith('指标') || matchLevel2(t)) return null;
     const full = matchLevel2(`${t}指标`);
@@ -406,7 +394,7 @@ export function matchShortLevel2(text: string): LevelLabel<Level2> | null {
   });
   return match ? { ...match } : null;
 }
-const shortLevel2Cache = new Map<string, LevelLabel<Level2> | null>();
+const shortLevel2Cache = new BoundedCache<LevelLabel<Level2> | null>();
 
 /** Every level name (canonical or an older wording of four characters or more) printed inside a text, each once. */
 const LEVEL_NAMES: readonly string[] = [...new Set([...LEVEL1, ...LEVEL2, ...Object.keys(LEVEL1_ALIASES), ...Object.keys(LEVEL2_ALIASES)])]
