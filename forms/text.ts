@@ -26,12 +26,12 @@ function step(state: Cleaned, rule: string, confidence: number, fn: (s: string) 
 /** Formatting tags OCR engines emit inside cells; any other markup is document text and stays. */
 const FORMATTING_TAGS = /<\/?(b|i|u|p|span|div|strong|em|font|sup|sub|center)(\s[^<>]*)?\/?>/gi;
 
-/** `<br>` becomes a line break and OCR formatting tags are dropped (OCR HTML does not escape text). */
 /** `text` as a regular expression that matches it literally. */
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** `<br>` becomes a line break and OCR formatting tags are dropped (OCR HTML does not escape text). */
 export function stripMarkup(text: string): string {
   return text
     .replace(/<br\s*\/?>/gi, '\n')

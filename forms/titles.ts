@@ -23,10 +23,10 @@ export const YEAR_SUFFIX = /\s*[(（]\s*\d{4}\s*年度?\s*[)）]\s*$/;
  */
 const FORM_FAMILY = /绩效|自评|目标(申报|批复|填报|审核)?表$/;
 
-/** "1、", "附件2：", "附表：" before a title, and a leading "2020年度" or "XX局2020年" (the key keeps the form's own name). */
 /** A document's number: a year, then its serial, then 号 ("〔2023〕45号", "202345号" with the brackets lost). */
 export const DOCUMENT_NUMBER = /[〔[(（]?\d{4}[〕\])）]?\d{1,4}号/;
 
+/** "1、", "附件2：", "附表：" before a title, and a leading "2020年度" or "XX局2020年" (the key keeps the form's own name). */
 export function titleText(line: string): string {
   const bare = ownNumberedTitle(line.replace(/^(附件|附表)\s*\d*\s*[:：.、]?\s*/, '').replace(/^\d{1,2}\s*[.、．]\s*/, ''));
   const afterYear = /^([^\s]{0,30}?)(?:19|20)\d{2}\s*年度?\s*(.{4,})$/.exec(bare);

@@ -5,7 +5,7 @@
  * "某区统计局2024年项目支出绩效目标表"). A value the form prints always wins, and the field's
  * provenance says it came from the document.
  */
-import type { Block, FieldProvenance, FormSegment } from '../schemas/document.js';
+import type { Block, FieldProvenance, FormSegment, TextBlock } from '../schemas/document.js';
 import type { FormRecord } from '../schemas/record.js';
 import { OCR_TEXT_CONFIDENCE } from './provenance.js';
 
@@ -52,13 +52,13 @@ function fullName(blocks: readonly Block[], unit: string): string {
 /** Confidence in a value taken from the document rather than the form. */
 const INHERITED_CONFIDENCE = 0.9;
 
-function headingsBefore(blocks: readonly Block[], line: number): Array<Extract<Block, { kind: 'text' }>> {
+function headingsBefore(blocks: readonly Block[], line: number): TextBlock[] {
   return blocks
-    .filter((b): b is Extract<Block, { kind: 'text' }> => b.kind === 'text' && b.line <= line && b.text.replace(/\s/g, '').length <= 80)
+    .filter((b): b is TextBlock => b.kind === 'text' && b.line <= line && b.text.replace(/\s/g, '').length <= 80)
     .reverse();
 }
 
-function inherited(formIndex: number, field: string, block: Extract<Block, { kind: 'text' }>, value: string): FieldProvenance {
+function inherited(formIndex: number, field: string, block: TextBlock, value: string): FieldProvenance {
   const repair = { rule: 'inherited_from_document', before: block.text, after: value, confidence: INHERITED_CONFIDENCE };
   return {
     form_index: formIndex, field, raw: block.text, repairs: [repair],

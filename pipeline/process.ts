@@ -38,7 +38,8 @@ export type PartRead = { read: PagesRead } | { failure: string };
 /**
  * Fewer pages than this in a part cost more (the document opened again, its fonts parsed again, a
  * second copy of pdf.js in memory) than reading them alongside saves: with 2 workers on the bench's
- * PDF, 40 and 80 pages read as fast whole as split (3.4–3.7 s, 4.3–4.5 s), 200 pages 30 pages/s split.
+ * PDF, 40 and 80 pages read as fast whole as split (3.4–3.7 s, 4.3–4.5 s), 200 pages 30 pages/s split
+ * (measured while workers loaded through tsx; not measured again since they start from a bundle).
  */
 const MIN_PAGES_PER_PART = 48;
 
@@ -50,6 +51,15 @@ export function pageRanges(pageCount: number, workers: number): PageRange[] | nu
     first: Math.floor((i * pageCount) / parts) + 1,
     last: Math.floor(((i + 1) * pageCount) / parts),
   }));
+}
+
+/** Whether a document's input is read page by page (PDFs, scanned PDFs), so that it could be read in parts. */
+export async function readByPages(path: string, bytes: Uint8Array): Promise<boolean> {
+  try {
+    return (await chooseExtractor(path, bytes)).pages !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 /** The ranges to read a document in when it may be read in parts (enough pages, an input read page by page), else null. */

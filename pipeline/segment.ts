@@ -2,7 +2,7 @@
  * Form segmentation: given a document's blocks, return one segment per form instance
  * (its title, header lines and tables) and the tables that belong to no form.
  */
-import type { Block, FormSegment, Table } from '../schemas/document.js';
+import type { Block, FormSegment, Table, TextBlock } from '../schemas/document.js';
 import { listHeaderOf, splitProjects } from '../forms/projectList.js';
 import { labelKey } from '../forms/text.js';
 import { FIELD_LABELS, HEADER_BLOCK_FIELDS, matchIndicatorColumn, matchLabel } from '../forms/vocabulary.js';
@@ -111,13 +111,12 @@ function withoutReprintedBlock(segment: FormSegment, table: Table): Table {
   return skip === 0 || skip === table.rows.length ? table : { ...table, rows: table.rows.slice(skip) };
 }
 
-/** Given blocks in reading order, return the form segments and the tables no form claims. */
-type TextBlock = Extract<Block, { kind: 'text' }>;
-
+/** A line of prose as a header line of the form above its tables. */
 function headerLine(block: TextBlock, text = block.text): FormSegment['headerLines'][number] {
   return { text, line: block.line, page: block.page, bbox: block.bbox, ...(block.repairs ? { repairs: block.repairs } : {}) };
 }
 
+/** Given blocks in reading order, return the form segments and the tables no form claims. */
 export function segmentForms(blocks: readonly Block[]): { segments: FormSegment[]; otherTables: Table[] } {
   const segments: FormSegment[] = [];
   const otherTables: Table[] = [];

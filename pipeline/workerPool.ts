@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { ZipingDocument } from '../schemas/document.js';
-import { failedDocument, type PartRead, type ProcessOptions } from './process.js';
+import { failedDocument, type PartRead, type ProcessOptions, readByPages } from './process.js';
 import { processed, type ProcessedDocument } from './processed.js';
 import type { WorkerAnswer, WorkerReply, WorkerRequest, WorkerResult } from './worker.js';
 import { DEFAULTS } from '../schemas/options.js';
@@ -123,9 +123,13 @@ export class DocumentPool {
     // split only over workers that are idle now: when every worker has a document, parts would only add work
     const idle = this.slots.filter((slot) => !slot.busy).length;
     const asked = this.run({ ...input, task: 'document', answer, workers: Math.max(1, idle) });
-    // While one worker decides, the other idle ones open the document too: a worker's first PDF
-    // loads pdf.js (about a second), which would otherwise delay the part it is then given
-    for (let other = 1; other < idle; other++) void this.run({ ...input, task: 'prepare' });
+    // While one worker decides, the other idle ones open a document read by pages too: a worker's
+    // first PDF loads pdf.js (about a second), which would otherwise delay the part it is then given
+    // (only workers still idle once that is known: a prepare waiting for a busy worker would only delay others)
+    if (idle > 1 && await readByPages(path, bytes)) {
+      const stillIdle = this.slots.filter((slot) => !slot.busy).length;
+      for (let other = 0; other < Math.min(idle - 1, stillIdle); other++) void this.run({ ...input, task: 'prepare' });
+    }
     const whole = await asked;
     if ('reason' in whole) return giveUp(whole);
     if (whole.kind !== 'divisible') return expectKind(whole, 'document').document;

@@ -60,6 +60,8 @@ export const Block = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('table'), table: Table }),
 ]);
 export type Block = z.infer<typeof Block>;
+/** A block of prose: a line of text outside any table. */
+export type TextBlock = Extract<Block, { kind: 'text' }>;
 
 /**
  * How one page of a PDF or scan was read: the frame its boxes (BBox) are in. To see the page as

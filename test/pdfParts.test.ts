@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ZipingDocument } from '../schemas/document.js';
-import { partsOf, pageRanges, processDocument, readPart } from '../pipeline/process.js';
+import { partsOf, pageRanges, processDocument, readByPages, readPart } from '../pipeline/process.js';
 import { DocumentPool } from '../pipeline/workerPool.js';
 
 const PDF_SAMPLES = join(import.meta.dirname, '..', 'samples', 'pdf');
@@ -56,6 +56,9 @@ describe('a PDF read in parts', () => {
     expect(pageRanges(150, 4)).toEqual([{ first: 1, last: 50 }, { first: 51, last: 100 }, { first: 101, last: 150 }]);
     expect(await partsOf('breaks.pdf', BREAKS, 2)).toBeNull();
     expect(await partsOf('notes.txt', new TextEncoder().encode('项目名称\n'.repeat(40)), 2)).toBeNull();
+    // (the pool has idle workers open a document beforehand only when it is read by pages)
+    expect(await readByPages('breaks.pdf', BREAKS)).toBe(true);
+    expect(await readByPages('notes.txt', new TextEncoder().encode('项目名称\n'.repeat(40)))).toBe(false);
   });
 
   describe('by a pool of 2 workers', () => {

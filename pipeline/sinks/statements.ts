@@ -4,7 +4,7 @@
  * The SQLite sink runs them synchronously in its transaction, the PostgreSQL sink asynchronously
  * in its own — the rows a document becomes are decided here, once.
  */
-import type { FormScore, Origin, ZipingDocument } from '../../schemas/document.js';
+import type { FormScore, Origin, TextBlock, ZipingDocument } from '../../schemas/document.js';
 import { asFinding, type FormRecord } from '../../schemas/record.js';
 
 export interface Statement { readonly sql: string; readonly params: readonly unknown[] }
@@ -85,8 +85,6 @@ export function scoreStatements(scores: readonly FormScore[]): Statement[] {
     ...s.indicators.map((x) => statement('INSERT INTO indicator_scores VALUES (?,?,?,?,?)', s.form_id, x.position, x.met, x.recomputed_score, x.printed_score)),
   ]);
 }
-
-type TextBlock = Extract<ZipingDocument['blocks'][number], { kind: 'text' }>;
 
 /** A spreadsheet's text blocks that carry a cell address, by line (none for other documents). */
 function addressedLines(doc: ZipingDocument): Map<number, TextBlock[]> {
